@@ -1,0 +1,5 @@
+//! Analyses: questions asked of the model (expand, explain, and later diff, check, lint,
+//! generate, who-can), returning plain data for the report layer.
+
+pub mod expand;
+pub mod group;

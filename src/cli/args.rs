@@ -1,0 +1,148 @@
+//! Command-line arguments (clap). Nothing here does work: `cli::plan` validates and runs.
+
+use crate::report::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "azrbac",
+    version,
+    about = "Least-privilege Azure custom roles and offline who-can analysis, on an exact model of Azure RBAC",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Use this catalog (from `azrbac catalog import`) instead of the embedded one.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub catalog: Option<PathBuf>,
+    /// Use these built-in roles (from `azrbac roles import`) instead of the embedded ones.
+    #[arg(long = "builtin-roles", global = true, value_name = "PATH")]
+    pub builtin_roles: Option<PathBuf>,
+    /// How `*` between two slashes matches: `azure` (also matches a single `/`, as Azure
+    /// evaluates built-in roles) or `literal` (any run of characters only).
+    #[arg(long, global = true, value_enum, default_value_t = Wildcards::Azure)]
+    pub wildcards: Wildcards,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Wildcards {
+    Azure,
+    Literal,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import or describe the operation catalog.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+    /// List built-in roles (filtered by a case-insensitive substring), or import role definitions.
+    Roles(RolesArgs),
+    /// List the catalog operations a pattern matches.
+    Actions(ActionsArgs),
+    /// Show the effective operations of roles.
+    Expand(ExpandArgs),
+    /// Explain whether a role grants an operation, and which entry decides it.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCmd {
+    /// Build a compact catalog from `az provider operation show/list -o json` output.
+    Import(ImportArgs),
+    /// Print the catalog's counts and source date.
+    Info(InfoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or directories (every `*.json` inside, in name order).
+    #[arg(required = true, value_name = "DIR|FILE")]
+    pub inputs: Vec<PathBuf>,
+    /// Where to write the result.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Keep the description sentences (for a catalog of your own tenant; never shipped).
+    #[arg(long)]
+    pub keep_descriptions: bool,
+    /// Text recorded as the data's source.
+    #[arg(long, value_name = "TEXT")]
+    pub source: Option<String>,
+    /// Date recorded as the data's source date (YYYY-MM-DD); defaults to today.
+    #[arg(long, value_name = "DATE")]
+    pub source_date: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct RolesArgs {
+    #[command(subcommand)]
+    pub import: Option<RolesCmd>,
+    /// Case-insensitive substring of the role name.
+    #[arg(value_name = "SEARCH")]
+    pub search: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RolesCmd {
+    /// Build a compact role set from `az role definition list -o json` output (or any role file).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsArgs {
+    /// An operation name or pattern, e.g. `Microsoft.MachineLearningServices/workspaces/*/read`.
+    pub pattern: String,
+    /// Only this plane.
+    #[arg(long, value_enum)]
+    pub plane: Option<PlaneArg>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlaneArg {
+    Control,
+    Data,
+}
+
+#[derive(Debug, Args)]
+pub struct ExpandArgs {
+    /// Role files, `-` for stdin, built-in role names or role GUIDs.
+    #[arg(value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Expand every built-in role.
+    #[arg(long)]
+    pub all_builtins: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A role file, `-`, a built-in role name or a role GUID.
+    pub role: String,
+    /// The operation name to explain.
+    pub operation: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}

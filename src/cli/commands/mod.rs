@@ -1,0 +1,8 @@
+//! One module per command: gather inputs, call an analysis, hand the result to a renderer.
+
+pub mod actions;
+pub mod catalog;
+pub mod expand;
+pub mod explain;
+pub mod import;
+pub mod roles;

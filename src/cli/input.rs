@@ -1,0 +1,196 @@
+//! Reading inputs: files (UTF-8, UTF-8 with BOM, or UTF-16 with BOM), stdin, directories,
+//! and role references (file, `-`, built-in name or GUID).
+
+use crate::data::Model;
+use crate::error::{Error, Result};
+use crate::model::{RoleDefinition, is_guid, json, parse_roles_json};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Largest file azrbac reads (role files, catalogs, inventories).
+pub const MAX_FILE_BYTES: u64 = 4 << 30;
+
+/// Reads a text file, or stdin for `-`.
+pub fn read_text(path: &Path) -> Result<String> {
+    let shown = path.display().to_string();
+    if shown == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::io("<stdin>", &e))?;
+        return decode(buf, "<stdin>");
+    }
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(&shown, &e))?;
+    if meta.is_dir() {
+        return Err(Error::Io {
+            path: shown,
+            message: "is a directory, expected a file".into(),
+        });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Error::Io {
+            path: shown,
+            message: format!("file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit", meta.len()),
+        });
+    }
+    let buf = std::fs::read(path).map_err(|e| Error::io(&shown, &e))?;
+    decode(buf, &shown)
+}
+
+/// Decodes bytes as UTF-8 (a BOM is skipped) or UTF-16 with a BOM (Windows PowerShell output).
+pub fn decode(buf: Vec<u8>, origin: &str) -> Result<String> {
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::Io {
+            path: origin.into(),
+            message: format!("input is larger than the {MAX_FILE_BYTES}-byte limit"),
+        });
+    }
+    if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) {
+        let le = buf[0] == 0xFF;
+        if buf.len() % 2 != 0 {
+            return Err(Error::Io {
+                path: origin.into(),
+                message: "truncated UTF-16 text".into(),
+            });
+        }
+        let units: Vec<u16> = buf[2..]
+            .chunks_exact(2)
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .collect();
+        return String::from_utf16(&units).map_err(|_| Error::Io {
+            path: origin.into(),
+            message: "not valid UTF-16 text".into(),
+        });
+    }
+    let start = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    match String::from_utf8(buf) {
+        Ok(mut s) => {
+            if start > 0 {
+                s.drain(..start);
+            }
+            Ok(s)
+        }
+        Err(e) => Err(Error::Io {
+            path: origin.into(),
+            message: format!("not valid UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+        }),
+    }
+}
+
+/// Expands files and directories (every `*.json` directly inside, sorted by name).
+pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let pattern = p.join("*.json");
+            let pattern = pattern.to_string_lossy();
+            let mut files: Vec<PathBuf> = glob::glob(&pattern)
+                .map_err(|e| Error::usage(format!("{}: {e}", p.display())))?
+                .filter_map(|r| r.ok())
+                .filter(|f| f.is_file())
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                return Err(Error::Io {
+                    path: p.display().to_string(),
+                    message: "directory holds no .json files".into(),
+                });
+            }
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Reads every role in a file (or stdin).
+pub fn read_role_file(path: &Path) -> Result<Vec<RoleDefinition>> {
+    let shown = path.display().to_string();
+    let text = read_text(path)?;
+    parse_role_text(&text, if shown == "-" { "<stdin>" } else { &shown })
+}
+
+/// Parses role text of any supported format.
+pub fn parse_role_text(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
+    let value = json::parse(text, origin)?;
+    let roles = parse_roles_json(&value, origin)?;
+    if roles.is_empty() {
+        return Err(Error::shape(origin, "", "holds no role definition"));
+    }
+    Ok(roles)
+}
+
+/// Resolves a role reference: an existing file, `-`, a built-in GUID, or a built-in name.
+pub fn resolve_roles(model: &Model, reference: &str) -> Result<Vec<RoleDefinition>> {
+    let path = Path::new(reference);
+    if reference == "-" || path.exists() {
+        return read_role_file(path);
+    }
+    if is_guid(reference.trim()) {
+        return match model.builtins.by_guid(reference) {
+            Some(r) => Ok(vec![r.clone()]),
+            None => Err(Error::usage(format!("`{reference}` is not the GUID of a built-in role (and no such file exists)"))),
+        };
+    }
+    if let Some(r) = model.builtins.by_name(reference) {
+        return Ok(vec![r.clone()]);
+    }
+    let looks_like_file = reference.contains('/') || reference.contains('\\') || reference.ends_with(".json");
+    let hint = model
+        .builtins
+        .suggest(reference)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    if looks_like_file {
+        Err(Error::Io {
+            path: reference.into(),
+            message: format!("no such file or directory, and no built-in role has this name{hint}"),
+        })
+    } else {
+        Err(Error::usage(format!("`{reference}` is neither a file nor a built-in role name{hint}")))
+    }
+}
+
+/// Writes a file atomically (temporary file in the same directory, then rename). Refuses to
+/// replace an existing file unless `force`.
+pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<()> {
+    let shown = path.display().to_string();
+    if path.exists() && !force {
+        return Err(Error::Io {
+            path: shown,
+            message: "already exists; pass --force to overwrite it".into(),
+        });
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir.display().to_string(), &e))?;
+    std::io::Write::write_all(&mut tmp, contents.as_bytes()).map_err(|e| Error::io(&shown, &e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Keep an existing file's mode; new files get the usual 0644 rather than tempfile's 0600.
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    tmp.persist(path).map_err(|e| Error::io(&shown, &e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_boms() {
+        assert_eq!(decode(b"\xEF\xBB\xBF{}".to_vec(), "f").unwrap(), "{}");
+        assert_eq!(decode(vec![0xFF, 0xFE, b'{', 0, b'}', 0], "f").unwrap(), "{}");
+        assert_eq!(decode(vec![0xFE, 0xFF, 0, b'{', 0, b'}'], "f").unwrap(), "{}");
+        let e = decode(vec![b'{', 0xC3, 0x28], "f.json").unwrap_err().to_string();
+        assert_eq!(e, "f.json: not valid UTF-8 text (invalid byte at offset 1)");
+    }
+}

@@ -1,0 +1,110 @@
+//! The command-line layer: clap arguments → a validated plan → commands. The only code that
+//! reads files or knows clap.
+
+pub mod args;
+pub mod commands;
+pub mod input;
+
+use crate::data::Model;
+use crate::error::{Error, Result};
+use crate::model::WildcardMode;
+use crate::report::{self, Format};
+use args::{Cli, Command, GlobalArgs, Wildcards};
+use clap::Parser;
+use std::ffi::OsString;
+
+/// Exit codes: 0 ok, 1 findings or a failed gate, 2 usage or input error.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_INPUT: i32 = 2;
+
+/// Parses arguments, runs the command and returns the process exit code.
+pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            return if code == 0 { EXIT_OK } else { EXIT_INPUT };
+        }
+    };
+    match execute(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            report::error(&e.to_string());
+            EXIT_INPUT
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Catalog(args::CatalogCmd::Import(a)) => commands::import::catalog(&a),
+        Command::Roles(a) if a.import.is_some() => match a.import {
+            Some(args::RolesCmd::Import(i)) => commands::import::roles(&i),
+            None => Ok(EXIT_OK),
+        },
+        Command::Catalog(args::CatalogCmd::Info(a)) => {
+            check_format("catalog info", a.format, &[Format::Table, Format::Json])?;
+            let model = load_model(&cli.global)?;
+            commands::catalog::info(&model, &cli.global, a.format)
+        }
+        Command::Roles(a) => {
+            check_format("roles", a.format, &[Format::Table, Format::Json])?;
+            let model = load_model(&cli.global)?;
+            commands::roles::list(&model, a.search.as_deref(), a.format)
+        }
+        Command::Actions(a) => {
+            check_format("actions", a.format, &[Format::Table, Format::Json])?;
+            let model = load_model(&cli.global)?;
+            commands::actions::run(&model, &a)
+        }
+        Command::Expand(a) => {
+            check_format("expand", a.format, &[Format::Table, Format::Json])?;
+            if a.roles.is_empty() && !a.all_builtins {
+                return Err(Error::usage("expand: name at least one ROLE, or pass --all-builtins"));
+            }
+            let model = load_model(&cli.global)?;
+            commands::expand::run(&model, &a)
+        }
+        Command::Explain(a) => {
+            check_format("explain", a.format, &[Format::Table, Format::Json])?;
+            let model = load_model(&cli.global)?;
+            commands::explain::run(&model, &a)
+        }
+    }
+}
+
+/// Rejects a `--format` the command does not produce, before any work is done.
+pub fn check_format(command: &str, format: Format, allowed: &[Format]) -> Result<()> {
+    if allowed.contains(&format) {
+        return Ok(());
+    }
+    let list: Vec<&str> = allowed.iter().map(|f| f.as_str()).collect();
+    Err(Error::usage(format!(
+        "{command}: --format {} is not supported (use {})",
+        format.as_str(),
+        list.join(", ")
+    )))
+}
+
+/// Builds the model from the embedded data or the `--catalog` / `--builtin-roles` files.
+pub fn load_model(global: &GlobalArgs) -> Result<Model> {
+    let mode = match global.wildcards {
+        Wildcards::Azure => WildcardMode::Azure,
+        Wildcards::Literal => WildcardMode::Literal,
+    };
+    let catalog = match &global.catalog {
+        Some(p) => Some((input::read_text(p)?, p.display().to_string())),
+        None => None,
+    };
+    let roles = match &global.builtin_roles {
+        Some(p) => Some((input::read_text(p)?, p.display().to_string())),
+        None => None,
+    };
+    Model::load(
+        catalog.as_ref().map(|(t, o)| (t.as_str(), o.as_str())),
+        roles.as_ref().map(|(t, o)| (t.as_str(), o.as_str())),
+        mode,
+    )
+}

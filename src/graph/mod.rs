@@ -1,0 +1,5 @@
+//! The graph layer: a petgraph index over the catalog that resolves patterns to bitsets.
+
+pub mod index;
+
+pub use index::{Index, Node, NodeKind, resource_type_of};

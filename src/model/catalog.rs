@@ -1,0 +1,373 @@
+//! The operation catalog: every (plane, name) pair Azure's providers publish, with ids in
+//! canonical order, and its compact on-disk form (`data/catalog.json`).
+
+use super::plane::Plane;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
+
+/// Index of an operation in the catalog. Control-plane operations come first, each plane in
+/// canonical order, so iterating ids in order yields sorted output.
+pub type OpId = u32;
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// First-seen spelling.
+    pub name: String,
+    pub plane: Plane,
+    /// Index into [`Catalog::providers`].
+    pub provider: u32,
+    pub description: Option<String>,
+}
+
+/// Where a catalog came from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Provenance {
+    pub source: String,
+    #[serde(rename = "sourceDate")]
+    pub source_date: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    ops: Vec<Operation>,
+    lower: Vec<String>,
+    providers: Vec<String>,
+    control_count: u32,
+    lookup: [HashMap<String, OpId>; 2],
+    provider_lookup: HashMap<String, u32>,
+    pub provenance: Provenance,
+}
+
+/// Canonical order of operation names: ASCII case-insensitive, `/` sorting before every
+/// other character, so that every resource type's operations form one contiguous run.
+pub fn canonical_cmp(a: &str, b: &str) -> Ordering {
+    let ka = a.bytes().map(sort_byte);
+    let kb = b.bytes().map(sort_byte);
+    ka.cmp(kb).then_with(|| a.cmp(b))
+}
+
+/// The byte used for ordering: lower-cased, with `/` mapped below every printable byte.
+pub fn sort_byte(b: u8) -> u8 {
+    if b == b'/' { 0 } else { b.to_ascii_lowercase() }
+}
+
+/// One provider's operations as collected from the Azure CLI output, before id assignment.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderOps {
+    pub name: String,
+    /// (name, is_data, description) in the order seen.
+    pub operations: Vec<(String, bool, Option<String>)>,
+}
+
+impl Catalog {
+    /// Builds a catalog from providers in the order given. Operations are identified by
+    /// (plane, name ignoring ASCII case); the first spelling seen is kept.
+    pub fn build(providers: Vec<ProviderOps>, provenance: Provenance) -> Catalog {
+        let mut provider_names: Vec<String> = Vec::new();
+        let mut provider_lookup: HashMap<String, u32> = HashMap::new();
+        let mut seen: [HashMap<String, usize>; 2] = [HashMap::new(), HashMap::new()];
+        let mut staged: Vec<(String, String, Plane, u32, Option<String>)> = Vec::new();
+        for p in providers {
+            let key = p.name.to_ascii_lowercase();
+            let pid = match provider_lookup.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let id = provider_names.len() as u32;
+                    provider_names.push(p.name.clone());
+                    provider_lookup.insert(key, id);
+                    id
+                }
+            };
+            for (name, is_data, description) in p.operations {
+                let plane = if is_data { Plane::Data } else { Plane::Control };
+                let lower = name.to_ascii_lowercase();
+                let slot = &mut seen[plane as usize];
+                match slot.get(&lower) {
+                    Some(i) => {
+                        if staged[*i].4.is_none() {
+                            staged[*i].4 = description;
+                        }
+                    }
+                    None => {
+                        slot.insert(lower.clone(), staged.len());
+                        staged.push((name, lower, plane, pid, description));
+                    }
+                }
+            }
+        }
+        staged.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| canonical_cmp(&a.1, &b.1)));
+        let mut ops = Vec::with_capacity(staged.len());
+        let mut lower = Vec::with_capacity(staged.len());
+        let mut lookup: [HashMap<String, OpId>; 2] = [HashMap::new(), HashMap::new()];
+        let mut control_count = 0;
+        for (i, (name, l, plane, provider, description)) in staged.into_iter().enumerate() {
+            if plane == Plane::Control {
+                control_count += 1;
+            }
+            lookup[plane as usize].insert(l.clone(), i as OpId);
+            lower.push(l);
+            ops.push(Operation {
+                name,
+                plane,
+                provider,
+                description,
+            });
+        }
+        Catalog {
+            ops,
+            lower,
+            providers: provider_names,
+            control_count,
+            lookup,
+            provider_lookup,
+            provenance,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    pub fn op(&self, id: OpId) -> &Operation {
+        &self.ops[id as usize]
+    }
+
+    pub fn name(&self, id: OpId) -> &str {
+        &self.ops[id as usize].name
+    }
+
+    /// The lower-cased name of an operation.
+    pub fn lower(&self, id: OpId) -> &str {
+        &self.lower[id as usize]
+    }
+
+    pub fn operations(&self) -> &[Operation] {
+        &self.ops
+    }
+
+    pub fn providers(&self) -> &[String] {
+        &self.providers
+    }
+
+    pub fn provider_name(&self, id: OpId) -> &str {
+        &self.providers[self.ops[id as usize].provider as usize]
+    }
+
+    /// Id range of one plane: `[start, end)`.
+    pub fn plane_range(&self, plane: Plane) -> (OpId, OpId) {
+        match plane {
+            Plane::Control => (0, self.control_count),
+            Plane::Data => (self.control_count, self.ops.len() as OpId),
+        }
+    }
+
+    pub fn count(&self, plane: Plane) -> usize {
+        let (a, b) = self.plane_range(plane);
+        (b - a) as usize
+    }
+
+    /// Looks an operation up by exact name (any case) on one plane.
+    pub fn find(&self, plane: Plane, name: &str) -> Option<OpId> {
+        self.lookup[plane as usize]
+            .get(&name.trim().to_ascii_lowercase())
+            .copied()
+    }
+
+    /// Looks up a name already lower-cased.
+    pub fn find_lower(&self, plane: Plane, lower: &str) -> Option<OpId> {
+        self.lookup[plane as usize].get(lower).copied()
+    }
+
+    /// Whether a provider namespace (any case) is known.
+    pub fn has_provider(&self, namespace: &str) -> bool {
+        self.provider_lookup
+            .contains_key(&namespace.to_ascii_lowercase())
+    }
+
+    /// The known spelling of a provider namespace.
+    pub fn provider_spelling(&self, namespace: &str) -> Option<&str> {
+        self.provider_lookup
+            .get(&namespace.to_ascii_lowercase())
+            .map(|i| self.providers[*i as usize].as_str())
+    }
+
+    /// Names on both planes (each plane keeps its own copy).
+    pub fn both_planes(&self) -> Vec<&str> {
+        let (a, b) = self.plane_range(Plane::Control);
+        (a..b)
+            .filter(|id| self.find_lower(Plane::Data, self.lower(*id)).is_some())
+            .map(|id| self.name(id))
+            .collect()
+    }
+
+    pub fn has_descriptions(&self) -> bool {
+        self.ops.iter().any(|o| o.description.is_some())
+    }
+
+    /// Serialises to the compact file format. Deterministic: providers and operations in
+    /// canonical order; descriptions only when `keep_descriptions`.
+    pub fn to_compact_json(&self, keep_descriptions: bool) -> Result<String> {
+        let mut order: Vec<usize> = (0..self.providers.len()).collect();
+        order.sort_by(|a, b| canonical_cmp(&self.providers[*a], &self.providers[*b]));
+        let mut by_pid: Vec<usize> = vec![0; self.providers.len()];
+        for (slot, pid) in order.iter().enumerate() {
+            by_pid[*pid] = slot;
+        }
+        let mut list: Vec<CompactProvider> = order
+            .iter()
+            .map(|pid| CompactProvider {
+                name: self.providers[*pid].clone(),
+                actions: Vec::new(),
+                data_actions: Vec::new(),
+                descriptions: BTreeMap::new(),
+            })
+            .collect();
+        for op in &self.ops {
+            let p = &mut list[by_pid[op.provider as usize]];
+            match op.plane {
+                Plane::Control => p.actions.push(op.name.clone()),
+                Plane::Data => p.data_actions.push(op.name.clone()),
+            }
+            if keep_descriptions && let Some(d) = &op.description {
+                let key = format!("{}:{}", op.plane.as_str(), op.name);
+                p.descriptions.insert(key, d.clone());
+            }
+        }
+        let file = CompactCatalog {
+            schema_version: 1,
+            kind: CATALOG_KIND.to_string(),
+            provenance: self.provenance.clone(),
+            operations: self.ops.len(),
+            providers: list,
+        };
+        let mut s = serde_json::to_string_pretty(&file)
+            .map_err(|e| Error::Internal(format!("cannot serialise catalog: {e}")))?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// Reads the compact file format.
+    pub fn from_compact_json(text: &str, origin: &str) -> Result<Catalog> {
+        let file: CompactCatalog = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
+        if file.kind != CATALOG_KIND {
+            return Err(Error::shape(
+                origin,
+                "/kind",
+                format!("expected `{CATALOG_KIND}`, found `{}`", file.kind),
+            ));
+        }
+        if file.schema_version != 1 {
+            return Err(Error::shape(
+                origin,
+                "/schemaVersion",
+                format!("unsupported schema version {}", file.schema_version),
+            ));
+        }
+        let providers = file
+            .providers
+            .into_iter()
+            .map(|p| {
+                let mut operations = Vec::new();
+                for (names, is_data) in [(p.actions, false), (p.data_actions, true)] {
+                    let plane = if is_data { "data" } else { "control" };
+                    for n in names {
+                        let d = p.descriptions.get(&format!("{plane}:{n}")).cloned();
+                        operations.push((n, is_data, d));
+                    }
+                }
+                ProviderOps {
+                    name: p.name,
+                    operations,
+                }
+            })
+            .collect();
+        Ok(Catalog::build(providers, file.provenance))
+    }
+}
+
+pub const CATALOG_KIND: &str = "azrbac.catalog";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompactCatalog {
+    #[serde(rename = "schemaVersion")]
+    schema_version: u32,
+    kind: String,
+    #[serde(flatten)]
+    provenance: Provenance,
+    operations: usize,
+    providers: Vec<CompactProvider>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CompactProvider {
+    name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    actions: Vec<String>,
+    #[serde(rename = "dataActions", default, skip_serializing_if = "Vec::is_empty")]
+    data_actions: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    descriptions: BTreeMap<String, String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(name: &str, ops: &[(&str, bool)]) -> ProviderOps {
+        ProviderOps {
+            name: name.into(),
+            operations: ops.iter().map(|(n, d)| (n.to_string(), *d, None)).collect(),
+        }
+    }
+
+    #[test]
+    fn planes_are_separate_and_case_collapses() {
+        let c = Catalog::build(
+            vec![p(
+                "Microsoft.A",
+                &[("Microsoft.A/x/read", false), ("microsoft.a/X/READ", false), ("Microsoft.A/x/read", true)],
+            )],
+            Provenance::default(),
+        );
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.count(Plane::Control), 1);
+        assert_eq!(c.count(Plane::Data), 1);
+        let id = c.find(Plane::Control, "MICROSOFT.A/X/READ").unwrap();
+        assert_eq!(c.name(id), "Microsoft.A/x/read");
+        assert_eq!(c.both_planes(), vec!["Microsoft.A/x/read"]);
+    }
+
+    #[test]
+    fn canonical_order_keeps_subtrees_contiguous() {
+        let c = Catalog::build(
+            vec![p(
+                "Microsoft.A",
+                &[("Microsoft.A/b/read", false), ("Microsoft.A/b-c/read", false), ("Microsoft.A/b", false)],
+            )],
+            Provenance::default(),
+        );
+        let names: Vec<_> = (0..3).map(|i| c.name(i)).collect();
+        assert_eq!(names, vec!["Microsoft.A/b", "Microsoft.A/b/read", "Microsoft.A/b-c/read"]);
+    }
+
+    #[test]
+    fn compact_round_trip() {
+        let c = Catalog::build(
+            vec![p("Microsoft.B", &[("Microsoft.B/y/write", true)]), p("Microsoft.A", &[("Microsoft.A/x/read", false)])],
+            Provenance { source: "test".into(), source_date: "2026-01-01".into() },
+        );
+        let text = c.to_compact_json(false).unwrap();
+        let back = Catalog::from_compact_json(&text, "t").unwrap();
+        assert_eq!(back.to_compact_json(false).unwrap(), text);
+        assert_eq!(back.provenance.source_date, "2026-01-01");
+        assert!(Catalog::from_compact_json("{\"kind\":1}", "t").is_err());
+    }
+}

@@ -1,0 +1,317 @@
+//! Case-insensitive, strict views over JSON objects, and JSON-pointer helpers.
+
+use crate::error::{Error, Result, did_you_mean};
+use serde_json::{Map, Value};
+
+/// A JSON object whose keys are matched ignoring ASCII case. Two keys that differ only in
+/// case are an error; keys outside the allowed set are an error with a suggestion.
+pub struct Obj<'a> {
+    map: &'a Map<String, Value>,
+    pub origin: &'a str,
+    pub pointer: String,
+}
+
+impl<'a> Obj<'a> {
+    pub fn new(value: &'a Value, origin: &'a str, pointer: &str, what: &str) -> Result<Obj<'a>> {
+        match value {
+            Value::Object(map) => {
+                let mut seen: Vec<String> = Vec::with_capacity(map.len());
+                for k in map.keys() {
+                    let l = k.to_ascii_lowercase();
+                    if seen.contains(&l) {
+                        return Err(Error::shape(
+                            origin,
+                            pointer,
+                            format!("{what} has key `{k}` twice (keys are compared ignoring case)"),
+                        ));
+                    }
+                    seen.push(l);
+                }
+                Ok(Obj {
+                    map,
+                    origin,
+                    pointer: pointer.to_string(),
+                })
+            }
+            other => Err(Error::shape(
+                origin,
+                pointer,
+                format!("{what} must be a JSON object, found {}", kind(other)),
+            )),
+        }
+    }
+
+    /// The value under `key` (any case) and its exact key, if present.
+    pub fn get(&self, key: &str) -> Option<(&'a str, &'a Value)> {
+        self.map
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn child_pointer(&self, key: &str) -> String {
+        format!("{}/{}", self.pointer, escape(key))
+    }
+
+    /// Rejects keys not in `allowed` (any case), suggesting the closest allowed key.
+    pub fn deny_unknown(&self, allowed: &[&str], what: &str) -> Result<()> {
+        for k in self.map.keys() {
+            if !allowed.iter().any(|a| a.eq_ignore_ascii_case(k)) {
+                let hint = did_you_mean(k, allowed.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(Error::shape(
+                    self.origin,
+                    &self.pointer,
+                    format!("unknown field `{k}` in {what}{hint}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// An optional string; `null` counts as absent.
+    pub fn opt_str(&self, key: &str) -> Result<Option<&'a str>> {
+        match self.get(key) {
+            None | Some((_, Value::Null)) => Ok(None),
+            Some((_, Value::String(s))) => Ok(Some(s.as_str())),
+            Some((k, v)) => Err(Error::shape(
+                self.origin,
+                &self.child_pointer(k),
+                format!("`{k}` must be a string, found {}", kind(v)),
+            )),
+        }
+    }
+
+    /// An optional boolean (also accepts the strings "true"/"false").
+    pub fn opt_bool(&self, key: &str) -> Result<Option<bool>> {
+        match self.get(key) {
+            None | Some((_, Value::Null)) => Ok(None),
+            Some((_, Value::Bool(b))) => Ok(Some(*b)),
+            Some((_, Value::String(s))) if s.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some((_, Value::String(s))) if s.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some((k, v)) => Err(Error::shape(
+                self.origin,
+                &self.child_pointer(k),
+                format!("`{k}` must be true or false, found {}", kind(v)),
+            )),
+        }
+    }
+
+    /// An optional array of strings, each with its JSON pointer; `null` counts as absent.
+    pub fn opt_str_list(&self, key: &str) -> Result<Option<Vec<(String, String)>>> {
+        match self.get(key) {
+            None | Some((_, Value::Null)) => Ok(None),
+            Some((k, Value::Array(items))) => {
+                let base = self.child_pointer(k);
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let p = format!("{base}/{i}");
+                    match item {
+                        Value::String(s) => out.push((s.clone(), p)),
+                        other => {
+                            return Err(Error::shape(
+                                self.origin,
+                                &p,
+                                format!("entries of `{k}` must be strings, found {}", kind(other)),
+                            ));
+                        }
+                    }
+                }
+                Ok(Some(out))
+            }
+            Some((k, v)) => Err(Error::shape(
+                self.origin,
+                &self.child_pointer(k),
+                format!("`{k}` must be an array of strings, found {}", kind(v)),
+            )),
+        }
+    }
+}
+
+/// A short name for a JSON value's type, for error messages.
+pub fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Escapes a key for a JSON pointer (RFC 6901).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Parses JSON text, mapping syntax errors to a positioned one-line error.
+pub fn parse(text: &str, origin: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| Error::json(origin, &e))
+}
+
+/// Finds the 1-based line and column where the value at `pointer` starts in JSON `text`.
+/// Returns `None` when the pointer does not resolve (or the text is not JSON).
+pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let target: Vec<String> = if pointer.is_empty() {
+        Vec::new()
+    } else {
+        pointer
+            .strip_prefix('/')?
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect()
+    };
+    let bytes = text.as_bytes();
+    let mut pos = 0;
+    for seg in &target {
+        skip_ws(bytes, &mut pos);
+        match bytes.get(pos)? {
+            b'{' => {
+                pos += 1;
+                loop {
+                    skip_ws(bytes, &mut pos);
+                    if bytes.get(pos)? == &b'}' {
+                        return None;
+                    }
+                    let key = read_string(text, &mut pos)?;
+                    skip_ws(bytes, &mut pos);
+                    if bytes.get(pos)? != &b':' {
+                        return None;
+                    }
+                    pos += 1;
+                    skip_ws(bytes, &mut pos);
+                    if &key == seg {
+                        break;
+                    }
+                    skip_value(text, &mut pos)?;
+                    skip_ws(bytes, &mut pos);
+                    if bytes.get(pos)? == &b',' {
+                        pos += 1;
+                    }
+                }
+            }
+            b'[' => {
+                let idx: usize = seg.parse().ok()?;
+                pos += 1;
+                for _ in 0..idx {
+                    skip_ws(bytes, &mut pos);
+                    skip_value(text, &mut pos)?;
+                    skip_ws(bytes, &mut pos);
+                    if bytes.get(pos)? != &b',' {
+                        return None;
+                    }
+                    pos += 1;
+                }
+                skip_ws(bytes, &mut pos);
+                if bytes.get(pos)? == &b']' {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    skip_ws(bytes, &mut pos);
+    let before = &text[..pos];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(pos, |i| pos - i - 1) + 1;
+    Some((line, column))
+}
+
+fn skip_ws(b: &[u8], pos: &mut usize) {
+    while *pos < b.len() && matches!(b[*pos], b' ' | b'\t' | b'\n' | b'\r') {
+        *pos += 1;
+    }
+}
+
+fn read_string(text: &str, pos: &mut usize) -> Option<String> {
+    let b = text.as_bytes();
+    if b.get(*pos)? != &b'"' {
+        return None;
+    }
+    let start = *pos;
+    *pos += 1;
+    while *pos < b.len() {
+        match b[*pos] {
+            b'\\' => *pos += 2,
+            b'"' => {
+                *pos += 1;
+                return serde_json::from_str(&text[start..*pos]).ok();
+            }
+            _ => *pos += 1,
+        }
+    }
+    None
+}
+
+fn skip_value(text: &str, pos: &mut usize) -> Option<()> {
+    let b = text.as_bytes();
+    match b.get(*pos)? {
+        b'"' => read_string(text, pos).map(|_| ()),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            while *pos < b.len() {
+                match b[*pos] {
+                    b'"' => {
+                        read_string(text, pos)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            *pos += 1;
+                            return Some(());
+                        }
+                    }
+                    _ => {}
+                }
+                *pos += 1;
+            }
+            None
+        }
+        _ => {
+            while *pos < b.len() && !matches!(b[*pos], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+                *pos += 1;
+            }
+            Some(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "{\n  \"Name\": \"x\",\n  \"Actions\": [\n    \"a/b\",\n    \"c/d\"\n  ],\n  \"k/e\": {\"x\": [1, {\"y\": 2}]}\n}";
+
+    #[test]
+    fn locate_pointers() {
+        assert_eq!(locate(DOC, ""), Some((1, 1)));
+        assert_eq!(locate(DOC, "/Name"), Some((2, 11)));
+        assert_eq!(locate(DOC, "/Actions/1"), Some((5, 5)));
+        assert_eq!(locate(DOC, "/k~1e/x/1/y"), Some((7, 23)));
+        assert_eq!(locate(DOC, "/Actions/2"), None);
+        assert_eq!(locate(DOC, "/nope"), None);
+    }
+
+    #[test]
+    fn obj_rules() {
+        let v: Value = serde_json::from_str(r#"{"Actions": ["a"], "notactions": null, "X": 1}"#).unwrap();
+        let o = Obj::new(&v, "f", "", "role").unwrap();
+        assert_eq!(o.opt_str_list("ACTIONS").unwrap().unwrap()[0].1, "/Actions/0");
+        assert!(o.opt_str_list("NotActions").unwrap().is_none());
+        let e = o.deny_unknown(&["Actions", "NotActions"], "role").unwrap_err().to_string();
+        assert!(e.contains("unknown field `X`"), "{e}");
+        let dup: Value = serde_json::from_str(r#"{"a": 1, "A": 2}"#).unwrap();
+        assert!(Obj::new(&dup, "f", "", "role").is_err());
+        let typo: Value = serde_json::from_str(r#"{"NotAction": []}"#).unwrap();
+        let e = Obj::new(&typo, "f", "", "role").unwrap().deny_unknown(&["Actions", "NotActions"], "role").unwrap_err();
+        assert!(e.to_string().contains("did you mean `NotActions`"), "{e}");
+    }
+}

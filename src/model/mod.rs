@@ -1,0 +1,17 @@
+//! The typed model: planes, patterns, the operation catalog and role definitions.
+
+pub mod catalog;
+pub mod json;
+pub mod ops_parse;
+pub mod pattern;
+pub mod plane;
+pub mod role;
+pub mod role_parse;
+pub mod roleset;
+
+pub use catalog::{Catalog, OpId, Operation, ProviderOps, Provenance, canonical_cmp};
+pub use pattern::{Pattern, PatternError, validate_user_pattern};
+pub use plane::{Plane, WildcardMode};
+pub use role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
+pub use role_parse::parse_roles_json;
+pub use roleset::RoleSet;

@@ -1,0 +1,87 @@
+//! The report layer: renders analysis results as table, JSON, Markdown or SARIF text, and is
+//! the only code that writes to stdout and stderr.
+
+pub mod actions;
+pub mod catalog;
+pub mod expand;
+pub mod explain;
+pub mod roles;
+pub mod style;
+
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+
+/// Output formats. Each command accepts a subset (checked before any work is done).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Markdown,
+    Sarif,
+    Csv,
+    Html,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Sarif => "sarif",
+            Format::Csv => "csv",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// Writes text to stdout. A closed pipe (`| head`) ends output quietly instead of panicking.
+pub fn out(text: &str) {
+    let mut s = std::io::stdout().lock();
+    let _ = s.write_all(text.as_bytes()).and_then(|_| s.flush());
+}
+
+/// Writes one line to stderr (warnings, notes, errors).
+pub fn err_line(text: &str) {
+    let mut s = std::io::stderr().lock();
+    let _ = writeln!(s, "{text}");
+}
+
+/// A warning on stderr, prefixed.
+pub fn warn(text: &str) {
+    err_line(&format!("{}: {text}", style::paint("warning", style::Color::Yellow, stderr_color())));
+}
+
+/// An error on stderr, prefixed.
+pub fn error(text: &str) {
+    err_line(&format!("{}: {text}", style::paint("error", style::Color::Red, stderr_color())));
+}
+
+/// Whether colour may be used on stdout: a terminal, and `NO_COLOR` unset or empty.
+pub fn stdout_color() -> bool {
+    no_color_unset() && std::io::stdout().is_terminal()
+}
+
+pub fn stderr_color() -> bool {
+    no_color_unset() && std::io::stderr().is_terminal()
+}
+
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Serialises a report as pretty JSON with object keys sorted and a trailing newline.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    let v = serde_json::to_value(value).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// A plain table with a header row, no colours, and no borders between rows.
+pub fn table(header: &[&str]) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
+    t.set_header(header.iter().map(|h| comfy_table::Cell::new(*h)));
+    t
+}
