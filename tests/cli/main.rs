@@ -1,0 +1,4 @@
+//! The one integration-test binary: drives the real `azrbac` executable. One module per area.
+
+mod common;
+mod model;
