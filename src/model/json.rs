@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(locate(DOC, ""), Some((1, 1)));
         assert_eq!(locate(DOC, "/Name"), Some((2, 11)));
         assert_eq!(locate(DOC, "/Actions/1"), Some((5, 5)));
-        assert_eq!(locate(DOC, "/k~1e/x/1/y"), Some((7, 23)));
+        assert_eq!(locate(DOC, "/k~1e/x/1/y"), Some((7, 26)));
         assert_eq!(locate(DOC, "/Actions/2"), None);
         assert_eq!(locate(DOC, "/nope"), None);
     }
