@@ -67,6 +67,14 @@ pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: Wild
     let mut out = Vec::new();
     for plane in Plane::BOTH {
         let catalog_name = index.catalog().find(plane, op).map(|id| index.catalog().name(id).to_string());
+        // Planes never mix: when the catalog lists the name only on the other plane, it is not
+        // an operation of this plane, so only a literal entry naming it exactly grants it here
+        // (as `expand` does). A name the catalog lists on neither plane is explained as a
+        // hypothetical operation of every plane whose entries match it.
+        let other_plane_only = catalog_name.is_none()
+            && Plane::BOTH
+                .iter()
+                .any(|p| *p != plane && index.catalog().find(*p, op).is_some());
         let mut blocks = Vec::new();
         for (b, block) in role.permissions.iter().enumerate() {
             let matching = |field: Field| -> Vec<EntryRef> {
@@ -75,6 +83,7 @@ pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: Wild
                     .iter()
                     .enumerate()
                     .filter(|(_, e)| e.pattern.matches(op, mode))
+                    .filter(|(_, e)| !(other_plane_only && !field.is_exclusion() && !e.pattern.is_literal()))
                     .map(|(i, e)| EntryRef {
                         block: b,
                         field,

@@ -3,6 +3,8 @@
 pub mod explain;
 pub mod expand;
 pub mod naive;
+#[cfg(test)]
+mod proptests;
 
 pub use explain::{BlockTrace, EntryRef, PlaneExplanation, Verdict, explain};
 pub use expand::{Effective, Resolver, Unknown, expand, expand_with};
