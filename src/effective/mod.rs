@@ -1,5 +1,7 @@
 //! The effective layer: role → effective permissions, with provenance.
 
+#[cfg(test)]
+mod builtins_tests;
 pub mod explain;
 pub mod expand;
 pub mod naive;
