@@ -122,19 +122,17 @@ pub(crate) fn add_unknown(list: &mut Vec<Unknown>, name: &str, conditional: bool
 /// graph index share the same role algebra.
 pub trait Resolver {
     fn len(&self) -> usize;
-    fn resolve_into(&self, pattern: &crate::model::Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet);
-    fn is_known_literal(&self, pattern: &crate::model::Pattern, plane: Plane) -> bool;
+    /// Adds the catalog operations of `plane` that `pattern` matches to `out` and returns how
+    /// many it matched (for a literal: 1 when the catalog lists it on this plane, else 0).
+    fn resolve_into(&self, pattern: &crate::model::Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) -> usize;
 }
 
 impl Resolver for Index {
     fn len(&self) -> usize {
         self.catalog().len()
     }
-    fn resolve_into(&self, pattern: &crate::model::Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) {
-        Index::resolve_into(self, pattern, plane, mode, out);
-    }
-    fn is_known_literal(&self, pattern: &crate::model::Pattern, plane: Plane) -> bool {
-        self.catalog().find_lower(plane, pattern.lower()).is_some()
+    fn resolve_into(&self, pattern: &crate::model::Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) -> usize {
+        Index::resolve_into(self, pattern, plane, mode, out)
     }
 }
 
@@ -159,18 +157,18 @@ pub fn expand_with<R: Resolver>(resolver: &R, role: &RoleDefinition, mode: Wildc
             let grants = block.list(Field::grant(plane));
             let removes = block.list(Field::exclusion(plane));
             for e in grants {
-                resolver.resolve_into(&e.pattern, plane, mode, &mut allow);
-            }
-            for e in removes {
-                resolver.resolve_into(&e.pattern, plane, mode, &mut deny);
-            }
-            for e in grants {
-                if e.pattern.is_literal()
-                    && !resolver.is_known_literal(&e.pattern, plane)
+                let matched = resolver.resolve_into(&e.pattern, plane, mode, &mut allow);
+                // A literal the catalog lacks on this plane is granted as written, unless an
+                // exclusion of the same block matches it.
+                if matched == 0
+                    && e.pattern.is_literal()
                     && !removes.iter().any(|x| x.pattern.matches(e.pattern.lower(), mode))
                 {
                     add_unknown(&mut unknown[plane as usize], e.pattern.as_str(), conditional);
                 }
+            }
+            for e in removes {
+                resolver.resolve_into(&e.pattern, plane, mode, &mut deny);
             }
         }
         allow.difference_with(&deny);

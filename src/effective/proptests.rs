@@ -8,7 +8,7 @@
 
 use super::{Effective, Naive, Verdict, explain, expand, expand_with};
 use crate::graph::Index;
-use crate::graph::proptests::{MODES, PatSpec, arb_catalog, arb_pattern, build_catalog};
+use crate::graph::proptests::{MODES, OpSpec, PatSpec, arb_catalog, arb_pattern, build_catalog};
 use crate::model::{Entry, Field, OpId, Pattern, PermissionBlock, Plane, RoleDefinition, RoleFormat, WildcardMode};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,7 +51,7 @@ fn entry(text: &str, pointer: String) -> Option<Entry> {
     })
 }
 
-fn build_role(spec: &RoleSpec) -> RoleDefinition {
+fn build_role(spec: &RoleSpec, catalog: &[OpSpec]) -> RoleDefinition {
     let mut role = RoleDefinition::empty(RoleFormat::CliOutput, "proptest", "");
     role.name = Some("random".into());
     if spec.role_condition {
@@ -69,7 +69,7 @@ fn build_role(spec: &RoleSpec) -> RoleDefinition {
             *block.list_mut(field) = bs.lists[f]
                 .iter()
                 .enumerate()
-                .filter_map(|(i, p)| entry(&p.text(), format!("/permissions/{b}/{}/{i}", field.camel())))
+                .filter_map(|(i, p)| entry(&p.text(catalog), format!("/permissions/{b}/{}/{i}", field.camel())))
                 .collect();
         }
         role.permissions.push(block);
@@ -100,7 +100,7 @@ proptest! {
     #[test]
     fn index_and_naive_expand_alike(specs in arb_catalog(), role in arb_role()) {
         let ix = Index::new(build_catalog(&specs));
-        let role = build_role(&role);
+        let role = build_role(&role, &specs);
         for mode in MODES {
             prop_assert_eq!(expand(&ix, &role, mode), expand_with(&Naive(ix.catalog()), &role, mode));
         }
@@ -116,8 +116,8 @@ proptest! {
         field in 0usize..4,
     ) {
         let ix = Index::new(build_catalog(&specs));
-        let role = build_role(&role);
-        let Some(e) = entry(&extra.text(), "/extra".into()) else { return Ok(()) };
+        let role = build_role(&role, &specs);
+        let Some(e) = entry(&extra.text(&specs), "/extra".into()) else { return Ok(()) };
         let b = block % role.permissions.len();
         let field = Field::ALL[field];
         let mut bigger = role.clone();
@@ -138,7 +138,7 @@ proptest! {
     #[test]
     fn blocks_combine_by_union(specs in arb_catalog(), role in arb_role()) {
         let ix = Index::new(build_catalog(&specs));
-        let role = build_role(&role);
+        let role = build_role(&role, &specs);
         for mode in MODES {
             let whole = expand(&ix, &role, mode);
             let parts: Vec<Effective> = role
@@ -179,7 +179,7 @@ proptest! {
     fn planes_never_leak(specs in arb_catalog(), role in arb_role()) {
         let ix = Index::new(build_catalog(&specs));
         let c = ix.catalog();
-        let role = build_role(&role);
+        let role = build_role(&role, &specs);
         for (keep, other) in [(Plane::Control, Plane::Data), (Plane::Data, Plane::Control)] {
             let blocks = role
                 .permissions
@@ -223,7 +223,7 @@ proptest! {
     fn unknown_literals_are_kept(specs in arb_catalog(), role in arb_role(), names in prop::collection::vec(any::<prop::sample::Index>(), 0..4)) {
         let ix = Index::new(build_catalog(&specs));
         let c = ix.catalog();
-        let mut role = build_role(&role);
+        let mut role = build_role(&role, &specs);
         // Make sure some literals are absent from the catalog: a made-up name in a random block.
         for (k, n) in names.iter().enumerate() {
             let b = n.index(role.permissions.len());
@@ -260,7 +260,7 @@ proptest! {
     #[test]
     fn conditions_mark_grants(specs in arb_catalog(), role in arb_role()) {
         let ix = Index::new(build_catalog(&specs));
-        let role = build_role(&role);
+        let role = build_role(&role, &specs);
         let mut plain = role.clone();
         plain.condition = None;
         for b in &mut plain.permissions {
@@ -296,7 +296,7 @@ proptest! {
     fn explain_agrees_with_expand(specs in arb_catalog(), role in arb_role()) {
         let ix = Index::new(build_catalog(&specs));
         let c = ix.catalog();
-        let role = build_role(&role);
+        let role = build_role(&role, &specs);
         for mode in MODES {
             let e = expand(&ix, &role, mode);
             let names: BTreeSet<String> = (0..c.len() as OpId).map(|i| c.name(i).to_string()).collect();

@@ -99,6 +99,17 @@ pub(crate) enum PatSpec {
     FromName { op: OpSpec, edits: Vec<(usize, usize)>, flips: Vec<bool>, ws: (usize, usize) },
     /// A random sequence of segments, slashes and stars.
     Tokens { tokens: Vec<usize>, flips: Vec<bool>, ws: (usize, usize) },
+    /// A name of the catalog itself with a star put at one of its slashes (`X/Y` →
+    /// `X/*/Y`, `X/*Y` or `X*/Y`), then edited like `FromName`: probes the `/*/` rule and
+    /// the prefix/suffix overlap against names that exist.
+    FromCatalog {
+        pick: prop::sample::Index,
+        slash: prop::sample::Index,
+        insert: usize,
+        edits: Vec<(usize, usize)>,
+        flips: Vec<bool>,
+        ws: (usize, usize),
+    },
 }
 
 fn arb_edits() -> impl Strategy<Value = Vec<(usize, usize)>> {
@@ -111,24 +122,42 @@ pub(crate) fn arb_pattern() -> impl Strategy<Value = PatSpec> {
         3 => (arb_op(), arb_edits(), prop::collection::vec(prop::bool::weighted(0.3), 1..7), ws.clone())
             .prop_map(|(op, edits, flips, ws)| PatSpec::FromName { op, edits, flips, ws }),
         1 => (prop::collection::vec(0usize..(SEGMENTS.len() + PROVIDERS.len() + 4), 1..8),
-              prop::collection::vec(prop::bool::weighted(0.3), 1..7), ws)
+              prop::collection::vec(prop::bool::weighted(0.3), 1..7), ws.clone())
             .prop_map(|(tokens, flips, ws)| PatSpec::Tokens { tokens, flips, ws }),
+        3 => (any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0usize..4,
+              prop::collection::vec((0usize..64, prop_oneof![3 => Just(0usize), 1 => 1usize..4]), 0..2),
+              prop::collection::vec(prop::bool::weighted(0.3), 1..7), ws)
+            .prop_map(|(pick, slash, insert, edits, flips, ws)| PatSpec::FromCatalog { pick, slash, insert, edits, flips, ws }),
     ]
 }
 
 const WS: [&str; 3] = ["", " ", "\t "];
 
+fn star_edits(name: &str, edits: &[(usize, usize)]) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    for (start, len) in edits {
+        let at = start % (chars.len() + 1);
+        let end = (at + len).min(chars.len());
+        chars.splice(at..end, ['*']);
+    }
+    chars.into_iter().collect()
+}
+
 impl PatSpec {
-    pub(crate) fn text(&self) -> String {
+    /// The pattern text; `catalog` is the generated catalog the pattern is tested against.
+    pub(crate) fn text(&self, catalog: &[OpSpec]) -> String {
         let (core, flips, ws) = match self {
-            PatSpec::FromName { op, edits, flips, ws } => {
-                let mut chars: Vec<char> = op.name().chars().collect();
-                for (start, len) in edits {
-                    let at = start % (chars.len() + 1);
-                    let end = (at + len).min(chars.len());
-                    chars.splice(at..end, ['*']);
+            PatSpec::FromName { op, edits, flips, ws } => (star_edits(&op.name(), edits), flips, ws),
+            PatSpec::FromCatalog { pick, slash, insert, edits, flips, ws } => {
+                let name = if catalog.is_empty() { "Microsoft.A/x/read".to_string() } else { catalog[pick.index(catalog.len())].name() };
+                let slashes: Vec<usize> = name.match_indices('/').map(|(i, _)| i).collect();
+                let mut n = name.clone();
+                if !slashes.is_empty() {
+                    let at = slashes[slash.index(slashes.len())];
+                    let with = ["/*/", "/*", "*/", "/"][*insert];
+                    n.replace_range(at..at + 1, with);
                 }
-                (chars.into_iter().collect::<String>(), flips, ws)
+                (star_edits(&n, edits), flips, ws)
             }
             PatSpec::Tokens { tokens, flips, ws } => {
                 let mut s = String::new();
@@ -178,7 +207,7 @@ proptest! {
         let ix = Index::new(build_catalog(&specs));
         let c = ix.catalog();
         for spec in &pats {
-            let text = spec.text();
+            let text = spec.text(&specs);
             let Ok(p) = Pattern::parse(&text) else { continue };
             for plane in Plane::BOTH {
                 for mode in MODES {
