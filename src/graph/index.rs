@@ -60,6 +60,9 @@ impl Index {
         let mut key_ends = Vec::with_capacity(catalog.len());
         let mut by_last: FastMap<Box<str>, Vec<OpId>> = FastMap::default();
         let mut op_nodes = Vec::with_capacity(catalog.len());
+        // (end of the path in the name, node) for each path of the previous name.
+        let mut stack: Vec<(usize, NodeIndex)> = Vec::new();
+        let mut prev: &str = "";
         for id in 0..catalog.len() as OpId {
             let plane = catalog.op(id).plane as usize;
             let lower = catalog.lower(id);
@@ -74,29 +77,50 @@ impl Index {
                     }
                 }
             }
-            let mut node = root;
-            widen(&mut graph[root].ranges[plane], id);
+            // Path nodes of this name: reuse those it shares with the previous name (ids are
+            // in canonical order, so neighbours share most of their path), look up the rest.
             let spelled = catalog.name(id);
-            let mut start = 0;
-            for (depth, seg) in lower.split('/').enumerate() {
-                let end = start + seg.len();
-                let path = &lower[..end];
-                node = match paths.get(path) {
-                    Some(n) => *n,
-                    None => {
-                        let n = graph.add_node(Node {
-                            kind: if depth == 0 { NodeKind::Provider } else { NodeKind::Segment },
-                            label: spelled.get(start..end).unwrap_or(seg).to_string(),
-                            ranges: empty,
-                        });
-                        graph.add_edge(node, n, ());
-                        paths.insert(path.into(), n);
-                        n
+            let prev_bytes = prev.as_bytes();
+            let common = lower.bytes().zip(prev.bytes()).take_while(|(a, b)| a == b).count();
+            let boundary = |end: usize| end == lower.len() || lower.as_bytes()[end] == b'/';
+            let keep = stack
+                .iter()
+                .take_while(|(end, _)| *end <= common && boundary(*end) && (*end == prev_bytes.len() || prev_bytes[*end] == b'/'))
+                .count();
+            stack.truncate(keep);
+            // The kept paths may already cover the whole name; otherwise add its other segments.
+            if stack.last().is_none_or(|(end, _)| *end < lower.len()) {
+                let mut start = stack.last().map_or(0, |(end, _)| end + 1);
+                loop {
+                    let end = lower[start..].find('/').map_or(lower.len(), |i| start + i);
+                    let path = &lower[..end];
+                    let node = match paths.get(path) {
+                        Some(n) => *n,
+                        None => {
+                            let parent = stack.last().map_or(root, |(_, n)| *n);
+                            let n = graph.add_node(Node {
+                                kind: if stack.is_empty() { NodeKind::Provider } else { NodeKind::Segment },
+                                label: spelled.get(start..end).unwrap_or("").to_string(),
+                                ranges: empty,
+                            });
+                            graph.add_edge(parent, n, ());
+                            paths.insert(path.into(), n);
+                            n
+                        }
+                    };
+                    stack.push((end, node));
+                    if end == lower.len() {
+                        break;
                     }
-                };
-                widen(&mut graph[node].ranges[plane], id);
-                start = end + 1;
+                    start = end + 1;
+                }
             }
+            widen(&mut graph[root].ranges[plane], id);
+            for (_, n) in &stack {
+                widen(&mut graph[*n].ranges[plane], id);
+            }
+            let node = stack.last().map_or(root, |(_, n)| *n);
+            prev = lower;
             let mut ranges = empty;
             widen(&mut ranges[plane], id);
             let leaf = graph.add_node(Node {

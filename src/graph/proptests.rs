@@ -248,4 +248,57 @@ proptest! {
             }
         }
     }
+
+    /// The graph is the tree of name paths: walking the segments of a name from the root
+    /// reaches the node its path maps to, whose children include the operation's leaf; every
+    /// node's per-plane range holds exactly the operations at or below its path.
+    #[test]
+    fn graph_is_the_tree_of_name_paths(specs in arb_catalog()) {
+        use super::NodeKind;
+        let ix = Index::new(build_catalog(&specs));
+        let c = ix.catalog();
+        let g = ix.graph();
+        for id in 0..c.len() as OpId {
+            let lower = c.lower(id);
+            let mut node = ix.root();
+            for seg in lower.split('/') {
+                node = ix.child(node, seg).unwrap();
+            }
+            prop_assert_eq!(ix.path_node(lower), Some(node));
+            prop_assert!(g.neighbors(node).any(|n| g[n].kind == NodeKind::Operation(id)));
+            prop_assert_eq!(g.neighbors(ix.op_node(id)).count(), 0);
+        }
+        for n in g.node_indices() {
+            let path = match &g[n].kind {
+                NodeKind::Operation(_) => continue,
+                NodeKind::Root => None,
+                _ => {
+                    // The path of a node: labels from the root down.
+                    let mut labels = vec![g[n].label.to_ascii_lowercase()];
+                    let mut cur = n;
+                    while let Some(p) = g.neighbors_directed(cur, petgraph::Direction::Incoming).next() {
+                        if g[p].kind == NodeKind::Root {
+                            break;
+                        }
+                        labels.push(g[p].label.to_ascii_lowercase());
+                        cur = p;
+                    }
+                    labels.reverse();
+                    Some(labels.join("/"))
+                }
+            };
+            if let Some(p) = &path {
+                prop_assert_eq!(ix.path_node(p), Some(n));
+            }
+            for plane in Plane::BOTH {
+                let (lo, hi) = c.plane_range(plane);
+                let below: Vec<OpId> = (lo..hi)
+                    .filter(|i| path.as_ref().is_none_or(|p| c.lower(*i) == p || c.lower(*i).starts_with(&format!("{p}/"))))
+                    .collect();
+                let (a, b) = g[n].ranges[plane as usize];
+                let got: Vec<OpId> = if a < b { (a..b).collect() } else { Vec::new() };
+                prop_assert_eq!(got, below);
+            }
+        }
+    }
 }
