@@ -17,7 +17,9 @@ fn expand_all_builtins(c: &mut Criterion) {
     assert_eq!(roles.len(), 928);
     let naive = Naive(model.index.catalog());
     let mut g = c.benchmark_group("expand_all_builtins");
-    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
     g.bench_function("index", |b| {
         b.iter(|| {
             for r in roles {

@@ -23,13 +23,20 @@ fn model() -> &'static Model {
 }
 
 fn role(name: &str) -> &'static RoleDefinition {
-    model().builtins.by_name(name).unwrap_or_else(|| panic!("no built-in role {name}"))
+    model()
+        .builtins
+        .by_name(name)
+        .unwrap_or_else(|| panic!("no built-in role {name}"))
 }
 
 fn grants(name: &str, op: &str, plane: Plane, mode: WildcardMode) -> bool {
     let m = model();
     let e = expand(&m.index, role(name), mode);
-    let id = m.index.catalog().find(plane, op).unwrap_or_else(|| panic!("{op} not in the catalog"));
+    let id = m
+        .index
+        .catalog()
+        .find(plane, op)
+        .unwrap_or_else(|| panic!("{op} not in the catalog"));
     e.contains(id)
 }
 
@@ -50,7 +57,11 @@ fn all_builtins_expand_alike_through_the_index_and_the_naive_scan() {
                     for mode in [WildcardMode::Azure, WildcardMode::Literal] {
                         let fast: Effective = expand(&m.index, r, mode);
                         let slow: Effective = expand_with(naive, r, mode);
-                        assert!(fast == slow, "{} differs between index and naive ({mode:?})", r.label());
+                        assert!(
+                            fast == slow,
+                            "{} differs between index and naive ({mode:?})",
+                            r.label()
+                        );
                     }
                 }
             });
@@ -66,29 +77,79 @@ fn azureml_data_scientist_cannot_create_compute() {
     let write = format!("{MLS}/computes/write");
     assert!(!grants(ds, &write, Plane::Control, WildcardMode::Azure));
     assert!(grants(ds, &write, Plane::Control, WildcardMode::Literal));
-    assert!(!grants(ds, &format!("{MLS}/computes/delete"), Plane::Control, WildcardMode::Azure));
+    assert!(!grants(
+        ds,
+        &format!("{MLS}/computes/delete"),
+        Plane::Control,
+        WildcardMode::Azure
+    ));
     // Granted by `workspaces/*/action`, not excluded: reading connection secrets.
-    assert!(grants(ds, &format!("{MLS}/connections/listsecrets/action"), Plane::Control, WildcardMode::Azure));
+    assert!(grants(
+        ds,
+        &format!("{MLS}/connections/listsecrets/action"),
+        Plane::Control,
+        WildcardMode::Azure
+    ));
     // Excluded literally: `workspaces/write`, `workspaces/computes/listKeys/action`.
-    assert!(!grants(ds, &format!("{MLS}/write"), Plane::Control, WildcardMode::Azure));
-    assert!(!grants(ds, &format!("{MLS}/computes/listKeys/action"), Plane::Control, WildcardMode::Azure));
+    assert!(!grants(
+        ds,
+        &format!("{MLS}/write"),
+        Plane::Control,
+        WildcardMode::Azure
+    ));
+    assert!(!grants(
+        ds,
+        &format!("{MLS}/computes/listKeys/action"),
+        Plane::Control,
+        WildcardMode::Azure
+    ));
 }
 
 #[test]
 fn reader_grants_secret_bearing_reads() {
     // `*/read` covers these two reads that return secrets.
-    assert!(grants("Reader", &format!("{MLS}/listNotebookKeys/read"), Plane::Control, WildcardMode::Azure));
-    assert!(grants("Reader", &format!("{MLS}/metadata/secrets/read"), Plane::Control, WildcardMode::Azure));
-    assert!(!grants("Reader", &format!("{MLS}/write"), Plane::Control, WildcardMode::Azure));
+    assert!(grants(
+        "Reader",
+        &format!("{MLS}/listNotebookKeys/read"),
+        Plane::Control,
+        WildcardMode::Azure
+    ));
+    assert!(grants(
+        "Reader",
+        &format!("{MLS}/metadata/secrets/read"),
+        Plane::Control,
+        WildcardMode::Azure
+    ));
+    assert!(!grants(
+        "Reader",
+        &format!("{MLS}/write"),
+        Plane::Control,
+        WildcardMode::Azure
+    ));
 }
 
 #[test]
 fn key_vault_reader_reads_vaults_only_through_the_slash_star_slash_rule() {
     // Its only vault read is `Microsoft.KeyVault/vaults/*/read`.
     let kv = "Key Vault Reader";
-    assert!(grants(kv, "Microsoft.KeyVault/vaults/read", Plane::Control, WildcardMode::Azure));
-    assert!(!grants(kv, "Microsoft.KeyVault/vaults/read", Plane::Control, WildcardMode::Literal));
-    assert!(grants(kv, "Microsoft.KeyVault/vaults/secrets/read", Plane::Control, WildcardMode::Literal));
+    assert!(grants(
+        kv,
+        "Microsoft.KeyVault/vaults/read",
+        Plane::Control,
+        WildcardMode::Azure
+    ));
+    assert!(!grants(
+        kv,
+        "Microsoft.KeyVault/vaults/read",
+        Plane::Control,
+        WildcardMode::Literal
+    ));
+    assert!(grants(
+        kv,
+        "Microsoft.KeyVault/vaults/secrets/read",
+        Plane::Control,
+        WildcardMode::Literal
+    ));
 }
 
 #[test]
@@ -98,7 +159,9 @@ fn exactly_85_builtins_depend_on_the_slash_star_slash_rule() {
         .builtins
         .roles()
         .iter()
-        .filter(|r| expand(&m.index, r, WildcardMode::Azure) != expand(&m.index, r, WildcardMode::Literal))
+        .filter(|r| {
+            expand(&m.index, r, WildcardMode::Azure) != expand(&m.index, r, WildcardMode::Literal)
+        })
         .map(|r| r.label())
         .collect();
     assert_eq!(differ.len(), 85, "{differ:?}");
@@ -114,7 +177,10 @@ fn owner_grants_every_control_operation_and_no_data_operation() {
     let e = expand(&m.index, role("Owner"), WildcardMode::Azure);
     assert_eq!(e.count(&m.index, Plane::Data), 0);
     assert!(e.unknown[1].is_empty());
-    assert_eq!(e.count(&m.index, Plane::Control), m.index.catalog().count(Plane::Control));
+    assert_eq!(
+        e.count(&m.index, Plane::Control),
+        m.index.catalog().count(Plane::Control)
+    );
     assert_eq!(m.index.catalog().count(Plane::Control), 18_263);
 }
 

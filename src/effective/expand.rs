@@ -58,7 +58,10 @@ impl Effective {
     /// Every effective operation name of a plane: catalog spelling for known operations,
     /// unknown literals as written; sorted canonically.
     pub fn names(&self, index: &Index, plane: Plane) -> Vec<String> {
-        let mut out: Vec<String> = self.ids(index, plane).map(|i| index.catalog().name(i).to_string()).collect();
+        let mut out: Vec<String> = self
+            .ids(index, plane)
+            .map(|i| index.catalog().name(i).to_string())
+            .collect();
         let unknown = &self.unknown[plane as usize];
         if !unknown.is_empty() {
             out.extend(unknown.iter().map(|u| u.name.clone()));
@@ -76,7 +79,12 @@ impl Effective {
             .filter(|i| *i >= lo as usize && *i < hi as usize)
             .map(|i| index.catalog().name(i as OpId).to_string())
             .collect();
-        out.extend(self.unknown[plane as usize].iter().filter(|u| u.conditional).map(|u| u.name.clone()));
+        out.extend(
+            self.unknown[plane as usize]
+                .iter()
+                .filter(|u| u.conditional)
+                .map(|u| u.name.clone()),
+        );
         out.sort_by(|a, b| canonical_cmp(a, b));
         out
     }
@@ -106,7 +114,9 @@ fn difference(a: &FixedBitSet, b: &FixedBitSet) -> FixedBitSet {
 /// Adds an unknown literal, keeping canonical order; an unconditional grant wins over a
 /// conditional one of the same name (names compared ignoring ASCII case).
 pub(crate) fn add_unknown(list: &mut Vec<Unknown>, name: &str, conditional: bool) {
-    match list.binary_search_by(|u| canonical_cmp(&u.name.to_ascii_lowercase(), &name.to_ascii_lowercase())) {
+    match list.binary_search_by(|u| {
+        canonical_cmp(&u.name.to_ascii_lowercase(), &name.to_ascii_lowercase())
+    }) {
         Ok(i) => list[i].conditional &= conditional,
         Err(i) => list.insert(
             i,
@@ -124,14 +134,26 @@ pub trait Resolver {
     fn len(&self) -> usize;
     /// Adds the catalog operations of `plane` that `pattern` matches to `out` and returns how
     /// many it matched (for a literal: 1 when the catalog lists it on this plane, else 0).
-    fn resolve_into(&self, pattern: &crate::model::Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) -> usize;
+    fn resolve_into(
+        &self,
+        pattern: &crate::model::Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    ) -> usize;
 }
 
 impl Resolver for Index {
     fn len(&self) -> usize {
         self.catalog().len()
     }
-    fn resolve_into(&self, pattern: &crate::model::Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) -> usize {
+    fn resolve_into(
+        &self,
+        pattern: &crate::model::Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    ) -> usize {
         Index::resolve_into(self, pattern, plane, mode, out)
     }
 }
@@ -142,7 +164,11 @@ pub fn expand(index: &Index, role: &RoleDefinition, mode: WildcardMode) -> Effec
 }
 
 /// Expands a role with any resolver (the index, or the naive scan in tests and benches).
-pub fn expand_with<R: Resolver>(resolver: &R, role: &RoleDefinition, mode: WildcardMode) -> Effective {
+pub fn expand_with<R: Resolver>(
+    resolver: &R,
+    role: &RoleDefinition,
+    mode: WildcardMode,
+) -> Effective {
     let n = resolver.len();
     let mut uncond = FixedBitSet::with_capacity(n);
     let mut cond = FixedBitSet::with_capacity(n);
@@ -162,9 +188,15 @@ pub fn expand_with<R: Resolver>(resolver: &R, role: &RoleDefinition, mode: Wildc
                 // exclusion of the same block matches it.
                 if matched == 0
                     && e.pattern.is_literal()
-                    && !removes.iter().any(|x| x.pattern.matches(e.pattern.lower(), mode))
+                    && !removes
+                        .iter()
+                        .any(|x| x.pattern.matches(e.pattern.lower(), mode))
                 {
-                    add_unknown(&mut unknown[plane as usize], e.pattern.as_str(), conditional);
+                    add_unknown(
+                        &mut unknown[plane as usize],
+                        e.pattern.as_str(),
+                        conditional,
+                    );
                 }
             }
             for e in removes {

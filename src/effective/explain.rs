@@ -62,11 +62,19 @@ pub struct PlaneExplanation {
 
 /// Explains an operation name against a role on every plane where the catalog lists it or
 /// an entry of that plane matches it.
-pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: WildcardMode) -> Vec<PlaneExplanation> {
+pub fn explain(
+    index: &Index,
+    role: &RoleDefinition,
+    operation: &str,
+    mode: WildcardMode,
+) -> Vec<PlaneExplanation> {
     let op = operation.trim();
     let mut out = Vec::new();
     for plane in Plane::BOTH {
-        let catalog_name = index.catalog().find(plane, op).map(|id| index.catalog().name(id).to_string());
+        let catalog_name = index
+            .catalog()
+            .find(plane, op)
+            .map(|id| index.catalog().name(id).to_string());
         // Planes never mix: when the catalog lists the name only on the other plane, it is not
         // an operation of this plane, so only a literal entry naming it exactly grants it here
         // (as `expand` does). A name the catalog lists on neither plane is explained as a
@@ -83,14 +91,17 @@ pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: Wild
                     .iter()
                     .enumerate()
                     .filter(|(_, e)| e.pattern.matches(op, mode))
-                    .filter(|(_, e)| !(other_plane_only && !field.is_exclusion() && !e.pattern.is_literal()))
+                    .filter(|(_, e)| {
+                        !(other_plane_only && !field.is_exclusion() && !e.pattern.is_literal())
+                    })
                     .map(|(i, e)| EntryRef {
                         block: b,
                         field,
                         index: i,
                         text: e.pattern.as_str().to_string(),
                         pointer: e.pointer.clone(),
-                        needs_collapse: mode == WildcardMode::Azure && !e.pattern.matches(op, WildcardMode::Literal),
+                        needs_collapse: mode == WildcardMode::Azure
+                            && !e.pattern.matches(op, WildcardMode::Literal),
                     })
                     .collect()
             };

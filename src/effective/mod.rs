@@ -2,12 +2,12 @@
 
 #[cfg(test)]
 mod builtins_tests;
-pub mod explain;
 pub mod expand;
+pub mod explain;
 pub mod naive;
 #[cfg(test)]
 mod proptests;
 
-pub use explain::{BlockTrace, EntryRef, PlaneExplanation, Verdict, explain};
 pub use expand::{Effective, Resolver, Unknown, expand, expand_with};
+pub use explain::{BlockTrace, EntryRef, PlaneExplanation, Verdict, explain};
 pub use naive::Naive;

@@ -13,7 +13,13 @@ impl Resolver for Naive<'_> {
         self.0.len()
     }
 
-    fn resolve_into(&self, pattern: &Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) -> usize {
+    fn resolve_into(
+        &self,
+        pattern: &Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    ) -> usize {
         let (lo, hi) = self.0.plane_range(plane);
         let mut n = 0;
         for id in lo..hi {

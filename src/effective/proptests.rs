@@ -6,10 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use super::{Effective, Naive, Verdict, explain, expand, expand_with};
+use super::{Effective, Naive, Verdict, expand, expand_with, explain};
 use crate::graph::Index;
 use crate::graph::proptests::{MODES, OpSpec, PatSpec, arb_catalog, arb_pattern, build_catalog};
-use crate::model::{Entry, Field, OpId, Pattern, PermissionBlock, Plane, RoleDefinition, RoleFormat, WildcardMode};
+use crate::model::{
+    Entry, Field, OpId, Pattern, PermissionBlock, Plane, RoleDefinition, RoleFormat, WildcardMode,
+};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,17 +32,28 @@ fn arb_list() -> impl Strategy<Value = Vec<PatSpec>> {
 }
 
 fn arb_block() -> impl Strategy<Value = BlockSpec> {
-    (arb_list(), arb_list(), arb_list(), arb_list(), prop::bool::weighted(0.3)).prop_map(|(a, na, d, nd, conditional)| {
-        BlockSpec {
+    (
+        arb_list(),
+        arb_list(),
+        arb_list(),
+        arb_list(),
+        prop::bool::weighted(0.3),
+    )
+        .prop_map(|(a, na, d, nd, conditional)| BlockSpec {
             lists: [a, na, d, nd],
             conditional,
-        }
-    })
+        })
 }
 
 fn arb_role() -> impl Strategy<Value = RoleSpec> {
-    (prop::collection::vec(arb_block(), 1..4), prop::bool::weighted(0.1))
-        .prop_map(|(blocks, role_condition)| RoleSpec { blocks, role_condition })
+    (
+        prop::collection::vec(arb_block(), 1..4),
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(|(blocks, role_condition)| RoleSpec {
+            blocks,
+            role_condition,
+        })
 }
 
 fn entry(text: &str, pointer: String) -> Option<Entry> {
@@ -69,7 +82,12 @@ fn build_role(spec: &RoleSpec, catalog: &[OpSpec]) -> RoleDefinition {
             *block.list_mut(field) = bs.lists[f]
                 .iter()
                 .enumerate()
-                .filter_map(|(i, p)| entry(&p.text(catalog), format!("/permissions/{b}/{}/{i}", field.camel())))
+                .filter_map(|(i, p)| {
+                    entry(
+                        &p.text(catalog),
+                        format!("/permissions/{b}/{}/{i}", field.camel()),
+                    )
+                })
                 .collect();
         }
         role.permissions.push(block);
@@ -79,11 +97,19 @@ fn build_role(spec: &RoleSpec, catalog: &[OpSpec]) -> RoleDefinition {
 
 /// What a role grants, ignoring conditionality: catalog ids and lower-cased unknown names.
 fn grant(e: &Effective) -> (BTreeSet<usize>, [BTreeSet<String>; 2]) {
-    let unknown = |p: usize| e.unknown[p].iter().map(|u| u.name.to_ascii_lowercase()).collect();
+    let unknown = |p: usize| {
+        e.unknown[p]
+            .iter()
+            .map(|u| u.name.to_ascii_lowercase())
+            .collect()
+    };
     (e.granted.ones().collect(), [unknown(0), unknown(1)])
 }
 
-fn subset(a: &(BTreeSet<usize>, [BTreeSet<String>; 2]), b: &(BTreeSet<usize>, [BTreeSet<String>; 2])) -> bool {
+fn subset(
+    a: &(BTreeSet<usize>, [BTreeSet<String>; 2]),
+    b: &(BTreeSet<usize>, [BTreeSet<String>; 2]),
+) -> bool {
     a.0.is_subset(&b.0) && a.1[0].is_subset(&b.1[0]) && a.1[1].is_subset(&b.1[1])
 }
 
@@ -336,7 +362,11 @@ fn owner_like_role_explains_no_data_operation() {
             name: "Microsoft.Storage".into(),
             operations: vec![
                 ("Microsoft.Storage/storageAccounts/read".into(), false, None),
-                ("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read".into(), true, None),
+                (
+                    "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read".into(),
+                    true,
+                    None,
+                ),
             ],
         }],
         crate::model::Provenance::default(),
@@ -347,9 +377,20 @@ fn owner_like_role_explains_no_data_operation() {
     owner.permissions.push(b);
     let blob = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read";
     let pe = explain(&ix, &owner, blob, WildcardMode::Azure);
-    assert!(pe.iter().all(|p| p.verdict == Verdict::NotGranted), "{pe:?}");
+    assert!(
+        pe.iter().all(|p| p.verdict == Verdict::NotGranted),
+        "{pe:?}"
+    );
     // A name the catalog lists on neither plane is still explained hypothetically.
-    let pe = explain(&ix, &owner, "Microsoft.New/things/read", WildcardMode::Azure);
+    let pe = explain(
+        &ix,
+        &owner,
+        "Microsoft.New/things/read",
+        WildcardMode::Azure,
+    );
     assert_eq!(pe.len(), 1);
-    assert_eq!((pe[0].plane, pe[0].verdict, pe[0].catalog_name.is_none()), (Plane::Control, Verdict::Granted, true));
+    assert_eq!(
+        (pe[0].plane, pe[0].verdict, pe[0].catalog_name.is_none()),
+        (Plane::Control, Verdict::Granted, true)
+    );
 }

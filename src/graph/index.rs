@@ -81,11 +81,19 @@ impl Index {
             // in canonical order, so neighbours share most of their path), look up the rest.
             let spelled = catalog.name(id);
             let prev_bytes = prev.as_bytes();
-            let common = lower.bytes().zip(prev.bytes()).take_while(|(a, b)| a == b).count();
+            let common = lower
+                .bytes()
+                .zip(prev.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
             let boundary = |end: usize| end == lower.len() || lower.as_bytes()[end] == b'/';
             let keep = stack
                 .iter()
-                .take_while(|(end, _)| *end <= common && boundary(*end) && (*end == prev_bytes.len() || prev_bytes[*end] == b'/'))
+                .take_while(|(end, _)| {
+                    *end <= common
+                        && boundary(*end)
+                        && (*end == prev_bytes.len() || prev_bytes[*end] == b'/')
+                })
                 .count();
             stack.truncate(keep);
             // The kept paths may already cover the whole name; otherwise add its other segments.
@@ -99,7 +107,11 @@ impl Index {
                         None => {
                             let parent = stack.last().map_or(root, |(_, n)| *n);
                             let n = graph.add_node(Node {
-                                kind: if stack.is_empty() { NodeKind::Provider } else { NodeKind::Segment },
+                                kind: if stack.is_empty() {
+                                    NodeKind::Provider
+                                } else {
+                                    NodeKind::Segment
+                                },
                                 label: spelled.get(start..end).unwrap_or("").to_string(),
                                 ranges: empty,
                             });
@@ -206,7 +218,11 @@ impl Index {
             }
             // Below the node of `dir` are `dir` itself (sorting first) and `dir/...`.
             let dir_len = prefix.len() - 1;
-            let lo = if self.catalog.lower(lo).len() == dir_len { lo + 1 } else { lo };
+            let lo = if self.catalog.lower(lo).len() == dir_len {
+                lo + 1
+            } else {
+                lo
+            };
             return (lo, hi);
         }
         let key: Vec<u8> = prefix.bytes().map(sort_byte).collect();
@@ -232,7 +248,13 @@ impl Index {
     /// Adds every catalog operation of `plane` that `pattern` matches to `out`; returns how
     /// many it matched. A literal pattern absent from the catalog matches nothing here (the
     /// caller records it as unknown).
-    pub fn resolve_into(&self, pattern: &Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) -> usize {
+    pub fn resolve_into(
+        &self,
+        pattern: &Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    ) -> usize {
         if pattern.is_literal() {
             return match self.catalog.find_lower(plane, pattern.lower()) {
                 Some(id) => {
@@ -303,11 +325,19 @@ impl Index {
 /// the verb is `x/action`.
 pub fn resource_type_of(name: &str) -> &str {
     let segs: Vec<&str> = name.split('/').collect();
-    let drop = if segs.len() >= 3 && segs[segs.len() - 1].eq_ignore_ascii_case("action") { 2 } else { 1 };
+    let drop = if segs.len() >= 3 && segs[segs.len() - 1].eq_ignore_ascii_case("action") {
+        2
+    } else {
+        1
+    };
     if segs.len() <= drop {
         return segs.first().copied().unwrap_or(name);
     }
-    let keep: usize = segs[..segs.len() - drop].iter().map(|s| s.len() + 1).sum::<usize>() - 1;
+    let keep: usize = segs[..segs.len() - drop]
+        .iter()
+        .map(|s| s.len() + 1)
+        .sum::<usize>()
+        - 1;
     &name[..keep]
 }
 
@@ -323,7 +353,7 @@ fn widen(r: &mut (OpId, OpId), id: OpId) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ProviderOps, Provenance};
+    use crate::model::{Provenance, ProviderOps};
 
     fn index() -> Index {
         let ops = [
@@ -345,26 +375,73 @@ mod tests {
 
     fn names(ix: &Index, p: &str, plane: Plane, mode: WildcardMode) -> Vec<String> {
         let set = ix.resolve(&Pattern::parse(p).unwrap(), plane, mode);
-        set.ones().map(|i| ix.catalog().name(i as OpId).to_string()).collect()
+        set.ones()
+            .map(|i| ix.catalog().name(i as OpId).to_string())
+            .collect()
     }
 
     #[test]
     fn resolves_like_the_rules() {
         let ix = index();
         assert_eq!(
-            names(&ix, "Microsoft.KeyVault/vaults/*/read", Plane::Control, WildcardMode::Azure),
-            vec!["Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/vaults/secrets/read"]
+            names(
+                &ix,
+                "Microsoft.KeyVault/vaults/*/read",
+                Plane::Control,
+                WildcardMode::Azure
+            ),
+            vec![
+                "Microsoft.KeyVault/vaults/read",
+                "Microsoft.KeyVault/vaults/secrets/read"
+            ]
         );
         assert_eq!(
-            names(&ix, "Microsoft.KeyVault/vaults/*/read", Plane::Control, WildcardMode::Literal),
+            names(
+                &ix,
+                "Microsoft.KeyVault/vaults/*/read",
+                Plane::Control,
+                WildcardMode::Literal
+            ),
             vec!["Microsoft.KeyVault/vaults/secrets/read"]
         );
-        assert_eq!(names(&ix, "microsoft.keyvault/vaults*", Plane::Control, WildcardMode::Azure).len(), 4);
-        assert_eq!(names(&ix, "*", Plane::Data, WildcardMode::Azure), vec!["Microsoft.KeyVault/vaults/secrets/getSecret/action"]);
-        assert_eq!(names(&ix, "*/read", Plane::Control, WildcardMode::Azure).len(), 4);
+        assert_eq!(
+            names(
+                &ix,
+                "microsoft.keyvault/vaults*",
+                Plane::Control,
+                WildcardMode::Azure
+            )
+            .len(),
+            4
+        );
+        assert_eq!(
+            names(&ix, "*", Plane::Data, WildcardMode::Azure),
+            vec!["Microsoft.KeyVault/vaults/secrets/getSecret/action"]
+        );
+        assert_eq!(
+            names(&ix, "*/read", Plane::Control, WildcardMode::Azure).len(),
+            4
+        );
         assert!(names(&ix, "Microsoft.Nope/*", Plane::Control, WildcardMode::Azure).is_empty());
-        assert_eq!(names(&ix, "MICROSOFT.KEYVAULT/VAULTS/READ", Plane::Control, WildcardMode::Azure).len(), 1);
-        assert!(names(&ix, "Microsoft.KeyVault/vaults/secrets/getSecret/action", Plane::Control, WildcardMode::Azure).is_empty());
+        assert_eq!(
+            names(
+                &ix,
+                "MICROSOFT.KEYVAULT/VAULTS/READ",
+                Plane::Control,
+                WildcardMode::Azure
+            )
+            .len(),
+            1
+        );
+        assert!(
+            names(
+                &ix,
+                "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+                Plane::Control,
+                WildcardMode::Azure
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -374,15 +451,26 @@ mod tests {
         let vaults = ix.child(kv, "vaults").unwrap();
         let (lo, hi) = ix.graph()[vaults].ranges[0];
         let inside: Vec<&str> = (lo..hi).map(|i| ix.catalog().name(i)).collect();
-        assert!(inside.iter().all(|n| n.starts_with("Microsoft.KeyVault/vaults/")), "{inside:?}");
+        assert!(
+            inside
+                .iter()
+                .all(|n| n.starts_with("Microsoft.KeyVault/vaults/")),
+            "{inside:?}"
+        );
         assert_eq!(inside.len(), 3);
     }
 
     #[test]
     fn resource_types() {
         assert_eq!(resource_type_of("Microsoft.A/x/y/read"), "Microsoft.A/x/y");
-        assert_eq!(resource_type_of("Microsoft.A/x/listKeys/action"), "Microsoft.A/x");
-        assert_eq!(resource_type_of("Microsoft.A/register/action"), "Microsoft.A");
+        assert_eq!(
+            resource_type_of("Microsoft.A/x/listKeys/action"),
+            "Microsoft.A/x"
+        );
+        assert_eq!(
+            resource_type_of("Microsoft.A/register/action"),
+            "Microsoft.A"
+        );
         assert_eq!(resource_type_of("Microsoft.A/read"), "Microsoft.A");
     }
 }

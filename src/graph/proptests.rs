@@ -6,18 +6,25 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::Index;
-use crate::model::{Catalog, OpId, Pattern, Plane, ProviderOps, Provenance, WildcardMode};
+use crate::model::{Catalog, OpId, Pattern, Plane, Provenance, ProviderOps, WildcardMode};
 use fixedbitset::FixedBitSet;
 use proptest::prelude::*;
 
 /// Provider namespaces with prefix traps (`Microsoft.A` / `Microsoft.AB` / `Microsoft.A-B`)
 /// and one that differs only in case.
-const PROVIDERS: &[&str] = &["Microsoft.A", "Microsoft.AB", "Microsoft.A-B", "Microsoft.A.B", "microsoft.a", "Ab.C"];
+const PROVIDERS: &[&str] = &[
+    "Microsoft.A",
+    "Microsoft.AB",
+    "Microsoft.A-B",
+    "Microsoft.A.B",
+    "microsoft.a",
+    "Ab.C",
+];
 /// Segments with prefix and ordering traps (`-` and `.` sort before letters, `/` before all),
 /// common verbs, and the empty segment (rare).
 const SEGMENTS: &[&str] = &[
-    "a", "ab", "a-b", "a.b", "b", "vaults", "vaults-x", "vaults.x", "vault", "read", "write", "delete", "action",
-    "x", "",
+    "a", "ab", "a-b", "a.b", "b", "vaults", "vaults-x", "vaults.x", "vault", "read", "write",
+    "delete", "action", "x", "",
 ];
 pub(crate) const MODES: [WildcardMode; 2] = [WildcardMode::Azure, WildcardMode::Literal];
 
@@ -35,7 +42,10 @@ pub(crate) struct OpSpec {
 fn arb_op() -> impl Strategy<Value = OpSpec> {
     (
         0..PROVIDERS.len(),
-        prop::collection::vec(prop_oneof![12 => 0..SEGMENTS.len() - 1, 1 => Just(SEGMENTS.len() - 1)], 0..4),
+        prop::collection::vec(
+            prop_oneof![12 => 0..SEGMENTS.len() - 1, 1 => Just(SEGMENTS.len() - 1)],
+            0..4,
+        ),
         any::<bool>(),
         prop::bool::weighted(0.15),
         prop::collection::vec(prop::bool::weighted(0.2), 1..7),
@@ -96,9 +106,18 @@ pub(crate) fn build_catalog(specs: &[OpSpec]) -> Catalog {
 pub(crate) enum PatSpec {
     /// A catalog-style name (an op spec, possibly not in the catalog) with `*` edits:
     /// each (start, len) replaces that many chars at a relative position with `*`.
-    FromName { op: OpSpec, edits: Vec<(usize, usize)>, flips: Vec<bool>, ws: (usize, usize) },
+    FromName {
+        op: OpSpec,
+        edits: Vec<(usize, usize)>,
+        flips: Vec<bool>,
+        ws: (usize, usize),
+    },
     /// A random sequence of segments, slashes and stars.
-    Tokens { tokens: Vec<usize>, flips: Vec<bool>, ws: (usize, usize) },
+    Tokens {
+        tokens: Vec<usize>,
+        flips: Vec<bool>,
+        ws: (usize, usize),
+    },
     /// A name of the catalog itself with a star put at one of its slashes (`X/Y` →
     /// `X/*/Y`, `X/*Y` or `X*/Y`), then edited like `FromName`: probes the `/*/` rule and
     /// the prefix/suffix overlap against names that exist.
@@ -113,7 +132,13 @@ pub(crate) enum PatSpec {
 }
 
 fn arb_edits() -> impl Strategy<Value = Vec<(usize, usize)>> {
-    prop::collection::vec((0usize..64, prop_oneof![3 => Just(0usize), 3 => 1usize..4, 1 => 4usize..12]), 0..4)
+    prop::collection::vec(
+        (
+            0usize..64,
+            prop_oneof![3 => Just(0usize), 3 => 1usize..4, 1 => 4usize..12],
+        ),
+        0..4,
+    )
 }
 
 pub(crate) fn arb_pattern() -> impl Strategy<Value = PatSpec> {
@@ -147,9 +172,25 @@ impl PatSpec {
     /// The pattern text; `catalog` is the generated catalog the pattern is tested against.
     pub(crate) fn text(&self, catalog: &[OpSpec]) -> String {
         let (core, flips, ws) = match self {
-            PatSpec::FromName { op, edits, flips, ws } => (star_edits(&op.name(), edits), flips, ws),
-            PatSpec::FromCatalog { pick, slash, insert, edits, flips, ws } => {
-                let name = if catalog.is_empty() { "Microsoft.A/x/read".to_string() } else { catalog[pick.index(catalog.len())].name() };
+            PatSpec::FromName {
+                op,
+                edits,
+                flips,
+                ws,
+            } => (star_edits(&op.name(), edits), flips, ws),
+            PatSpec::FromCatalog {
+                pick,
+                slash,
+                insert,
+                edits,
+                flips,
+                ws,
+            } => {
+                let name = if catalog.is_empty() {
+                    "Microsoft.A/x/read".to_string()
+                } else {
+                    catalog[pick.index(catalog.len())].name()
+                };
                 let slashes: Vec<usize> = name.match_indices('/').map(|(i, _)| i).collect();
                 let mut n = name.clone();
                 if !slashes.is_empty() {

@@ -103,7 +103,10 @@ impl Catalog {
             }
         }
         // Canonical order: plane, then the sort key (computed once per name), then the name.
-        let keys: Vec<Vec<u8>> = staged.iter().map(|s| s.1.bytes().map(sort_byte).collect()).collect();
+        let keys: Vec<Vec<u8>> = staged
+            .iter()
+            .map(|s| s.1.bytes().map(sort_byte).collect())
+            .collect();
         let mut order: Vec<usize> = (0..staged.len()).collect();
         order.sort_unstable_by(|a, b| {
             staged[*a]
@@ -124,7 +127,8 @@ impl Catalog {
         }
         let lookup: [FastMap<String, OpId>; 2] =
             seen.map(|slot| slot.into_iter().map(|(k, v)| (k, v as OpId)).collect());
-        let mut staged: Vec<Option<(String, String, Plane, u32, Option<String>)>> = staged.into_iter().map(Some).collect();
+        let mut staged: Vec<Option<(String, String, Plane, u32, Option<String>)>> =
+            staged.into_iter().map(Some).collect();
         let mut ops = Vec::with_capacity(staged.len());
         let mut lower = Vec::with_capacity(staged.len());
         let mut control_count = 0;
@@ -282,7 +286,8 @@ impl Catalog {
 
     /// Reads the compact file format.
     pub fn from_compact_json(text: &str, origin: &str) -> Result<Catalog> {
-        let file: CompactCatalog = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
+        let file: CompactCatalog =
+            serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
         if file.kind != CATALOG_KIND {
             return Err(Error::shape(
                 origin,
@@ -365,7 +370,11 @@ mod tests {
         let c = Catalog::build(
             vec![p(
                 "Microsoft.A",
-                &[("Microsoft.A/x/read", false), ("microsoft.a/X/READ", false), ("Microsoft.A/x/read", true)],
+                &[
+                    ("Microsoft.A/x/read", false),
+                    ("microsoft.a/X/READ", false),
+                    ("Microsoft.A/x/read", true),
+                ],
             )],
             Provenance::default(),
         );
@@ -382,19 +391,36 @@ mod tests {
         let c = Catalog::build(
             vec![p(
                 "Microsoft.A",
-                &[("Microsoft.A/b/read", false), ("Microsoft.A/b-c/read", false), ("Microsoft.A/b", false)],
+                &[
+                    ("Microsoft.A/b/read", false),
+                    ("Microsoft.A/b-c/read", false),
+                    ("Microsoft.A/b", false),
+                ],
             )],
             Provenance::default(),
         );
         let names: Vec<_> = (0..3).map(|i| c.name(i)).collect();
-        assert_eq!(names, vec!["Microsoft.A/b", "Microsoft.A/b/read", "Microsoft.A/b-c/read"]);
+        assert_eq!(
+            names,
+            vec![
+                "Microsoft.A/b",
+                "Microsoft.A/b/read",
+                "Microsoft.A/b-c/read"
+            ]
+        );
     }
 
     #[test]
     fn compact_round_trip() {
         let c = Catalog::build(
-            vec![p("Microsoft.B", &[("Microsoft.B/y/write", true)]), p("Microsoft.A", &[("Microsoft.A/x/read", false)])],
-            Provenance { source: "test".into(), source_date: "2026-01-01".into() },
+            vec![
+                p("Microsoft.B", &[("Microsoft.B/y/write", true)]),
+                p("Microsoft.A", &[("Microsoft.A/x/read", false)]),
+            ],
+            Provenance {
+                source: "test".into(),
+                source_date: "2026-01-01".into(),
+            },
         );
         let text = c.to_compact_json(false).unwrap();
         let back = Catalog::from_compact_json(&text, "t").unwrap();

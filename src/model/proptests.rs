@@ -72,7 +72,8 @@ fn arb_pattern_core() -> impl Strategy<Value = String> {
 }
 
 fn arb_ws() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop_oneof![Just(' '), Just('\t'), Just('\n')], 0..3).prop_map(|v| v.into_iter().collect())
+    prop::collection::vec(prop_oneof![Just(' '), Just('\t'), Just('\n')], 0..3)
+        .prop_map(|v| v.into_iter().collect())
 }
 
 /// A name the pattern must match: each `*` replaced by a random run.
@@ -90,7 +91,13 @@ fn instantiate(pattern: &str, fills: &[String]) -> String {
 fn random_case(s: &str, flips: &[bool]) -> String {
     s.chars()
         .zip(flips.iter().cycle())
-        .map(|(c, f)| if *f { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+        .map(|(c, f)| {
+            if *f {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect()
 }
 
@@ -104,13 +111,25 @@ const MODES: [WildcardMode; 2] = [WildcardMode::Azure, WildcardMode::Literal];
 fn oracle_reads_the_rules_as_intended() {
     // Sanity of the oracle itself on the spec's vectors.
     use WildcardMode::{Azure, Literal};
-    assert!(oracle("Microsoft.KeyVault/vaults/*/read", "microsoft.keyvault/vaults/read", Azure));
-    assert!(!oracle("Microsoft.KeyVault/vaults/*/read", "microsoft.keyvault/vaults/read", Literal));
+    assert!(oracle(
+        "Microsoft.KeyVault/vaults/*/read",
+        "microsoft.keyvault/vaults/read",
+        Azure
+    ));
+    assert!(!oracle(
+        "Microsoft.KeyVault/vaults/*/read",
+        "microsoft.keyvault/vaults/read",
+        Literal
+    ));
     assert!(oracle("a/*/*/b", "a/b", Azure));
     assert!(!oracle("a/*/*/b", "a/b", Literal));
     assert!(oracle("*/read", "x/read", Literal));
     assert!(!oracle("*/read", "read", Azure));
-    assert!(!oracle("Microsoft.Storage/*/write", "Microsoft.Storage/storageAccounts/read", Azure));
+    assert!(!oracle(
+        "Microsoft.Storage/*/write",
+        "Microsoft.Storage/storageAccounts/read",
+        Azure
+    ));
 }
 
 proptest! {

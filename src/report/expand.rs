@@ -59,14 +59,20 @@ pub fn json(report: &ExpandReport) -> String {
             .roles
             .iter()
             .map(|r| {
-                let Counts { actions, data_actions } = r.counts;
+                let Counts {
+                    actions,
+                    data_actions,
+                } = r.counts;
                 RoleJson {
                     actions: &r.actions,
                     complete: r.complete,
                     conditional: r.conditional,
                     conditional_actions: &r.conditional_actions,
                     conditional_data_actions: &r.conditional_data_actions,
-                    counts: CountsJson { actions, data_actions },
+                    counts: CountsJson {
+                        actions,
+                        data_actions,
+                    },
                     data_actions: &r.data_actions,
                     id: &r.id,
                     name: &r.name,
@@ -110,7 +116,10 @@ pub fn table_text(report: &ExpandReport) -> String {
 }
 
 fn role_table(s: &mut String, r: &RoleExpansion, wildcards: &str) {
-    let id = r.id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default();
+    let id =
+        r.id.as_deref()
+            .map(|i| format!(" ({i})"))
+            .unwrap_or_default();
     let _ = writeln!(s, "{}{id}", r.name);
     let _ = writeln!(
         s,
@@ -131,12 +140,21 @@ fn role_table(s: &mut String, r: &RoleExpansion, wildcards: &str) {
                     abbreviate(&g.verbs, 8),
                 ]);
             }
-            t.add_row(vec![plane.to_string(), format!("{} (total)", p.provider), p.count.to_string(), String::new()]);
+            t.add_row(vec![
+                plane.to_string(),
+                format!("{} (total)", p.provider),
+                p.count.to_string(),
+                String::new(),
+            ]);
         }
         let _ = writeln!(s, "{t}");
     }
     if !r.unknown.is_empty() {
-        let _ = writeln!(s, "  not in the catalog (granted as written): {}", r.unknown.join(", "));
+        let _ = writeln!(
+            s,
+            "  not in the catalog (granted as written): {}",
+            r.unknown.join(", ")
+        );
     }
     if r.conditional {
         let n = r.conditional_actions.len() + r.conditional_data_actions.len();
@@ -155,7 +173,11 @@ pub fn abbreviate(items: &[String], max: usize) -> String {
     if items.len() <= max {
         items.join(", ")
     } else {
-        format!("{}, … and {} more", items[..max].join(", "), items.len() - max)
+        format!(
+            "{}, … and {} more",
+            items[..max].join(", "),
+            items.len() - max
+        )
     }
 }
 
@@ -164,7 +186,13 @@ mod tests {
     use super::*;
 
     fn role(name: &str, id: Option<&str>, full: bool) -> RoleExpansion {
-        let v = |xs: &[&str]| -> Vec<String> { if full { xs.iter().map(|x| x.to_string()).collect() } else { Vec::new() } };
+        let v = |xs: &[&str]| -> Vec<String> {
+            if full {
+                xs.iter().map(|x| x.to_string()).collect()
+            } else {
+                Vec::new()
+            }
+        };
         RoleExpansion {
             name: name.into(),
             id: id.map(str::to_string),
@@ -177,7 +205,10 @@ mod tests {
             conditional: full,
             conditional_actions: v(&["Microsoft.A/x/read"]),
             conditional_data_actions: v(&["Microsoft.A/x/data/read"]),
-            counts: Counts { actions: 2, data_actions: 1 },
+            counts: Counts {
+                actions: 2,
+                data_actions: 1,
+            },
             unresolved: v(&["/Actions is the expression `[parameters('a')]`"]),
             complete: !full,
         }
@@ -185,7 +216,10 @@ mod tests {
 
     #[test]
     fn direct_json_equals_the_sorted_value_rendering() {
-        for roles in [vec![], vec![role("A", Some("g"), true), role("B é", None, false)]] {
+        for roles in [
+            vec![],
+            vec![role("A", Some("g"), true), role("B é", None, false)],
+        ] {
             let r = ExpandReport {
                 schema_version: 1,
                 wildcards: "azure",

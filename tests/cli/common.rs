@@ -60,10 +60,18 @@ pub fn golden(rel: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (run with AZRBAC_BLESS=1 to create it)", path.display()));
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with AZRBAC_BLESS=1 to create it)",
+            path.display()
+        )
+    });
     if want != actual {
-        let line = want.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(want.lines().count().min(actual.lines().count()));
+        let line = want
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(want.lines().count().min(actual.lines().count()));
         panic!(
             "{} differs from the output at line {} (AZRBAC_BLESS=1 rewrites it)\n--- golden: {:?}\n+++ actual: {:?}",
             path.display(),
@@ -76,7 +84,11 @@ pub fn golden(rel: &str, actual: &str) {
 
 /// Runs azrbac with `stdin` as standard input and returns (exit code, stdout, stderr).
 pub fn run_stdin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
-    let out = azrbac().args(args).write_stdin(stdin.to_vec()).output().unwrap();
+    let out = azrbac()
+        .args(args)
+        .write_stdin(stdin.to_vec())
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
