@@ -62,11 +62,19 @@ pub struct PlaneExplanation {
 
 /// Explains an operation name against a role on every plane where the catalog lists it or
 /// an entry of that plane matches it.
-pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: WildcardMode) -> Vec<PlaneExplanation> {
+pub fn explain(
+    index: &Index,
+    role: &RoleDefinition,
+    operation: &str,
+    mode: WildcardMode,
+) -> Vec<PlaneExplanation> {
     let op = operation.trim();
     let mut out = Vec::new();
     for plane in Plane::BOTH {
-        let catalog_name = index.catalog().find(plane, op).map(|id| index.catalog().name(id).to_string());
+        let catalog_name = index
+            .catalog()
+            .find(plane, op)
+            .map(|id| index.catalog().name(id).to_string());
         let mut blocks = Vec::new();
         for (b, block) in role.permissions.iter().enumerate() {
             let matching = |field: Field| -> Vec<EntryRef> {
@@ -81,7 +89,8 @@ pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: Wild
                         index: i,
                         text: e.pattern.as_str().to_string(),
                         pointer: e.pointer.clone(),
-                        needs_collapse: mode == WildcardMode::Azure && !e.pattern.matches(op, WildcardMode::Literal),
+                        needs_collapse: mode == WildcardMode::Azure
+                            && !e.pattern.matches(op, WildcardMode::Literal),
                     })
                     .collect()
             };
