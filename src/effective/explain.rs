@@ -105,8 +105,23 @@ pub fn explain(
                 });
             }
         }
-        if catalog_name.is_none() && blocks.iter().all(|b| b.grants.is_empty()) {
-            continue;
+        if catalog_name.is_none() {
+            // A name the catalog lists on the other plane only is that plane's operation: a
+            // wildcard of this plane says nothing about it. A literal entry naming it here is
+            // still reported (it grants exactly what it says; lint calls it misplaced).
+            let other = match plane {
+                Plane::Control => Plane::Data,
+                Plane::Data => Plane::Control,
+            };
+            let listed_elsewhere = index.catalog().find(other, op).is_some();
+            let literal_match = blocks
+                .iter()
+                .flat_map(|b| b.grants.iter().chain(&b.removals))
+                .any(|e| !e.text.contains('*'));
+            let any_grant = blocks.iter().any(|b| !b.grants.is_empty());
+            if !any_grant || (listed_elsewhere && !literal_match) {
+                continue;
+            }
         }
         let effective: Vec<&BlockTrace> = blocks
             .iter()
