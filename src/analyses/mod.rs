@@ -3,4 +3,5 @@
 
 pub mod expand;
 pub mod group;
+pub mod needs;
 pub mod risk;
