@@ -3,8 +3,12 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod check;
 pub mod expand;
 pub mod explain;
+pub mod mdtable;
+pub mod recommend;
+pub mod risks;
 pub mod roles;
 pub mod style;
 
