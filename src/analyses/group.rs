@@ -19,10 +19,12 @@ pub struct ProviderGroup {
     pub types: Vec<TypeGroup>,
 }
 
+/// Resource types of one provider: sort key → (spelling, verbs).
+type TypeMap = BTreeMap<String, (String, Vec<String>)>;
+
 /// Groups names (any order) by provider (first segment) and resource type, sorted.
 pub fn group_names<S: AsRef<str>>(names: &[S]) -> Vec<ProviderGroup> {
-    let mut by: BTreeMap<String, (String, BTreeMap<String, (String, Vec<String>)>)> =
-        BTreeMap::new();
+    let mut by: BTreeMap<String, (String, TypeMap)> = BTreeMap::new();
     for n in names {
         let n = n.as_ref();
         let provider = n.split('/').next().unwrap_or(n);

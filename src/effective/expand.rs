@@ -131,7 +131,8 @@ pub(crate) fn add_unknown(list: &mut Vec<Unknown>, name: &str, conditional: bool
 /// How a role's entries are resolved to operation sets; lets the naive matcher and the
 /// graph index share the same role algebra.
 pub trait Resolver {
-    fn len(&self) -> usize;
+    /// Number of operation ids (the bitset width).
+    fn width(&self) -> usize;
     /// Adds the catalog operations of `plane` that `pattern` matches to `out` and returns how
     /// many it matched (for a literal: 1 when the catalog lists it on this plane, else 0).
     fn resolve_into(
@@ -144,7 +145,7 @@ pub trait Resolver {
 }
 
 impl Resolver for Index {
-    fn len(&self) -> usize {
+    fn width(&self) -> usize {
         self.catalog().len()
     }
     fn resolve_into(
@@ -169,7 +170,7 @@ pub fn expand_with<R: Resolver>(
     role: &RoleDefinition,
     mode: WildcardMode,
 ) -> Effective {
-    let n = resolver.len();
+    let n = resolver.width();
     let mut uncond = FixedBitSet::with_capacity(n);
     let mut cond = FixedBitSet::with_capacity(n);
     let mut allow = FixedBitSet::with_capacity(n);

@@ -9,7 +9,7 @@ use fixedbitset::FixedBitSet;
 pub struct Naive<'a>(pub &'a Catalog);
 
 impl Resolver for Naive<'_> {
-    fn len(&self) -> usize {
+    fn width(&self) -> usize {
         self.0.len()
     }
 

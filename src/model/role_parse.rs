@@ -171,15 +171,14 @@ fn walk_template(template: &Obj<'_>, origin: &str, out: &mut Vec<RoleDefinition>
         let ty_base = ty.split('@').next().unwrap_or("");
         if ty_base.eq_ignore_ascii_case(ROLE_DEF_TYPE) {
             out.push(parse_role_object(&r, RoleFormat::ArmTemplate)?);
-        } else if ty_base.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
-            if let Some((pk, props)) = r.get("properties")
-                && let Value::Object(_) = props
-            {
-                let p = Obj::new(props, origin, &r.child_pointer(pk), "deployment properties")?;
-                if let Some((tk, t)) = p.get("template") {
-                    let inner = Obj::new(t, origin, &p.child_pointer(tk), "nested template")?;
-                    walk_template(&inner, origin, out)?;
-                }
+        } else if ty_base.eq_ignore_ascii_case("Microsoft.Resources/deployments")
+            && let Some((pk, props)) = r.get("properties")
+            && let Value::Object(_) = props
+        {
+            let p = Obj::new(props, origin, &r.child_pointer(pk), "deployment properties")?;
+            if let Some((tk, t)) = p.get("template") {
+                let inner = Obj::new(t, origin, &p.child_pointer(tk), "nested template")?;
+                walk_template(&inner, origin, out)?;
             }
         }
         if r.has("resources") {

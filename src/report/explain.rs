@@ -133,10 +133,13 @@ pub fn text(r: &ExplainReport) -> String {
     }
     for p in &r.planes {
         let multi = p.blocks.len() > 1;
-        let cat = if p.in_catalog {
-            ""
-        } else {
-            ", not in the catalog"
+        let elsewhere = r.planes.iter().find(|o| o.plane != p.plane && o.in_catalog);
+        let cat = match (p.in_catalog, elsewhere) {
+            (true, _) => String::new(),
+            (false, Some(o)) => {
+                format!(", not in the catalog: it is a {}-plane operation", o.plane)
+            }
+            (false, None) => ", not in the catalog".to_string(),
         };
         let _ = writeln!(s, "operation: {} ({} plane{cat})", p.operation, p.plane);
         let verdict = match p.verdict {

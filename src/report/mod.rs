@@ -3,8 +3,12 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod check;
 pub mod expand;
 pub mod explain;
+pub mod mdtable;
+pub mod recommend;
+pub mod risks;
 pub mod roles;
 pub mod style;
 
@@ -85,10 +89,14 @@ pub fn to_json<T: Serialize>(value: &T) -> String {
     s
 }
 
-/// A plain table with a header row, no colours, and no borders between rows.
+/// The table style: a rule under the header, nothing between rows.
+const STYLE: comfy_table::TableStyle = comfy_table::TableStyle::new()
+    .header_separator(comfy_table::LineStyle::none().fill('─').junction(' '));
+
+/// A plain table with a header row, no colours, and no lines between rows.
 pub fn table(header: &[&str]) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
-    t.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
+    t.load_style(STYLE);
     t.set_header(header.iter().map(|h| comfy_table::Cell::new(*h)));
     t
 }
