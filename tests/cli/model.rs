@@ -592,6 +592,10 @@ fn bad_role_inputs_exit_2_with_one_line_naming_the_file() {
         "is not an operation name",
     );
     input_error(
+        &["explain", "Owner", "Microsoft.Compute/*"],
+        "`Microsoft.Compute/*` is a pattern",
+    );
+    input_error(
         &[
             "explain",
             &fx("list-output.json"),
