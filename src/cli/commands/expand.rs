@@ -1,6 +1,6 @@
 //! `expand ROLE... [--all-builtins]`.
 
-use crate::analyses::expand::{expand_role, expand_roles};
+use crate::analyses::expand::{RoleExpansion, expand_role_borrowed, expand_roles};
 use crate::cli::EXIT_OK;
 use crate::cli::args::ExpandArgs;
 use crate::cli::input::resolve_roles;
@@ -18,11 +18,11 @@ pub fn run(model: &Model, a: &ExpandArgs) -> Result<i32> {
     if a.all_builtins {
         roles.extend(model.builtins.roles());
     }
-    let warn = |r: &crate::analyses::expand::RoleExpansion| {
+    fn warn<N>(r: &RoleExpansion<N>) {
         for u in &r.unresolved {
             report::warn(&format!("{}: incomplete: {u}", r.name));
         }
-    };
+    }
     if a.format == Format::Json {
         // Role by role: `--all-builtins` lists some 234,000 names.
         let date = &model.index.catalog().provenance.source_date;
@@ -31,7 +31,7 @@ pub fn run(model: &Model, a: &ExpandArgs) -> Result<i32> {
             date,
             model.mode.as_str(),
             roles.iter().map(|r| {
-                let e = expand_role(model, r).0;
+                let e = expand_role_borrowed(model, r).0;
                 warn(&e);
                 e
             }),
