@@ -138,22 +138,14 @@ impl<'a> JsonStream<'a> {
 
     /// The text of one more role (pretty-printed at its depth, comma-separated).
     pub fn role<N: Serialize>(&mut self, r: &RoleExpansion<N>) -> String {
-        let mut body = Vec::new();
-        if serde_json::to_writer_pretty(&mut body, &role_json(r)).is_err() {
-            body.clear();
-        }
-        let body = String::from_utf8(body).unwrap_or_default();
-        let mut s = String::with_capacity(body.len() + body.len() / 8 + 8);
-        s.push_str(if self.roles == 0 { "\n    " } else { ",\n    " });
-        // Strings in JSON never hold a raw newline, so every newline starts a line to indent.
-        for (i, line) in body.split('\n').enumerate() {
-            if i > 0 {
-                s.push_str("\n    ");
-            }
-            s.push_str(line);
-        }
+        let s = json_role_chunk(r, self.roles == 0);
         self.roles += 1;
         s
+    }
+
+    /// Counts roles whose text was made with [`json_role_chunk`] elsewhere (another thread).
+    pub fn add_rendered(&mut self, roles: usize) {
+        self.roles += roles;
     }
 
     /// The text after the last role.
@@ -165,6 +157,26 @@ impl<'a> JsonStream<'a> {
             json_str(self.wildcards)
         )
     }
+}
+
+/// The text of one role of the `expand` JSON contract at its place in the `roles` array:
+/// pretty-printed at its depth, preceded by a comma unless it is the first.
+pub fn json_role_chunk<N: Serialize>(r: &RoleExpansion<N>, first: bool) -> String {
+    let mut body = Vec::new();
+    if serde_json::to_writer_pretty(&mut body, &role_json(r)).is_err() {
+        body.clear();
+    }
+    let body = String::from_utf8(body).unwrap_or_default();
+    let mut s = String::with_capacity(body.len() + body.len() / 8 + 8);
+    s.push_str(if first { "\n    " } else { ",\n    " });
+    // Strings in JSON never hold a raw newline, so every newline starts a line to indent.
+    for (i, line) in body.split('\n').enumerate() {
+        if i > 0 {
+            s.push_str("\n    ");
+        }
+        s.push_str(line);
+    }
+    s
 }
 
 /// Prints the `expand` JSON contract role by role (see [`JsonStream`]).
