@@ -44,8 +44,9 @@ fn warn<N>(r: &RoleExpansion<N>) {
     }
 }
 
-/// Expands and prints roles role by role (`--all-builtins` lists some 234,000 names), the
-/// second half rendered on another thread while the first half is expanded and printed.
+/// Expands and prints roles role by role (`--all-builtins` lists some 234,000 names). A second
+/// thread renders every other role and hands them over in order through a small bounded
+/// channel, so output stays streamed and memory flat.
 fn json_stream(model: &Model, roles: &[&RoleDefinition]) {
     let date = &model.index.catalog().provenance.source_date;
     let (mut stream, head) = report::expand::JsonStream::begin(1, date, model.mode.as_str());
@@ -54,41 +55,29 @@ fn json_stream(model: &Model, roles: &[&RoleDefinition]) {
         let e = expand_role_borrowed(model, r).0;
         (report::expand::json_role_chunk(&e, first), warnings(&e))
     };
-    let mid = if roles.len() >= 32 {
-        roles.len() / 2
-    } else {
-        roles.len()
-    };
-    let (first_half, second_half) = roles.split_at(mid);
     std::thread::scope(|s| {
-        let worker = std::thread::Builder::new()
-            .spawn_scoped(s, || {
-                second_half
-                    .iter()
-                    .map(|r| render(r, false))
-                    .collect::<Vec<_>>()
-            })
-            .ok();
-        for (i, r) in first_half.iter().enumerate() {
-            let (chunk, warnings) = render(r, i == 0);
+        let (tx, rx) = std::sync::mpsc::sync_channel(16);
+        // Without a thread, the sender is dropped and every role is rendered here.
+        let _worker = std::thread::Builder::new().spawn_scoped(s, move || {
+            for r in roles.iter().skip(1).step_by(2) {
+                if tx.send(render(r, false)).is_err() {
+                    break;
+                }
+            }
+        });
+        for (i, r) in roles.iter().enumerate() {
+            let (chunk, warnings) = if i % 2 == 0 {
+                render(r, i == 0)
+            } else {
+                // The worker's roles arrive in order; if it stopped, render the rest here.
+                rx.recv().unwrap_or_else(|_| render(r, false))
+            };
             for w in warnings {
                 report::warn(&w);
             }
             report::out(&chunk);
         }
-        stream.add_rendered(first_half.len());
-        let rest = match worker.map(|w| w.join()) {
-            Some(Ok(rest)) => rest,
-            // No thread (or it failed): render the second half here.
-            _ => second_half.iter().map(|r| render(r, false)).collect(),
-        };
-        for (chunk, warnings) in rest {
-            for w in warnings {
-                report::warn(&w);
-            }
-            report::out(&chunk);
-        }
-        stream.add_rendered(second_half.len());
     });
+    stream.add_rendered(roles.len());
     report::out(&stream.end());
 }
