@@ -48,17 +48,17 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Catalog(args::CatalogCmd::Info(a)) => {
             check_format("catalog info", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::catalog::info(&model, &cli.global, a.format)
+            commands::catalog::info(model, &cli.global, a.format)
         }
         Command::Roles(a) => {
             check_format("roles", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::roles::list(&model, a.search.as_deref(), a.format)
+            commands::roles::list(model, a.search.as_deref(), a.format)
         }
         Command::Actions(a) => {
             check_format("actions", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::actions::run(&model, &a)
+            commands::actions::run(model, &a)
         }
         Command::Expand(a) => {
             check_format("expand", a.format, &[Format::Table, Format::Json])?;
@@ -68,12 +68,12 @@ fn execute(cli: Cli) -> Result<i32> {
                 ));
             }
             let model = load_model(&cli.global)?;
-            commands::expand::run(&model, &a)
+            commands::expand::run(model, &a)
         }
         Command::Explain(a) => {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::explain::run(&model, &a)
+            commands::explain::run(model, &a)
         }
         Command::Risks(a) => {
             check_format(
@@ -82,7 +82,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::risks::run(&model, &a)
+            commands::risks::run(model, &a)
         }
         Command::Check(a) => {
             check_format(
@@ -91,7 +91,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::check::run(&model, &a)
+            commands::check::run(model, &a)
         }
         Command::Recommend(a) => {
             check_format(
@@ -100,7 +100,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::recommend::run(&model, &a)
+            commands::recommend::run(model, &a)
         }
     }
 }
@@ -119,7 +119,13 @@ pub fn check_format(command: &str, format: Format, allowed: &[Format]) -> Result
 }
 
 /// Builds the model from the embedded data or the `--catalog` / `--builtin-roles` files.
-pub fn load_model(global: &GlobalArgs) -> Result<Model> {
+/// The model lives for the rest of the process (built once, immutable) and is deliberately
+/// never dropped: freeing its ~100,000 allocations at exit would only cost time.
+pub fn load_model(global: &GlobalArgs) -> Result<&'static Model> {
+    Ok(Box::leak(Box::new(build_model(global)?)))
+}
+
+fn build_model(global: &GlobalArgs) -> Result<Model> {
     let mode = match global.wildcards {
         Wildcards::Azure => WildcardMode::Azure,
         Wildcards::Literal => WildcardMode::Literal,

@@ -1,12 +1,107 @@
 //! Rendering `expand` results: a grouped table per role, or the JSON contract.
 
 use super::{table, to_json};
-use crate::analyses::expand::{ExpandReport, RoleExpansion};
+use crate::analyses::expand::{Counts, ExpandReport, RoleExpansion};
 use crate::analyses::group::group_names;
+use serde::Serialize;
 use std::fmt::Write;
 
+/// One role of the JSON contract, borrowing from the report. Fields are declared in sorted
+/// key order (byte order, as `to_json` sorts them), so serialising it directly gives the same
+/// bytes as `to_json(report)` without building a `serde_json::Value` tree first.
+#[derive(Serialize)]
+struct RoleJson<'a> {
+    actions: &'a [String],
+    complete: bool,
+    conditional: bool,
+    #[serde(rename = "conditionalActions")]
+    conditional_actions: &'a [String],
+    #[serde(rename = "conditionalDataActions")]
+    conditional_data_actions: &'a [String],
+    counts: CountsJson,
+    #[serde(rename = "dataActions")]
+    data_actions: &'a [String],
+    id: &'a Option<String>,
+    name: &'a str,
+    origin: &'a str,
+    unknown: &'a [String],
+    #[serde(rename = "unknownActions")]
+    unknown_actions: &'a [String],
+    #[serde(rename = "unknownDataActions")]
+    unknown_data_actions: &'a [String],
+    unresolved: &'a [String],
+}
+
+#[derive(Serialize)]
+struct CountsJson {
+    actions: usize,
+    #[serde(rename = "dataActions")]
+    data_actions: usize,
+}
+
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    #[serde(rename = "catalogDate")]
+    catalog_date: &'a str,
+    roles: Vec<RoleJson<'a>>,
+    #[serde(rename = "schemaVersion")]
+    schema_version: u32,
+    wildcards: &'a str,
+}
+
+/// The `expand` JSON contract: sorted keys, pretty, trailing newline; byte for byte what
+/// `to_json(report)` gives (a test checks it), serialised straight from the report because
+/// `--all-builtins` lists some 234,000 names.
 pub fn json(report: &ExpandReport) -> String {
-    to_json(report)
+    let view = ReportJson {
+        catalog_date: &report.catalog_date,
+        roles: report
+            .roles
+            .iter()
+            .map(|r| {
+                let Counts {
+                    actions,
+                    data_actions,
+                } = r.counts;
+                RoleJson {
+                    actions: &r.actions,
+                    complete: r.complete,
+                    conditional: r.conditional,
+                    conditional_actions: &r.conditional_actions,
+                    conditional_data_actions: &r.conditional_data_actions,
+                    counts: CountsJson {
+                        actions,
+                        data_actions,
+                    },
+                    data_actions: &r.data_actions,
+                    id: &r.id,
+                    name: &r.name,
+                    origin: &r.origin,
+                    unknown: &r.unknown,
+                    unknown_actions: &r.unknown_actions,
+                    unknown_data_actions: &r.unknown_data_actions,
+                    unresolved: &r.unresolved,
+                }
+            })
+            .collect(),
+        schema_version: report.schema_version,
+        wildcards: report.wildcards,
+    };
+    // Names plus quotes, indentation and separators.
+    let estimate: usize = report
+        .roles
+        .iter()
+        .flat_map(|r| r.actions.iter().chain(&r.data_actions))
+        .map(|n| n.len() + 12)
+        .sum();
+    let mut buf = Vec::with_capacity(estimate + 1024 * (report.roles.len() + 1));
+    match serde_json::to_writer_pretty(&mut buf, &view) {
+        Ok(()) => {
+            buf.push(b'\n');
+            String::from_utf8(buf).unwrap_or_else(|_| to_json(report))
+        }
+        Err(_) => to_json(report),
+    }
 }
 
 pub fn table_text(report: &ExpandReport) -> String {
@@ -83,5 +178,55 @@ pub fn abbreviate(items: &[String], max: usize) -> String {
             items[..max].join(", "),
             items.len() - max
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(name: &str, id: Option<&str>, full: bool) -> RoleExpansion {
+        let v = |xs: &[&str]| -> Vec<String> {
+            if full {
+                xs.iter().map(|x| x.to_string()).collect()
+            } else {
+                Vec::new()
+            }
+        };
+        RoleExpansion {
+            name: name.into(),
+            id: id.map(str::to_string),
+            origin: "t.json".into(),
+            actions: v(&["Microsoft.A/x/read", "Microsoft.A/y/\"q\"/action"]),
+            data_actions: v(&["Microsoft.A/x/data/read"]),
+            unknown: v(&["Microsoft.New/z/read"]),
+            unknown_actions: v(&["Microsoft.New/z/read"]),
+            unknown_data_actions: v(&["Microsoft.New/d/read"]),
+            conditional: full,
+            conditional_actions: v(&["Microsoft.A/x/read"]),
+            conditional_data_actions: v(&["Microsoft.A/x/data/read"]),
+            counts: Counts {
+                actions: 2,
+                data_actions: 1,
+            },
+            unresolved: v(&["/Actions is the expression `[parameters('a')]`"]),
+            complete: !full,
+        }
+    }
+
+    #[test]
+    fn direct_json_equals_the_sorted_value_rendering() {
+        for roles in [
+            vec![],
+            vec![role("A", Some("g"), true), role("B é", None, false)],
+        ] {
+            let r = ExpandReport {
+                schema_version: 1,
+                wildcards: "azure",
+                catalog_date: "2026-08-22".into(),
+                roles,
+            };
+            assert_eq!(json(&r), to_json(&r));
+        }
     }
 }
