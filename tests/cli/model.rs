@@ -416,7 +416,7 @@ fn expand_reads_every_role_input_shape() {
         assert_eq!(r.len(), 1);
         assert_eq!(r[0]["name"], name);
         assert_eq!(strings(&r[0]["actions"]), jobs);
-        assert_eq!(strings(&r[0]["dataActions"]), [blob.clone()]);
+        assert_eq!(strings(&r[0]["dataActions"]), std::slice::from_ref(&blob));
         assert_eq!(r[0]["conditional"], false);
     }
     // Nested Permissions array with two blocks and an unknown literal, kept as written.
@@ -456,7 +456,7 @@ fn expand_reads_every_role_input_shape() {
             .collect::<Vec<_>>(),
         ["Blob Lister", "Blob Lister Two"]
     );
-    assert_eq!(strings(&r[1]["dataActions"]), [blob.clone()]);
+    assert_eq!(strings(&r[1]["dataActions"]), std::slice::from_ref(&blob));
     // ARM template with a nested deployment; ARM expressions stay opaque.
     let r = expand_json(&[&fx("arm-template.json")]);
     assert_eq!(r.len(), 2);
