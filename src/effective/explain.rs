@@ -116,6 +116,8 @@ pub fn explain(
                 });
             }
         }
+        // A plane where the catalog lacks the name is reported only when an entry grants it
+        // there (a literal, or for a name unknown on both planes, a wildcard hypothetically).
         if catalog_name.is_none() && blocks.iter().all(|b| b.grants.is_empty()) {
             continue;
         }

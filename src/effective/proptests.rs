@@ -191,11 +191,37 @@ proptest! {
             cond.difference_with(&uncond);
             prop_assert_eq!(&whole.granted, &granted);
             prop_assert_eq!(&whole.conditional_only, &cond);
-            for (listed, expected) in whole.unknown.iter().zip(&unknown) {
+            for (plane, want) in unknown.iter().enumerate() {
                 let got: BTreeMap<String, bool> =
-                    listed.iter().map(|u| (u.name.to_ascii_lowercase(), u.conditional)).collect();
-                prop_assert_eq!(&got, expected);
+                    whole.unknown[plane].iter().map(|u| (u.name.to_ascii_lowercase(), u.conditional)).collect();
+                prop_assert_eq!(&got, want);
             }
+        }
+    }
+
+    /// Combining two roles' grants (`Effective::union_with`, as for two assignments) equals
+    /// expanding one role holding both roles' blocks.
+    #[test]
+    fn union_of_roles_is_the_role_of_both_blocks(specs in arb_catalog(), a in arb_role(), b in arb_role()) {
+        let ix = Index::new(build_catalog(&specs));
+        let mut a = build_role(&a, &specs);
+        let mut b = build_role(&b, &specs);
+        // A role-level condition applies to its own blocks: move it onto them.
+        for r in [&mut a, &mut b] {
+            if let Some(c) = r.condition.take() {
+                for blk in &mut r.permissions {
+                    blk.condition.get_or_insert_with(|| c.clone());
+                }
+            }
+        }
+        for mode in MODES {
+            let mut u = expand(&ix, &a, mode);
+            u.union_with(&expand(&ix, &b, mode));
+            let both = with_blocks(&a, a.permissions.iter().chain(&b.permissions).cloned().collect());
+            let e = expand(&ix, &both, mode);
+            prop_assert_eq!(&u.granted, &e.granted);
+            prop_assert_eq!(&u.conditional_only, &e.conditional_only);
+            prop_assert_eq!(&u.unknown, &e.unknown);
         }
     }
 

@@ -57,7 +57,7 @@ pub fn sort_byte(b: u8) -> u8 {
     if b == b'/' { 0 } else { b.to_ascii_lowercase() }
 }
 
-/// An operation before id assignment: (name, lower-cased name, plane, provider, description).
+/// An operation being collected: (first spelling, lower-cased, plane, provider, description).
 type Staged = (String, String, Plane, u32, Option<String>);
 
 /// One provider's operations as collected from the Azure CLI output, before id assignment.
@@ -76,7 +76,7 @@ impl Catalog {
         let mut provider_lookup: FastMap<String, u32> = FastMap::default();
         // (plane, lower name) → index into `staged`; after sorting, → operation id.
         let mut seen: [FastMap<String, usize>; 2] = [FastMap::default(), FastMap::default()];
-        let mut staged: Vec<(String, String, Plane, u32, Option<String>)> = Vec::new();
+        let mut staged: Vec<Staged> = Vec::new();
         for p in providers {
             let key = p.name.to_ascii_lowercase();
             let pid = match provider_lookup.get(&key) {

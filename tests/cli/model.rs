@@ -416,7 +416,7 @@ fn expand_reads_every_role_input_shape() {
         assert_eq!(r.len(), 1);
         assert_eq!(r[0]["name"], name);
         assert_eq!(strings(&r[0]["actions"]), jobs);
-        assert_eq!(strings(&r[0]["dataActions"]), std::slice::from_ref(&blob));
+        assert_eq!(strings(&r[0]["dataActions"]), [blob.as_str()]);
         assert_eq!(r[0]["conditional"], false);
     }
     // Nested Permissions array with two blocks and an unknown literal, kept as written.
@@ -456,7 +456,7 @@ fn expand_reads_every_role_input_shape() {
             .collect::<Vec<_>>(),
         ["Blob Lister", "Blob Lister Two"]
     );
-    assert_eq!(strings(&r[1]["dataActions"]), std::slice::from_ref(&blob));
+    assert_eq!(strings(&r[1]["dataActions"]), [blob.as_str()]);
     // ARM template with a nested deployment; ARM expressions stay opaque.
     let r = expand_json(&[&fx("arm-template.json")]);
     assert_eq!(r.len(), 2);
@@ -590,6 +590,10 @@ fn bad_role_inputs_exit_2_with_one_line_naming_the_file() {
     input_error(
         &["explain", "Reader", "not an operation"],
         "is not an operation name",
+    );
+    input_error(
+        &["explain", "Owner", "Microsoft.Compute/*"],
+        "`Microsoft.Compute/*` is a pattern",
     );
     input_error(
         &[
