@@ -52,6 +52,8 @@ pub enum Command {
     Expand(ExpandArgs),
     /// Explain whether a role grants an operation, and which entry decides it.
     Explain(ExplainArgs),
+    /// Compare two versions of roles by what they grant (a pull-request review).
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -145,4 +147,31 @@ pub struct ExplainArgs {
     pub operation: String,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  azrbac diff old.json new.json\n  azrbac diff Reader Contributor --format json\n  azrbac diff --git origin/main --format markdown\n  azrbac diff --git origin/main HEAD roles/ --format sarif")]
+pub struct DiffArgs {
+    /// OLD and NEW: role files, `-`, built-in role names or GUIDs. With --git: an optional
+    /// HEAD revision (default: the working tree), then paths to limit the comparison to.
+    #[arg(value_name = "OLD NEW | [HEAD] [PATH]")]
+    pub refs: Vec<String>,
+    /// Compare every role file that changed since this git revision.
+    #[arg(long, value_name = "BASE")]
+    pub git: Option<String>,
+    /// Paths after `--` (with --git): never read as a revision.
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// When to exit 1: never, on any added operation, or on added high-risk operations.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Added)]
+    pub fail_on: FailOnArg,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    None,
+    Added,
+    HighRisk,
 }

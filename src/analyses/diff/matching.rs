@@ -10,6 +10,8 @@ use crate::model::catalog::canonical_cmp;
 pub struct FileRoles<'a> {
     /// Repository path, or `None` for an explicit `diff OLD NEW`.
     pub path: Option<&'a str>,
+    /// The OLD path when git saw the file renamed.
+    pub renamed_from: Option<&'a str>,
     pub old: &'a [RoleDefinition],
     pub new: &'a [RoleDefinition],
 }
@@ -56,7 +58,7 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
             out.push(Pairing {
                 old: Some(&f.old[i]),
                 new: Some(&f.new[j]),
-                old_path: f.path,
+                old_path: f.renamed_from.or(f.path),
                 new_path: f.path,
             });
         };
@@ -91,7 +93,7 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
         if lo.len() == 1 && ln.len() == 1 && !guids_conflict(&f.old[lo[0]], &f.new[ln[0]]) {
             pair(lo[0], ln[0], &mut old_used, &mut new_used, &mut out);
         }
-        left_old.extend((0..f.old.len()).filter(|i| !old_used[*i]).map(|i| (&f.old[i], f.path)));
+        left_old.extend((0..f.old.len()).filter(|i| !old_used[*i]).map(|i| (&f.old[i], f.renamed_from.or(f.path))));
         left_new.extend((0..f.new.len()).filter(|j| !new_used[*j]).map(|j| (&f.new[j], f.path)));
     }
     // Across files, by GUID only: a role moved from one file to another.
@@ -162,7 +164,7 @@ mod tests {
             r#"[{"Name":"A renamed","Id":"11111111-1111-1111-1111-111111111111","Actions":["x/read"]},
                 {"Name":"b","Actions":["x/read"]},{"Name":"New","Id":"33333333-3333-3333-3333-333333333333","Actions":[]}]"#,
         );
-        let p = pair_roles(&[FileRoles { path: None, old: &old, new: &new }], false);
+        let p = pair_roles(&[FileRoles { path: None, renamed_from: None, old: &old, new: &new }], false);
         let n = names(&p);
         assert!(n.contains(&(Some("A".into()), Some("A renamed".into()))), "{n:?}");
         assert!(n.contains(&(Some("B".into()), Some("b".into()))), "{n:?}");
@@ -177,12 +179,12 @@ mod tests {
     fn lone_roles_pair_unless_guids_conflict() {
         let old = roles(r#"{"Name":"X","Actions":["x/read"]}"#);
         let new = roles(r#"{"Name":"Y","Actions":["x/read"]}"#);
-        let p = pair_roles(&[FileRoles { path: Some("r.json"), old: &old, new: &new }], false);
+        let p = pair_roles(&[FileRoles { path: Some("r.json"), renamed_from: None, old: &old, new: &new }], false);
         assert_eq!(p.len(), 1);
         assert!(p[0].old.is_some() && p[0].new.is_some());
         let old = roles(r#"{"Name":"X","Id":"11111111-1111-1111-1111-111111111111","Actions":[]}"#);
         let new = roles(r#"{"Name":"Y","Id":"33333333-3333-3333-3333-333333333333","Actions":[]}"#);
-        let files = [FileRoles { path: Some("r.json"), old: &old, new: &new }];
+        let files = [FileRoles { path: Some("r.json"), renamed_from: None, old: &old, new: &new }];
         assert_eq!(pair_roles(&files, false).len(), 2);
         // An explicit `diff OLD NEW` of one role each compares them anyway.
         assert_eq!(pair_roles(&files, true).len(), 1);
@@ -193,8 +195,8 @@ mod tests {
         let a_old = roles(r#"{"Name":"X","Id":"11111111-1111-1111-1111-111111111111","Actions":[]}"#);
         let b_new = roles(r#"{"Name":"X","Id":"11111111-1111-1111-1111-111111111111","Actions":["y/read"]}"#);
         let files = [
-            FileRoles { path: Some("a.json"), old: &a_old, new: &[] },
-            FileRoles { path: Some("b.json"), old: &[], new: &b_new },
+            FileRoles { path: Some("a.json"), renamed_from: None, old: &a_old, new: &[] },
+            FileRoles { path: Some("b.json"), renamed_from: None, old: &[], new: &b_new },
         ];
         let p = pair_roles(&files, false);
         assert_eq!(p.len(), 1);

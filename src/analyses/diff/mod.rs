@@ -118,6 +118,8 @@ pub struct CategoryInfo {
     pub key: String,
     pub name: String,
     pub severity: String,
+    /// Orders severities: higher is worse.
+    pub rank: u8,
     pub reason: String,
     pub high: bool,
 }

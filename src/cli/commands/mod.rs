@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod diff;
 pub mod expand;
 pub mod explain;
 pub mod import;
