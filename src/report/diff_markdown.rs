@@ -2,7 +2,8 @@
 //! row per role, high-risk additions first, then each role's details with long lists
 //! folded in `<details>`.
 
-use super::diff_table::{category_keys, entry_effect, gate_line, group_ops, plural, quiet, top_severity, verdict};
+use super::diff_sarif::Located;
+use super::diff_table::{category_keys, entry_effect, group_ops, plural, quiet, top_severity, verdict};
 use crate::analyses::diff::{DiffReport, OpChange, RoleChange, Status};
 use crate::model::Plane;
 use std::fmt::Write;
@@ -83,9 +84,11 @@ fn summary_row(s: &mut String, c: &RoleChange) {
     );
 }
 
-fn high_risk_section(s: &mut String, r: &DiffReport) {
-    let rows: Vec<(&RoleChange, &OpChange)> =
+fn high_risk_section(s: &mut String, r: &DiffReport, locate: &dyn Fn(&RoleChange, &OpChange) -> Option<Located>) {
+    let mut rows: Vec<(&RoleChange, &OpChange)> =
         r.changes.iter().flat_map(|c| c.high_risk_widening().map(move |o| (c, o))).collect();
+    let rank = |o: &OpChange| o.tags.categories.iter().filter_map(|i| r.categories.get(*i)).map(|c| c.rank).max();
+    rows.sort_by_key(|(_, o)| std::cmp::Reverse(rank(o)));
     if rows.is_empty() {
         return;
     }
@@ -101,10 +104,14 @@ fn high_risk_section(s: &mut String, r: &DiffReport) {
         if o.conditional {
             risk.push_str(", conditional");
         }
+        let at = match locate(c, o) {
+            Some(l) => format!("{} line {}", code(&l.uri), l.line),
+            None => o.source.as_ref().map(|x| code(&x.pointer)).unwrap_or_default(),
+        };
         let by = o
             .source
             .as_ref()
-            .map(|x| format!("{} at {}", code(&x.entry), code(&x.pointer)))
+            .map(|x| format!("{} ({at})", code(&x.entry)))
             .unwrap_or_else(|| "—".to_string());
         let _ = writeln!(body, "| {} | {} | {} | {} | {by} |", md(&c.role), code(&o.name), o.plane.as_str(), risk);
     }
@@ -126,7 +133,7 @@ fn ops_section(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChang
         if list.is_empty() {
             continue;
         }
-        let groups = group_ops(list);
+        let groups = group_ops(r, list);
         let heading = format!(
             "{title}, {} plane: {} in {}",
             plane.as_str(),
@@ -209,7 +216,8 @@ fn show(v: &Option<String>) -> String {
     v.as_deref().map_or("(none)".to_string(), code)
 }
 
-pub fn markdown(r: &DiffReport) -> String {
+/// The comment. `locate` maps a high-risk operation's granting entry to a file line.
+pub fn markdown(r: &DiffReport, locate: &dyn Fn(&RoleChange, &OpChange) -> Option<Located>) -> String {
     let mut s = String::new();
     let icon = if r.gate.failed {
         "❌"
@@ -218,7 +226,12 @@ pub fn markdown(r: &DiffReport) -> String {
     } else {
         "✅"
     };
-    let _ = writeln!(s, "{icon} **azrbac role diff:** {} — {}\n", md(&verdict(r)), md(&gate_line(r)));
+    let gate = format!(
+        "gate `--fail-on {}`: {}",
+        r.gate.fail_on.as_str(),
+        if r.gate.failed { "**failed**" } else { "passed" }
+    );
+    let _ = writeln!(s, "{icon} **azrbac role diff: {}** — {gate}\n", md(&verdict(r)));
     let shown: Vec<&RoleChange> = r.changes.iter().filter(|c| !quiet(c)).collect();
     if !r.changes.is_empty() {
         let mut table = String::new();
@@ -229,7 +242,7 @@ pub fn markdown(r: &DiffReport) -> String {
         }
         fold(&mut s, &format!("{} compared", plural(r.changes.len(), "role", "roles")), &table, r.changes.len());
     }
-    high_risk_section(&mut s, r);
+    high_risk_section(&mut s, r, locate);
     for c in shown {
         role_section(&mut s, r, c);
     }

@@ -102,8 +102,23 @@ impl TypeGroup<'_> {
     }
 }
 
-/// Groups a canonically sorted operation list by resource type.
-pub fn group_ops(list: &[OpChange]) -> Vec<TypeGroup<'_>> {
+/// Groups an operation list by resource type: groups holding high-risk operations first
+/// (worst first), then the rest in canonical order.
+pub fn group_ops<'a>(r: &DiffReport, list: &'a [OpChange]) -> Vec<TypeGroup<'a>> {
+    let worst = |g: &TypeGroup<'_>| -> Option<u8> {
+        g.ops
+            .iter()
+            .filter(|o| o.tags.high)
+            .flat_map(|o| o.tags.categories.iter().filter_map(|i| r.categories.get(*i)).map(|c| c.rank))
+            .max()
+    };
+    let mut groups = group_by_type(list);
+    groups.sort_by_key(|g| std::cmp::Reverse(worst(g)));
+    groups
+}
+
+/// Groups a canonically sorted operation list by resource type, in canonical order.
+pub fn group_by_type(list: &[OpChange]) -> Vec<TypeGroup<'_>> {
     let mut by: BTreeMap<Vec<u8>, TypeGroup<'_>> = BTreeMap::new();
     for o in list {
         let rt = resource_type_of(&o.name);
@@ -141,10 +156,8 @@ fn ops_table(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChange>
             continue;
         }
         let _ = writeln!(s, "  {title}, {} plane ({}):", plane.as_str(), list.len());
-        let groups = group_ops(list);
+        let groups = group_ops(r, list);
         let mut t = table(&["resource type", "operations", "risk"]);
-        let compact = t.style().row_separator(comfy_table::LineStyle::none());
-        t.load_style(compact);
         for g in groups.iter().take(MAX_ROWS) {
             t.add_row(vec![
                 g.resource_type.clone(),

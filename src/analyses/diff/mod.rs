@@ -5,6 +5,7 @@
 pub mod gate;
 pub mod matching;
 pub mod ops;
+pub mod risk_tags;
 pub mod written;
 
 #[cfg(test)]
@@ -15,6 +16,7 @@ mod tests;
 pub use gate::{FailOn, Gate, evaluate};
 pub use matching::{FileRoles, Pairing, pair_roles};
 pub use ops::{NoTags, OpChange, OpsDiff, Source, Tagger, Tags, diff_effective};
+pub use risk_tags::{RiskTagger, category_infos};
 pub use written::{ConditionChange, EntryChange, TextChange, WrittenDiff, diff_written};
 
 use crate::effective::{Effective, Verdict, expand, explain};

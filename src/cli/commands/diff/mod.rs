@@ -4,15 +4,16 @@
 pub mod git;
 
 use crate::analyses::diff::{
-    CategoryInfo, DiffReport, FailOn, FileRoles, GitRange, NoTags, OpChange, RoleChange, Tagger, diff_files, evaluate,
+    DiffReport, FailOn, FileRoles, GitRange, OpChange, RiskTagger, RoleChange, category_infos, diff_files, evaluate,
 };
+use crate::analyses::risk::Taxonomy;
 use crate::cli::args::{DiffArgs, FailOnArg};
 use crate::cli::input::{parse_role_text, read_text, resolve_roles};
 use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
 use crate::error::{Error, Result};
 use crate::model::RoleDefinition;
-use crate::model::json::locate;
+use crate::model::role_text::locate;
 use crate::report::diff_sarif::{Located, uri_of};
 use crate::report::{self, Format};
 use std::collections::BTreeMap;
@@ -87,13 +88,15 @@ fn fail_on(a: FailOnArg) -> FailOn {
     }
 }
 
-/// The risk tagger and its categories (none until the risk taxonomy is wired in).
-fn tagger(_model: &Model) -> Result<(Box<dyn Tagger>, Vec<CategoryInfo>)> {
-    Ok((Box::new(NoTags), Vec::new()))
-}
-
 pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
-    let (tagger, categories) = tagger(model)?;
+    let taxonomy = Taxonomy::embedded()?;
+    let risk = taxonomy.classify(&model.index, model.mode);
+    let tagger = RiskTagger {
+        taxonomy: &taxonomy,
+        risk: &risk,
+        mode: model.mode,
+    };
+    let categories = category_infos(&taxonomy);
     let mut texts = Texts::new();
     let (changes, files, skipped, range) = match &a.git {
         Some(base) => {
@@ -113,7 +116,7 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
                     new: &f.new,
                 })
                 .collect();
-            let changes = diff_files(&model.index, model.mode, &frs, false, tagger.as_ref());
+            let changes = diff_files(&model.index, model.mode, &frs, false, &tagger);
             let files = g.files.iter().map(|f| f.path.clone()).collect();
             (
                 changes,
@@ -134,7 +137,7 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
                 old: &old,
                 new: &new,
             }];
-            (diff_files(&model.index, model.mode, &frs, true, tagger.as_ref()), Vec::new(), Vec::new(), None)
+            (diff_files(&model.index, model.mode, &frs, true, &tagger), Vec::new(), Vec::new(), None)
         }
     };
     let gate = evaluate(&changes, fail_on(a.fail_on));
@@ -156,7 +159,7 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
     }
     report::out(&match a.format {
         Format::Json => report::diff_json::json(&rep),
-        Format::Markdown => report::diff_markdown::markdown(&rep),
+        Format::Markdown => report::diff_markdown::markdown(&rep, &|c, o| locate_op(&texts, c, o)),
         Format::Sarif => report::diff_sarif::sarif(&rep, &|c, o| locate_op(&texts, c, o)),
         _ => report::diff_table::table_text(&rep),
     });
