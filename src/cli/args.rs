@@ -150,7 +150,9 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  azrbac diff old.json new.json\n  azrbac diff Reader Contributor --format json\n  azrbac diff --git origin/main --format markdown\n  azrbac diff --git origin/main HEAD roles/ --format sarif")]
+#[command(
+    after_help = "Examples:\n  azrbac diff old.json new.json\n  azrbac diff Reader Contributor --format json\n  azrbac diff --git origin/main --format markdown\n  azrbac diff --git origin/main HEAD roles/ --format sarif"
+)]
 pub struct DiffArgs {
     /// OLD and NEW: role files, `-`, built-in role names or GUIDs. With --git: an optional
     /// HEAD revision (default: the working tree), then paths to limit the comparison to.

@@ -75,7 +75,11 @@ fn execute(cli: Cli) -> Result<i32> {
             commands::explain::run(&model, &a)
         }
         Command::Diff(a) => {
-            check_format("diff", a.format, &[Format::Table, Format::Json, Format::Markdown, Format::Sarif])?;
+            check_format(
+                "diff",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown, Format::Sarif],
+            )?;
             commands::diff::check_args(&a)?;
             let model = load_model(&cli.global)?;
             commands::diff::run(&model, &a)

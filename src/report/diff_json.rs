@@ -23,7 +23,13 @@ impl Planes {
     }
 
     fn filtered(list: &[Vec<OpChange>; 2], keep: impl Fn(&OpChange) -> bool) -> Planes {
-        let pick = |p: Plane| list[p as usize].iter().filter(|o| keep(o)).map(|o| o.name.clone()).collect();
+        let pick = |p: Plane| {
+            list[p as usize]
+                .iter()
+                .filter(|o| keep(o))
+                .map(|o| o.name.clone())
+                .collect()
+        };
         Planes {
             actions: pick(Plane::Control),
             data_actions: pick(Plane::Data),
@@ -212,9 +218,17 @@ fn risks(r: &DiffReport, c: &RoleChange) -> Vec<RiskOut> {
     ];
     let mut out = Vec::new();
     for (change, list) in lists {
-        for o in list.iter().flatten().filter(|o| !o.tags.categories.is_empty()) {
-            let cats: Vec<&crate::analyses::diff::CategoryInfo> =
-                o.tags.categories.iter().filter_map(|i| r.categories.get(*i)).collect();
+        for o in list
+            .iter()
+            .flatten()
+            .filter(|o| !o.tags.categories.is_empty())
+        {
+            let cats: Vec<&crate::analyses::diff::CategoryInfo> = o
+                .tags
+                .categories
+                .iter()
+                .filter_map(|i| r.categories.get(*i))
+                .collect();
             out.push(RiskOut {
                 operation: o.name.clone(),
                 plane: o.plane.as_str(),
@@ -293,8 +307,16 @@ fn change(r: &DiffReport, c: &RoleChange) -> ChangeOut {
         },
         complete: c.complete(),
         unresolved: OldNew {
-            old: c.old.as_ref().map(|s| s.unresolved.clone()).unwrap_or_default(),
-            new: c.new.as_ref().map(|s| s.unresolved.clone()).unwrap_or_default(),
+            old: c
+                .old
+                .as_ref()
+                .map(|s| s.unresolved.clone())
+                .unwrap_or_default(),
+            new: c
+                .new
+                .as_ref()
+                .map(|s| s.unresolved.clone())
+                .unwrap_or_default(),
         },
     }
 }

@@ -3,7 +3,9 @@
 //! folded in `<details>`.
 
 use super::diff_sarif::Located;
-use super::diff_table::{category_keys, entry_effect, group_ops, plural, quiet, top_severity, verdict};
+use super::diff_table::{
+    category_keys, entry_effect, group_ops, plural, quiet, top_severity, verdict,
+};
 use crate::analyses::diff::{DiffReport, OpChange, RoleChange, Status};
 use crate::model::Plane;
 use std::fmt::Write;
@@ -36,11 +38,19 @@ fn md(text: &str) -> String {
 /// A code span that survives backticks and pipes inside (table cells).
 fn code(text: &str) -> String {
     let t = text.replace('|', "\\|").replace(['\n', '\r'], " ");
-    if t.contains('`') { format!("`` {t} ``") } else { format!("`{t}`") }
+    if t.contains('`') {
+        format!("`` {t} ``")
+    } else {
+        format!("`{t}`")
+    }
 }
 
 fn dash_if_zero(n: usize) -> String {
-    if n == 0 { "—".to_string() } else { n.to_string() }
+    if n == 0 {
+        "—".to_string()
+    } else {
+        n.to_string()
+    }
 }
 
 fn summary_row(s: &mut String, c: &RoleChange) {
@@ -80,14 +90,32 @@ fn summary_row(s: &mut String, c: &RoleChange) {
         added,
         dash_if_zero(c.ops.removed_count()),
         dash_if_zero(c.high_risk_widening().count()),
-        if other.is_empty() { "—".to_string() } else { other.join(", ") }
+        if other.is_empty() {
+            "—".to_string()
+        } else {
+            other.join(", ")
+        }
     );
 }
 
-fn high_risk_section(s: &mut String, r: &DiffReport, locate: &dyn Fn(&RoleChange, &OpChange) -> Option<Located>) {
-    let mut rows: Vec<(&RoleChange, &OpChange)> =
-        r.changes.iter().flat_map(|c| c.high_risk_widening().map(move |o| (c, o))).collect();
-    let rank = |o: &OpChange| o.tags.categories.iter().filter_map(|i| r.categories.get(*i)).map(|c| c.rank).max();
+fn high_risk_section(
+    s: &mut String,
+    r: &DiffReport,
+    locate: &dyn Fn(&RoleChange, &OpChange) -> Option<Located>,
+) {
+    let mut rows: Vec<(&RoleChange, &OpChange)> = r
+        .changes
+        .iter()
+        .flat_map(|c| c.high_risk_widening().map(move |o| (c, o)))
+        .collect();
+    let rank = |o: &OpChange| {
+        o.tags
+            .categories
+            .iter()
+            .filter_map(|i| r.categories.get(*i))
+            .map(|c| c.rank)
+            .max()
+    };
     rows.sort_by_key(|(_, o)| std::cmp::Reverse(rank(o)));
     if rows.is_empty() {
         return;
@@ -106,22 +134,42 @@ fn high_risk_section(s: &mut String, r: &DiffReport, locate: &dyn Fn(&RoleChange
         }
         let at = match locate(c, o) {
             Some(l) => format!("{} line {}", code(&l.uri), l.line),
-            None => o.source.as_ref().map(|x| code(&x.pointer)).unwrap_or_default(),
+            None => o
+                .source
+                .as_ref()
+                .map(|x| code(&x.pointer))
+                .unwrap_or_default(),
         };
         let by = o
             .source
             .as_ref()
             .map(|x| format!("{} ({at})", code(&x.entry)))
             .unwrap_or_else(|| "—".to_string());
-        let _ = writeln!(body, "| {} | {} | {} | {} | {by} |", md(&c.role), code(&o.name), o.plane.as_str(), risk);
+        let _ = writeln!(
+            body,
+            "| {} | {} | {} | {} | {by} |",
+            md(&c.role),
+            code(&o.name),
+            o.plane.as_str(),
+            risk
+        );
     }
-    fold(s, &format!("{} high-risk operations", rows.len()), &body, rows.len());
+    fold(
+        s,
+        &format!("{} high-risk operations", rows.len()),
+        &body,
+        rows.len(),
+    );
 }
 
 /// Writes `body`, folded in `<details>` when it has more than [`FOLD_ROWS`] rows.
 fn fold(s: &mut String, summary: &str, body: &str, rows: usize) {
     if rows > FOLD_ROWS {
-        let _ = writeln!(s, "<details><summary>{}</summary>\n\n{body}\n</details>\n", md(summary));
+        let _ = writeln!(
+            s,
+            "<details><summary>{}</summary>\n\n{body}\n</details>\n",
+            md(summary)
+        );
     } else {
         let _ = writeln!(s, "{body}");
     }
@@ -154,7 +202,11 @@ fn ops_section(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChang
             );
         }
         if groups.len() > MAX_ROWS {
-            let _ = writeln!(body, "\n…and {} more; the JSON output lists every operation.", groups.len() - MAX_ROWS);
+            let _ = writeln!(
+                body,
+                "\n…and {} more; the JSON output lists every operation.",
+                groups.len() - MAX_ROWS
+            );
         }
         if groups.len() > FOLD_ROWS {
             fold(s, &heading, &body, groups.len());
@@ -165,7 +217,10 @@ fn ops_section(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChang
 }
 
 fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
-    let path = c.path().map(|p| format!(" in {}", code(p))).unwrap_or_default();
+    let path = c
+        .path()
+        .map(|p| format!(" in {}", code(p)))
+        .unwrap_or_default();
     let _ = writeln!(s, "\n### {} — {}{path}\n", md(&c.role), c.status.as_str());
     ops_section(s, r, "Added", &c.ops.added);
     ops_section(s, r, "No longer conditional", &c.ops.now_unconditional);
@@ -174,9 +229,17 @@ fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
     let w = &c.written;
     let mut lines: Vec<String> = Vec::new();
     if !matches!(c.status, Status::Added | Status::Removed) {
-        for (sign, list, added) in [("➕", &w.entries_added, true), ("➖", &w.entries_removed, false)] {
+        for (sign, list, added) in [
+            ("➕", &w.entries_added, true),
+            ("➖", &w.entries_removed, false),
+        ] {
             for e in list.iter() {
-                lines.push(format!("- {sign} `{}` {} — {}", e.field.name(), code(&e.raw), entry_effect(e, added)));
+                lines.push(format!(
+                    "- {sign} `{}` {} — {}",
+                    e.field.name(),
+                    code(&e.raw),
+                    entry_effect(e, added)
+                ));
             }
         }
     }
@@ -196,7 +259,11 @@ fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
     }
     for x in &w.conditions {
         let at = x.block.map_or("role".to_string(), |b| format!("block {b}"));
-        lines.push(format!("- condition ({at}): {} → {}", show(&x.old), show(&x.new)));
+        lines.push(format!(
+            "- condition ({at}): {} → {}",
+            show(&x.old),
+            show(&x.new)
+        ));
     }
     for (side, label) in [(&c.old, "old"), (&c.new, "new")] {
         for u in side.iter().flat_map(|x| &x.unresolved) {
@@ -204,11 +271,19 @@ fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
         }
     }
     if c.status == Status::NoEffectiveChange {
-        lines.insert(0, "No effective change: the role grants exactly the same operations.".to_string());
+        lines.insert(
+            0,
+            "No effective change: the role grants exactly the same operations.".to_string(),
+        );
     }
     if !lines.is_empty() {
         let n = lines.len();
-        fold(s, &format!("{} changed as written", plural(n, "thing", "things")), &lines.join("\n"), n);
+        fold(
+            s,
+            &format!("{} changed as written", plural(n, "thing", "things")),
+            &lines.join("\n"),
+            n,
+        );
     }
 }
 
@@ -217,7 +292,10 @@ fn show(v: &Option<String>) -> String {
 }
 
 /// The comment. `locate` maps a high-risk operation's granting entry to a file line.
-pub fn markdown(r: &DiffReport, locate: &dyn Fn(&RoleChange, &OpChange) -> Option<Located>) -> String {
+pub fn markdown(
+    r: &DiffReport,
+    locate: &dyn Fn(&RoleChange, &OpChange) -> Option<Located>,
+) -> String {
     let mut s = String::new();
     let icon = if r.gate.failed {
         "❌"
@@ -229,18 +307,34 @@ pub fn markdown(r: &DiffReport, locate: &dyn Fn(&RoleChange, &OpChange) -> Optio
     let gate = format!(
         "gate `--fail-on {}`: {}",
         r.gate.fail_on.as_str(),
-        if r.gate.failed { "**failed**" } else { "passed" }
+        if r.gate.failed {
+            "**failed**"
+        } else {
+            "passed"
+        }
     );
-    let _ = writeln!(s, "{icon} **azrbac role diff: {}** — {gate}\n", md(&verdict(r)));
+    let _ = writeln!(
+        s,
+        "{icon} **azrbac role diff: {}** — {gate}\n",
+        md(&verdict(r))
+    );
     let shown: Vec<&RoleChange> = r.changes.iter().filter(|c| !quiet(c)).collect();
     if !r.changes.is_empty() {
         let mut table = String::new();
-        let _ = writeln!(table, "| Role | Status | Added | Removed | High-risk added | Entries | Scopes | Other |");
+        let _ = writeln!(
+            table,
+            "| Role | Status | Added | Removed | High-risk added | Entries | Scopes | Other |"
+        );
         let _ = writeln!(table, "|---|---|--:|--:|--:|---|---|---|");
         for c in &r.changes {
             summary_row(&mut table, c);
         }
-        fold(&mut s, &format!("{} compared", plural(r.changes.len(), "role", "roles")), &table, r.changes.len());
+        fold(
+            &mut s,
+            &format!("{} compared", plural(r.changes.len(), "role", "roles")),
+            &table,
+            r.changes.len(),
+        );
     }
     high_risk_section(&mut s, r, locate);
     for c in shown {

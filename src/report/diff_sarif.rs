@@ -52,7 +52,13 @@ fn level(c: &CategoryInfo) -> &'static str {
     }
 }
 
-fn result(r: &DiffReport, c: &RoleChange, o: &OpChange, freed: bool, at: Option<Located>) -> Option<Value> {
+fn result(
+    r: &DiffReport,
+    c: &RoleChange,
+    o: &OpChange,
+    freed: bool,
+    at: Option<Located>,
+) -> Option<Value> {
     // The rule is the operation's worst category.
     let (idx, cat) = o
         .tags
@@ -67,7 +73,11 @@ fn result(r: &DiffReport, c: &RoleChange, o: &OpChange, freed: bool, at: Option<
         .filter(|i| **i != idx)
         .filter_map(|i| r.categories.get(*i).map(|c| c.name.as_str()))
         .collect();
-    let how = if freed { "now grants without a condition" } else { "now grants" };
+    let how = if freed {
+        "now grants without a condition"
+    } else {
+        "now grants"
+    };
     let mut text = format!(
         "Role '{}' {how} {} ({} plane): {} ({}) — {}.",
         c.role,

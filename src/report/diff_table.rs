@@ -24,13 +24,27 @@ pub fn verdict(r: &DiffReport) -> String {
     let mut s = if r.changes.is_empty() {
         "No role definitions to compare".to_string()
     } else if eff == 0 {
-        format!("No effective change ({} compared)", plural(r.changes.len(), "role", "roles"))
+        format!(
+            "No effective change ({} compared)",
+            plural(r.changes.len(), "role", "roles")
+        )
     } else {
         let high = r.high_risk_added();
-        let high = if high > 0 { format!(" ({high} high-risk)") } else { String::new() };
-        let freed: usize = r.changes.iter().map(|c| c.ops.now_unconditional.iter().map(Vec::len).sum::<usize>()).sum();
+        let high = if high > 0 {
+            format!(" ({high} high-risk)")
+        } else {
+            String::new()
+        };
+        let freed: usize = r
+            .changes
+            .iter()
+            .map(|c| c.ops.now_unconditional.iter().map(Vec::len).sum::<usize>())
+            .sum();
         let freed = if freed > 0 {
-            format!(", {} no longer conditional", plural(freed, "operation", "operations"))
+            format!(
+                ", {} no longer conditional",
+                plural(freed, "operation", "operations")
+            )
         } else {
             String::new()
         };
@@ -47,7 +61,11 @@ pub fn verdict(r: &DiffReport) -> String {
         let _ = write!(
             s,
             "; incomplete: {} values azrbac cannot read",
-            if incomplete == 1 { "1 role holds".to_string() } else { format!("{incomplete} roles hold") }
+            if incomplete == 1 {
+                "1 role holds".to_string()
+            } else {
+                format!("{incomplete} roles hold")
+            }
         );
     }
     s
@@ -57,7 +75,11 @@ pub fn verdict(r: &DiffReport) -> String {
 pub fn gate_line(r: &DiffReport) -> String {
     let g = &r.gate;
     if g.failed {
-        format!("gate --fail-on {}: FAILED ({})", g.fail_on.as_str(), g.reasons.join("; "))
+        format!(
+            "gate --fail-on {}: FAILED ({})",
+            g.fail_on.as_str(),
+            g.reasons.join("; ")
+        )
     } else {
         format!("gate --fail-on {}: passed", g.fail_on.as_str())
     }
@@ -75,10 +97,14 @@ pub fn top_severity<'a>(r: &'a DiffReport, op: &OpChange) -> Option<&'a str> {
 
 /// Category keys of several operations, worst first, without repeats.
 pub fn category_keys<'a>(r: &'a DiffReport, ops: &[&OpChange]) -> Vec<&'a str> {
-    let mut cats: Vec<usize> = ops.iter().flat_map(|o| o.tags.categories.iter().copied()).collect();
+    let mut cats: Vec<usize> = ops
+        .iter()
+        .flat_map(|o| o.tags.categories.iter().copied())
+        .collect();
     cats.sort_unstable();
     cats.dedup();
-    let mut infos: Vec<&crate::analyses::diff::CategoryInfo> = cats.iter().filter_map(|i| r.categories.get(*i)).collect();
+    let mut infos: Vec<&crate::analyses::diff::CategoryInfo> =
+        cats.iter().filter_map(|i| r.categories.get(*i)).collect();
     infos.sort_by(|a, b| b.rank.cmp(&a.rank).then_with(|| a.key.cmp(&b.key)));
     infos.into_iter().map(|c| c.key.as_str()).collect()
 }
@@ -95,8 +121,16 @@ impl TypeGroup<'_> {
         self.ops
             .iter()
             .map(|o| {
-                let v = o.name.get(self.resource_type.len() + 1..).unwrap_or(&o.name).to_string();
-                if o.conditional { format!("{v} (conditional)") } else { v }
+                let v = o
+                    .name
+                    .get(self.resource_type.len() + 1..)
+                    .unwrap_or(&o.name)
+                    .to_string();
+                if o.conditional {
+                    format!("{v} (conditional)")
+                } else {
+                    v
+                }
             })
             .collect()
     }
@@ -109,7 +143,13 @@ pub fn group_ops<'a>(r: &DiffReport, list: &'a [OpChange]) -> Vec<TypeGroup<'a>>
         g.ops
             .iter()
             .filter(|o| o.tags.high)
-            .flat_map(|o| o.tags.categories.iter().filter_map(|i| r.categories.get(*i)).map(|c| c.rank))
+            .flat_map(|o| {
+                o.tags
+                    .categories
+                    .iter()
+                    .filter_map(|i| r.categories.get(*i))
+                    .map(|c| c.rank)
+            })
             .max()
     };
     let mut groups = group_by_type(list);
@@ -181,8 +221,15 @@ fn ops_table(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChange>
 }
 
 fn headline(c: &RoleChange) -> String {
-    let id = c.guid.as_deref().map(|g| format!(" ({g})")).unwrap_or_default();
-    let path = match (c.old.as_ref().and_then(|s| s.path.as_deref()), c.new.as_ref().and_then(|s| s.path.as_deref())) {
+    let id = c
+        .guid
+        .as_deref()
+        .map(|g| format!(" ({g})"))
+        .unwrap_or_default();
+    let path = match (
+        c.old.as_ref().and_then(|s| s.path.as_deref()),
+        c.new.as_ref().and_then(|s| s.path.as_deref()),
+    ) {
         (Some(o), Some(n)) if o != n => format!("  [{o} → {n}]"),
         (_, Some(p)) | (Some(p), None) => format!("  [{p}]"),
         _ => String::new(),
@@ -193,7 +240,11 @@ fn headline(c: &RoleChange) -> String {
 fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
     let _ = writeln!(s, "{}", headline(c));
     let high = c.high_risk_widening().count();
-    let high = if high > 0 { format!(" ({high} high-risk)") } else { String::new() };
+    let high = if high > 0 {
+        format!(" ({high} high-risk)")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
         "  {} added{high}, {} removed",
@@ -201,7 +252,12 @@ fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
         c.ops.removed_count()
     );
     ops_table(s, r, "added", &c.ops.added);
-    ops_table(s, r, "now unconditional (a condition no longer limits them)", &c.ops.now_unconditional);
+    ops_table(
+        s,
+        r,
+        "now unconditional (a condition no longer limits them)",
+        &c.ops.now_unconditional,
+    );
     ops_table(s, r, "removed", &c.ops.removed);
     ops_table(s, r, "now conditional", &c.ops.now_conditional);
     let w = &c.written;
@@ -209,7 +265,10 @@ fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
         let n = w.entries_added.len() + w.entries_removed.len();
         let _ = writeln!(s, "  {} as written", plural(n, "entry", "entries"));
     } else {
-        for (sign, list, added) in [("+", &w.entries_added, true), ("-", &w.entries_removed, false)] {
+        for (sign, list, added) in [
+            ("+", &w.entries_added, true),
+            ("-", &w.entries_removed, false),
+        ] {
             for e in list.iter() {
                 let _ = writeln!(
                     s,
@@ -249,7 +308,8 @@ fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
 }
 
 fn show(v: &Option<String>) -> String {
-    v.as_deref().map_or("(none)".to_string(), |t| format!("`{t}`"))
+    v.as_deref()
+        .map_or("(none)".to_string(), |t| format!("`{t}`"))
 }
 
 /// Roles shown in full; the rest (identical in effect and as written) are summarised.
@@ -264,7 +324,12 @@ pub fn table_text(r: &DiffReport) -> String {
         s.push('\n');
         role_text(&mut s, r, c);
     }
-    let same: Vec<&str> = r.changes.iter().filter(|c| quiet(c)).map(|c| c.role.as_str()).collect();
+    let same: Vec<&str> = r
+        .changes
+        .iter()
+        .filter(|c| quiet(c))
+        .map(|c| c.role.as_str())
+        .collect();
     if !same.is_empty() {
         let _ = writeln!(
             s,

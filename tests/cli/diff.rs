@@ -13,7 +13,11 @@ fn fx(name: &str) -> String {
 }
 
 fn strings(v: &Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
 }
 
 fn lower(v: &[String]) -> BTreeSet<String> {
@@ -32,20 +36,32 @@ fn expansions(files: &[&str]) -> Vec<Value> {
 /// cargo has unpacked it): found in cargo's registry sources at the version Cargo.lock pins.
 fn sarif_schema() -> Value {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
-    let at = lock.find("name = \"serde-sarif\"\nversion = \"").expect("serde-sarif in Cargo.lock");
+    let at = lock
+        .find("name = \"serde-sarif\"\nversion = \"")
+        .expect("serde-sarif in Cargo.lock");
     let rest = &lock[at + "name = \"serde-sarif\"\nversion = \"".len()..];
     let version = &rest[..rest.find('"').unwrap()];
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"));
-    let pattern = home.join("registry/src/*").join(format!("serde-sarif-{version}/src/schema.json"));
+    let pattern = home
+        .join("registry/src/*")
+        .join(format!("serde-sarif-{version}/src/schema.json"));
     let path = glob::glob(&pattern.to_string_lossy())
         .unwrap()
         .filter_map(Result::ok)
         .next()
-        .unwrap_or_else(|| panic!("the SARIF schema of serde-sarif {version} is not under {}", pattern.display()));
+        .unwrap_or_else(|| {
+            panic!(
+                "the SARIF schema of serde-sarif {version} is not under {}",
+                pattern.display()
+            )
+        });
     let schema: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(schema["title"], "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema");
+    assert_eq!(
+        schema["title"],
+        "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    );
     schema
 }
 
@@ -74,13 +90,23 @@ fn sarif_errors(log: &Value) -> Vec<String> {
     // validator's regex engine rejects when it checks the schema itself; azrbac never writes
     // `language`, so the pattern is replaced by the one the properties' descriptions state.
     assert!(fix_language_patterns(&mut schema) > 0);
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
-    validator.iter_errors(log).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 fn assert_valid_sarif(log: &Value) {
     let errors = sarif_errors(log);
-    assert!(errors.is_empty(), "SARIF does not validate:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "SARIF does not validate:\n{}",
+        errors.join("\n")
+    );
     assert_eq!(log["version"], "2.1.0");
 }
 
@@ -94,24 +120,43 @@ fn a_widened_wildcard_is_shown_as_the_exact_operations_it_reaches() {
     // The added set is exactly NEW's expansion minus OLD's, as `expand` reports them.
     let ex = expansions(&[&old, &new]);
     let (eo, en) = (strings(&ex[0]["actions"]), strings(&ex[1]["actions"]));
-    let want: Vec<String> = en.iter().filter(|n| !lower(&eo).contains(&n.to_ascii_lowercase())).cloned().collect();
+    let want: Vec<String> = en
+        .iter()
+        .filter(|n| !lower(&eo).contains(&n.to_ascii_lowercase()))
+        .cloned()
+        .collect();
     assert_eq!(strings(&c["added"]["actions"]), want);
     assert!(want.len() > 90, "{}", want.len());
     assert!(strings(&c["removed"]["actions"]).is_empty());
     // The widened entry says how many operations it now reaches.
-    let wide = c["entries"]["added"].as_array().unwrap().iter().find(|e| e["entry"] == "Microsoft.MachineLearningServices/workspaces/*/read").unwrap();
+    let wide = c["entries"]["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["entry"] == "Microsoft.MachineLearningServices/workspaces/*/read")
+        .unwrap();
     assert!(wide["affects"].as_u64().unwrap() > 90);
     // Risk: the role assignment write is privilege escalation, granted by /Actions/2.
-    let r = c["risks"].as_array().unwrap().iter().find(|r| r["operation"] == "Microsoft.Authorization/roleAssignments/write").unwrap();
+    let r = c["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["operation"] == "Microsoft.Authorization/roleAssignments/write")
+        .unwrap();
     assert_eq!(r["change"], "added");
     assert_eq!(r["highRisk"], true);
     assert_eq!(r["severity"], "critical");
     assert!(strings(&r["categories"]).contains(&"privilege-escalation".to_string()));
     assert_eq!(r["grantedBy"]["pointer"], "/Actions/2");
     // Secret-bearing reads reached through the wildcard are high-risk too.
-    assert!(c["risks"].as_array().unwrap().iter().any(|r| r["operation"] == "Microsoft.MachineLearningServices/workspaces/metadata/secrets/read" && r["highRisk"] == true));
+    assert!(c["risks"].as_array().unwrap().iter().any(|r| r["operation"]
+        == "Microsoft.MachineLearningServices/workspaces/metadata/secrets/read"
+        && r["highRisk"] == true));
     assert_eq!(c["highRiskAdded"], v["summary"]["highRiskAdded"]);
-    assert_eq!(strings(&c["assignableScopes"]["added"]), vec!["/subscriptions/00000000-0000-0000-0000-000000000000"]);
+    assert_eq!(
+        strings(&c["assignableScopes"]["added"]),
+        vec!["/subscriptions/00000000-0000-0000-0000-000000000000"]
+    );
     assert_eq!(v["gate"]["failed"], true);
 }
 
@@ -145,33 +190,75 @@ fn reorder_reformat_and_metadata_are_no_effective_change() {
     let (old, new) = (fx("reordered-old.json"), fx("reordered-new.json"));
     let (code, out, err) = run(&["diff", &old, &new]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.starts_with("No effective change (1 role compared)"), "{out}");
-    assert!(out.contains("no effective change (order, formatting or metadata only): ML Compute Operator"), "{out}");
+    assert!(
+        out.starts_with("No effective change (1 role compared)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "no effective change (order, formatting or metadata only): ML Compute Operator"
+        ),
+        "{out}"
+    );
     let v = run_json(&["diff", &old, &new, "--format", "json"]);
     let c = &v["changes"][0];
     assert_eq!(c["status"], "no effective change");
     assert_eq!(c["effectiveChange"], false);
     assert!(c["entries"]["added"].as_array().unwrap().is_empty());
-    assert!(c["assignableScopes"]["added"].as_array().unwrap().is_empty());
+    assert!(
+        c["assignableScopes"]["added"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
 fn roles_in_files_match_by_id_then_name_and_whole_roles_are_added_or_removed() {
-    let v = run_json(&["diff", &fx("set-old.json"), &fx("set-new.json"), "--format", "json"]);
-    let by: BTreeMap<String, &Value> = v["changes"].as_array().unwrap().iter().map(|c| (c["role"].as_str().unwrap().to_string(), c)).collect();
+    let v = run_json(&[
+        "diff",
+        &fx("set-old.json"),
+        &fx("set-new.json"),
+        "--format",
+        "json",
+    ]);
+    let by: BTreeMap<String, &Value> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["role"].as_str().unwrap().to_string(), c))
+        .collect();
     assert_eq!(by.len(), 4, "{:?}", by.keys());
     let renamed = by["Storage Auditor (renamed)"];
     assert_eq!(renamed["status"], "no effective change");
     assert_eq!(renamed["name"]["old"], "Storage Auditor");
     assert_eq!(by["Vault Reader"]["status"], "changed");
-    assert_eq!(strings(&by["Vault Reader"]["added"]["dataActions"]), vec!["Microsoft.KeyVault/vaults/secrets/getSecret/action"]);
+    assert_eq!(
+        strings(&by["Vault Reader"]["added"]["dataActions"]),
+        vec!["Microsoft.KeyVault/vaults/secrets/getSecret/action"]
+    );
     assert_eq!(by["Legacy Operator"]["status"], "removed");
-    assert_eq!(strings(&by["Legacy Operator"]["removed"]["actions"]), vec!["Microsoft.Compute/virtualMachines/start/action"]);
+    assert_eq!(
+        strings(&by["Legacy Operator"]["removed"]["actions"]),
+        vec!["Microsoft.Compute/virtualMachines/start/action"]
+    );
     let added = by["Deployment Runner"];
     assert_eq!(added["status"], "added");
     // An unknown literal is granted as written and classified by its name.
-    assert!(strings(&added["added"]["actions"]).contains(&"Microsoft.Contoso/widgets/listKeys/action".to_string()));
-    assert!(added["risks"].as_array().unwrap().iter().any(|r| r["operation"] == "Microsoft.Contoso/widgets/listKeys/action" && r["highRisk"] == true));
+    assert!(
+        strings(&added["added"]["actions"])
+            .contains(&"Microsoft.Contoso/widgets/listKeys/action".to_string())
+    );
+    assert!(
+        added["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(
+                |r| r["operation"] == "Microsoft.Contoso/widgets/listKeys/action"
+                    && r["highRisk"] == true
+            )
+    );
     assert_eq!(v["summary"]["roles"], 4);
     assert_eq!(v["summary"]["added"], 1);
     assert_eq!(v["summary"]["removed"], 1);
@@ -179,7 +266,15 @@ fn roles_in_files_match_by_id_then_name_and_whole_roles_are_added_or_removed() {
 
 #[test]
 fn two_builtin_roles() {
-    let v = run_json(&["diff", "Reader", "Contributor", "--format", "json", "--fail-on", "none"]);
+    let v = run_json(&[
+        "diff",
+        "Reader",
+        "Contributor",
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+    ]);
     let c = &v["changes"][0];
     let ex = run_json(&["expand", "Reader", "Contributor", "--format", "json"]);
     let (r, k) = (&ex["roles"][0], &ex["roles"][1]);
@@ -194,42 +289,98 @@ fn two_builtin_roles() {
 
 #[test]
 fn unresolved_values_make_the_report_incomplete() {
-    let (code, out, err) = run(&["diff", &fx("ml-reviewer-old.json"), &fx("template-new.json"), "--format", "json", "--fail-on", "high-risk"]);
+    let (code, out, err) = run(&[
+        "diff",
+        &fx("ml-reviewer-old.json"),
+        &fx("template-new.json"),
+        "--format",
+        "json",
+        "--fail-on",
+        "high-risk",
+    ]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("incomplete"), "{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["complete"], false);
     assert_eq!(v["changes"][0]["complete"], false);
     assert!(v["verdict"].as_str().unwrap().contains("incomplete"));
-    assert!(strings(&v["changes"][0]["unresolved"]["new"])[0].contains("[parameters('extraActions')[0]]"));
-    assert!(v["gate"]["reasons"][0].as_str().unwrap().contains("incomplete"));
-    assert_eq!(run(&["diff", &fx("ml-reviewer-old.json"), &fx("template-new.json"), "--fail-on", "none"]).0, 0);
+    assert!(
+        strings(&v["changes"][0]["unresolved"]["new"])[0]
+            .contains("[parameters('extraActions')[0]]")
+    );
+    assert!(
+        v["gate"]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("incomplete")
+    );
+    assert_eq!(
+        run(&[
+            "diff",
+            &fx("ml-reviewer-old.json"),
+            &fx("template-new.json"),
+            "--fail-on",
+            "none"
+        ])
+        .0,
+        0
+    );
 }
 
 #[test]
 fn markdown_is_a_pull_request_comment() {
-    let (code, out, _) = run(&["diff", &fx("ml-reviewer-old.json"), &fx("ml-reviewer-new.json"), "--format", "markdown"]);
+    let (code, out, _) = run(&[
+        "diff",
+        &fx("ml-reviewer-old.json"),
+        &fx("ml-reviewer-new.json"),
+        "--format",
+        "markdown",
+    ]);
     assert_eq!(code, 1);
     let first = out.lines().next().unwrap();
-    assert!(first.starts_with("❌ **azrbac role diff: 1 role changes effectively: "), "{first}");
-    assert!(first.contains("gate `--fail-on added`: **failed**"), "{first}");
+    assert!(
+        first.starts_with("❌ **azrbac role diff: 1 role changes effectively: "),
+        "{first}"
+    );
+    assert!(
+        first.contains("gate `--fail-on added`: **failed**"),
+        "{first}"
+    );
     let summary = out.find("| ML Reviewer | changed |").unwrap();
     let high = out.find("High-risk additions (5)").unwrap();
     let role = out.find("### ML Reviewer — changed").unwrap();
-    assert!(summary < high && high < role, "summary, then high-risk additions, then details");
+    assert!(
+        summary < high && high < role,
+        "summary, then high-risk additions, then details"
+    );
     // The privilege escalation comes first and names the file line of its entry.
     let table = &out[high..role];
-    let first_row = table.lines().find(|l| l.starts_with("| ML Reviewer |")).unwrap();
-    assert!(first_row.contains("Microsoft.Authorization/roleAssignments/write"), "{first_row}");
+    let first_row = table
+        .lines()
+        .find(|l| l.starts_with("| ML Reviewer |"))
+        .unwrap();
+    assert!(
+        first_row.contains("Microsoft.Authorization/roleAssignments/write"),
+        "{first_row}"
+    );
     assert!(first_row.contains("line 8"), "{first_row}");
     // The 100-operation list is folded.
-    assert!(out.contains("<details><summary>Added, control plane: 100 operations"), "{out}");
+    assert!(
+        out.contains("<details><summary>Added, control plane: 100 operations"),
+        "{out}"
+    );
 }
 
 #[test]
 fn sarif_validates_and_points_at_the_granting_entries() {
     let new = fx("ml-reviewer-new.json");
-    let (code, out, _) = run(&["diff", &fx("ml-reviewer-old.json"), &new, "--format", "sarif"]);
+    let (code, out, _) = run(&[
+        "diff",
+        &fx("ml-reviewer-old.json"),
+        &new,
+        "--format",
+        "sarif",
+    ]);
     assert_eq!(code, 1);
     let log: Value = serde_json::from_str(&out).unwrap();
     assert_valid_sarif(&log);
@@ -239,28 +390,52 @@ fn sarif_validates_and_points_at_the_granting_entries() {
     for r in results {
         let op = r["properties"]["operation"].as_str().unwrap();
         let loc = &r["locations"][0]["physicalLocation"];
-        assert!(loc["artifactLocation"]["uri"].as_str().unwrap().ends_with("tests/fixtures/diff/ml-reviewer-new.json"));
+        assert!(
+            loc["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with("tests/fixtures/diff/ml-reviewer-new.json")
+        );
         let line = loc["region"]["startLine"].as_u64().unwrap() as usize;
         let entry_line = text.lines().nth(line - 1).unwrap();
         // The line holds the entry that grants the operation.
         let wanted = match op {
-            "Microsoft.Authorization/roleAssignments/write" => "\"Microsoft.Authorization/roleAssignments/write\"",
-            "Microsoft.MachineLearningServices/workspaces/jobs/write" => "\"Microsoft.MachineLearningServices/workspaces/jobs/*\"",
+            "Microsoft.Authorization/roleAssignments/write" => {
+                "\"Microsoft.Authorization/roleAssignments/write\""
+            }
+            "Microsoft.MachineLearningServices/workspaces/jobs/write" => {
+                "\"Microsoft.MachineLearningServices/workspaces/jobs/*\""
+            }
             _ => "\"Microsoft.MachineLearningServices/workspaces/*/read\"",
         };
-        assert!(entry_line.contains(wanted), "{op} at line {line}: {entry_line}");
+        assert!(
+            entry_line.contains(wanted),
+            "{op} at line {line}: {entry_line}"
+        );
         assert_eq!(r["level"], "error");
     }
     // The schema check does reject what SARIF forbids.
     let mut bad = log.clone();
     bad["runs"][0]["results"][0]["level"] = json!("fatal");
-    bad["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] = json!(0);
+    bad["runs"][0]["results"][1]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        json!(0);
     assert_eq!(sarif_errors(&bad).len(), 2, "{:?}", sarif_errors(&bad));
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     let first = &results[0];
-    assert_eq!(rules[first["ruleIndex"].as_u64().unwrap() as usize]["id"], first["ruleId"]);
+    assert_eq!(
+        rules[first["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        first["ruleId"]
+    );
     // No high-risk addition, no result; still a valid log.
-    let (_, out, _) = run(&["diff", &fx("reordered-old.json"), &fx("reordered-new.json"), "--format", "sarif"]);
+    let (_, out, _) = run(&[
+        "diff",
+        &fx("reordered-old.json"),
+        &fx("reordered-new.json"),
+        "--format",
+        "sarif",
+    ]);
     let log: Value = serde_json::from_str(&out).unwrap();
     assert_valid_sarif(&log);
     assert!(log["runs"][0]["results"].as_array().unwrap().is_empty());
@@ -291,7 +466,11 @@ fn input_errors_exit_2() {
 fn stdin_is_one_side() {
     let old = fx("ml-reviewer-old.json");
     let text = std::fs::read_to_string(fx("ml-reviewer-new.json")).unwrap();
-    let out = azrbac().args(["diff", &old, "-", "--format", "json"]).write_stdin(text).output().unwrap();
+    let out = azrbac()
+        .args(["diff", &old, "-", "--format", "json"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["changes"][0]["new"]["origin"], "<stdin>");
@@ -304,7 +483,9 @@ fn stdin_is_one_side() {
 fn distinct(role: &Value, k: usize) -> Value {
     let mut r = role.clone();
     let guid = format!("{k:08x}-0000-4000-8000-{k:012x}");
-    r["id"] = json!(format!("/providers/Microsoft.Authorization/roleDefinitions/{guid}"));
+    r["id"] = json!(format!(
+        "/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+    ));
     r["name"] = json!(guid);
     r["roleName"] = json!(format!("{} #{k}", role["roleName"].as_str().unwrap()));
     r
@@ -314,30 +495,63 @@ fn distinct(role: &Value, k: usize) -> Value {
 /// sets against `expand` of the same two files.
 fn prove_pairs(items: &[Value]) -> usize {
     let dir = tempfile::tempdir().unwrap();
-    let before: Vec<Value> = items.iter().enumerate().map(|(k, x)| distinct(&x["before"], k)).collect();
-    let after: Vec<Value> = items.iter().enumerate().map(|(k, x)| distinct(&x["after"], k)).collect();
-    let (pb, pa) = (dir.path().join("before.json"), dir.path().join("after.json"));
+    let before: Vec<Value> = items
+        .iter()
+        .enumerate()
+        .map(|(k, x)| distinct(&x["before"], k))
+        .collect();
+    let after: Vec<Value> = items
+        .iter()
+        .enumerate()
+        .map(|(k, x)| distinct(&x["after"], k))
+        .collect();
+    let (pb, pa) = (
+        dir.path().join("before.json"),
+        dir.path().join("after.json"),
+    );
     std::fs::write(&pb, serde_json::to_string(&before).unwrap()).unwrap();
     std::fs::write(&pa, serde_json::to_string(&after).unwrap()).unwrap();
     let (b, a) = (pb.display().to_string(), pa.display().to_string());
     let mut exp: BTreeMap<(String, String), Value> = BTreeMap::new();
     for r in expansions(&[&b, &a]) {
-        exp.insert((r["origin"].as_str().unwrap().to_string(), r["id"].as_str().unwrap().to_string()), r);
+        exp.insert(
+            (
+                r["origin"].as_str().unwrap().to_string(),
+                r["id"].as_str().unwrap().to_string(),
+            ),
+            r,
+        );
     }
     let v = run_json(&["diff", &b, &a, "--format", "json", "--fail-on", "none"]);
     let changes = v["changes"].as_array().unwrap();
     assert_eq!(changes.len(), items.len());
     for c in changes {
-        assert!(c["status"] != "added" && c["status"] != "removed", "{} unmatched", c["role"]);
+        assert!(
+            c["status"] != "added" && c["status"] != "removed",
+            "{} unmatched",
+            c["role"]
+        );
         let id = c["id"].as_str().unwrap().to_string();
         let (eo, en) = (&exp[&(b.clone(), id.clone())], &exp[&(a.clone(), id)]);
         for plane in ["actions", "dataActions"] {
             let (so, sn) = (lower(&strings(&eo[plane])), lower(&strings(&en[plane])));
-            assert_eq!(lower(&strings(&c["added"][plane])), &sn - &so, "{} {plane}", c["role"]);
-            assert_eq!(lower(&strings(&c["removed"][plane])), &so - &sn, "{} {plane}", c["role"]);
+            assert_eq!(
+                lower(&strings(&c["added"][plane])),
+                &sn - &so,
+                "{} {plane}",
+                c["role"]
+            );
+            assert_eq!(
+                lower(&strings(&c["removed"][plane])),
+                &so - &sn,
+                "{} {plane}",
+                c["role"]
+            );
         }
         let effective = c["effectiveChange"].as_bool().unwrap();
-        let same = ["actions", "dataActions"].iter().all(|p| lower(&strings(&eo[p])) == lower(&strings(&en[p])))
+        let same = ["actions", "dataActions"]
+            .iter()
+            .all(|p| lower(&strings(&eo[p])) == lower(&strings(&en[p])))
             && eo["conditionalActions"] == en["conditionalActions"]
             && eo["conditionalDataActions"] == en["conditionalDataActions"];
         assert_eq!(effective, !same, "{}", c["role"]);
@@ -347,14 +561,17 @@ fn prove_pairs(items: &[Value]) -> usize {
 
 #[test]
 fn history_fixture_pairs_through_the_binary() {
-    let items: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(fx("history-pairs.json")).unwrap()).unwrap();
+    let items: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(fx("history-pairs.json")).unwrap()).unwrap();
     assert_eq!(prove_pairs(&items), items.len());
 }
 
 #[test]
 fn all_snapshot_history_pairs_through_the_binary() {
     let Some(snap) = shared() else { return };
-    let items: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(snap.join("role-history.json")).unwrap()).unwrap();
+    let items: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(snap.join("role-history.json")).unwrap())
+            .unwrap();
     assert_eq!(items.len(), 337);
     assert_eq!(prove_pairs(&items), 337);
 }
@@ -363,12 +580,25 @@ fn all_snapshot_history_pairs_through_the_binary() {
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
-        .args(["-c", "user.name=azrbac test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "user.name=azrbac test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -391,9 +621,21 @@ fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q"]);
-    write(d, "roles/ml reviewer.json", &std::fs::read_to_string(fx("ml-reviewer-old.json")).unwrap());
-    write(d, "roles/compute.json", &std::fs::read_to_string(fx("reordered-old.json")).unwrap());
-    write(d, "roles/legacy.json", r#"{"Name":"Legacy","Actions":["Microsoft.Compute/virtualMachines/read"]}"#);
+    write(
+        d,
+        "roles/ml reviewer.json",
+        &std::fs::read_to_string(fx("ml-reviewer-old.json")).unwrap(),
+    );
+    write(
+        d,
+        "roles/compute.json",
+        &std::fs::read_to_string(fx("reordered-old.json")).unwrap(),
+    );
+    write(
+        d,
+        "roles/legacy.json",
+        r#"{"Name":"Legacy","Actions":["Microsoft.Compute/virtualMachines/read"]}"#,
+    );
     write(d, "package.json", r#"{"name":"x","version":"1.0.0"}"#);
     write(d, "README.md", "roles\n");
     git(d, &["add", "-A"]);
@@ -406,10 +648,22 @@ fn git_mode_compares_the_working_tree_with_a_base() {
     let dir = repo();
     let d = dir.path();
     // Widen one role, only reorder another, delete one, add one (untracked), touch non-roles.
-    write(d, "roles/ml reviewer.json", &std::fs::read_to_string(fx("ml-reviewer-new.json")).unwrap());
-    write(d, "roles/compute.json", &std::fs::read_to_string(fx("reordered-new.json")).unwrap());
+    write(
+        d,
+        "roles/ml reviewer.json",
+        &std::fs::read_to_string(fx("ml-reviewer-new.json")).unwrap(),
+    );
+    write(
+        d,
+        "roles/compute.json",
+        &std::fs::read_to_string(fx("reordered-new.json")).unwrap(),
+    );
     std::fs::remove_file(d.join("roles/legacy.json")).unwrap();
-    write(d, "roles/new.json", r#"{"Name":"Newcomer","Actions":["Microsoft.KeyVault/vaults/read"]}"#);
+    write(
+        d,
+        "roles/new.json",
+        r#"{"Name":"Newcomer","Actions":["Microsoft.KeyVault/vaults/read"]}"#,
+    );
     write(d, "package.json", r#"{"name":"x","version":"1.0.1"}"#);
     write(d, "README.md", "roles, changed\n");
     let (code, out, err) = run_in(d, &["diff", "--git", "HEAD", "--format", "json"]);
@@ -421,7 +675,12 @@ fn git_mode_compares_the_working_tree_with_a_base() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["role"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string()))
+        .map(|c| {
+            (
+                c["role"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(status["ML Reviewer"], "changed");
     assert_eq!(status["ML Compute Operator"], "no effective change");
@@ -431,11 +690,24 @@ fn git_mode_compares_the_working_tree_with_a_base() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["path"].as_str().unwrap().to_string(), s["reason"].as_str().unwrap().to_string()))
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(skipped["package.json"], "holds no role definition");
-    assert!(skipped["README.md"].contains("not a role file"), "{skipped:?}");
-    let ml = v["changes"].as_array().unwrap().iter().find(|c| c["role"] == "ML Reviewer").unwrap();
+    assert!(
+        skipped["README.md"].contains("not a role file"),
+        "{skipped:?}"
+    );
+    let ml = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == "ML Reviewer")
+        .unwrap();
     assert_eq!(ml["new"]["path"], "roles/ml reviewer.json");
     assert_eq!(ml["old"]["origin"], "HEAD:roles/ml reviewer.json");
     // The table lists the skipped files too.
@@ -460,30 +732,57 @@ fn git_mode_compares_the_working_tree_with_a_base() {
 fn git_mode_between_two_revisions_limited_to_paths() {
     let dir = repo();
     let d = dir.path();
-    write(d, "roles/compute.json", &std::fs::read_to_string(fx("reordered-new.json")).unwrap());
+    write(
+        d,
+        "roles/compute.json",
+        &std::fs::read_to_string(fx("reordered-new.json")).unwrap(),
+    );
     write(d, "package.json", r#"{"name":"x","version":"2.0.0"}"#);
     git(d, &["commit", "-q", "-am", "reorder"]);
     // Only a reorder between the two commits: no effective change, gate passes.
-    let (code, out, err) = run_in(d, &["diff", "--git", "HEAD~1", "HEAD", "roles", "--format", "json"]);
+    let (code, out, err) = run_in(
+        d,
+        &[
+            "diff", "--git", "HEAD~1", "HEAD", "roles", "--format", "json",
+        ],
+    );
     assert_eq!(code, 0, "{out}{err}");
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["git"]["head"], "HEAD");
     assert_eq!(v["changes"].as_array().unwrap().len(), 1);
     assert_eq!(v["changes"][0]["status"], "no effective change");
-    assert!(v["skipped"].as_array().unwrap().is_empty(), "package.json is outside the path");
+    assert!(
+        v["skipped"].as_array().unwrap().is_empty(),
+        "package.json is outside the path"
+    );
     assert_eq!(strings(&v["files"]), vec!["roles/compute.json"]);
     // A rename with a change follows the file.
     git(d, &["mv", "roles/ml reviewer.json", "roles/reviewer.json"]);
     let mut text = std::fs::read_to_string(d.join("roles/reviewer.json")).unwrap();
-    text = text.replace("\"Microsoft.MachineLearningServices/workspaces/jobs/read\"", "\"Microsoft.MachineLearningServices/workspaces/jobs/*\"");
+    text = text.replace(
+        "\"Microsoft.MachineLearningServices/workspaces/jobs/read\"",
+        "\"Microsoft.MachineLearningServices/workspaces/jobs/*\"",
+    );
     write(d, "roles/reviewer.json", &text);
     git(d, &["commit", "-q", "-am", "rename"]);
-    let v: Value = serde_json::from_str(&run_in(d, &["diff", "--format", "json", "--git", "HEAD~1", "HEAD", "--", "roles"]).1).unwrap();
+    let v: Value = serde_json::from_str(
+        &run_in(
+            d,
+            &[
+                "diff", "--format", "json", "--git", "HEAD~1", "HEAD", "--", "roles",
+            ],
+        )
+        .1,
+    )
+    .unwrap();
     assert_eq!(v["changes"].as_array().unwrap().len(), 1, "{v}");
     let c = &v["changes"][0];
     assert_eq!(c["old"]["path"], "roles/ml reviewer.json");
     assert_eq!(c["new"]["path"], "roles/reviewer.json");
-    assert!(strings(&c["added"]["actions"]).contains(&"Microsoft.MachineLearningServices/workspaces/jobs/write".to_string()));
+    assert!(
+        strings(&c["added"]["actions"])
+            .contains(&"Microsoft.MachineLearningServices/workspaces/jobs/write".to_string())
+    );
 }
 
 #[test]
@@ -494,10 +793,17 @@ fn git_mode_input_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("`no-such-rev` is not a git revision"), "{err}");
     // A role file that no longer parses is an input error naming it.
-    write(d, "roles/legacy.json", r#"{"Name":"Legacy","Actions":["Microsoft.Compute/virtualMachines/read"],"NotActionz":[]}"#);
+    write(
+        d,
+        "roles/legacy.json",
+        r#"{"Name":"Legacy","Actions":["Microsoft.Compute/virtualMachines/read"],"NotActionz":[]}"#,
+    );
     let (code, _, err) = run_in(d, &["diff", "--git", "HEAD"]);
     assert_eq!(code, 2);
-    assert!(err.contains("roles/legacy.json") && err.contains("NotActionz"), "{err}");
+    assert!(
+        err.contains("roles/legacy.json") && err.contains("NotActionz"),
+        "{err}"
+    );
     // Outside a repository.
     let plain = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(plain.path(), &["diff", "--git", "HEAD"]);

@@ -43,7 +43,10 @@ pub fn evaluate(changes: &[RoleChange], fail_on: FailOn) -> Gate {
     if fail_on != FailOn::None {
         for c in changes {
             let (n, what) = match fail_on {
-                FailOn::HighRisk => (c.high_risk_widening().count(), ("high-risk operation", "high-risk operations")),
+                FailOn::HighRisk => (
+                    c.high_risk_widening().count(),
+                    ("high-risk operation", "high-risk operations"),
+                ),
                 _ => (c.ops.widening().count(), ("operation", "operations")),
             };
             if n > 0 {

@@ -28,7 +28,10 @@ pub struct Pairing<'a> {
 impl Pairing<'_> {
     /// The name used for the pair: NEW's label, else OLD's.
     pub fn label(&self) -> String {
-        self.new.or(self.old).map(RoleDefinition::label).unwrap_or_default()
+        self.new
+            .or(self.old)
+            .map(RoleDefinition::label)
+            .unwrap_or_default()
     }
 }
 
@@ -52,7 +55,11 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
     for f in files {
         let mut old_used = vec![false; f.old.len()];
         let mut new_used = vec![false; f.new.len()];
-        let pair = |i: usize, j: usize, old_used: &mut [bool], new_used: &mut [bool], out: &mut Vec<Pairing<'a>>| {
+        let pair = |i: usize,
+                    j: usize,
+                    old_used: &mut [bool],
+                    new_used: &mut [bool],
+                    out: &mut Vec<Pairing<'a>>| {
             old_used[i] = true;
             new_used[j] = true;
             out.push(Pairing {
@@ -71,7 +78,9 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
             if new_used[j] {
                 continue;
             }
-            if let Some(i) = (0..f.old.len()).find(|i| !old_used[*i] && f.old[*i].guid.as_ref() == Some(g)) {
+            if let Some(i) =
+                (0..f.old.len()).find(|i| !old_used[*i] && f.old[*i].guid.as_ref() == Some(g))
+            {
                 pair(i, j, &mut old_used, &mut new_used, &mut out);
             }
         }
@@ -81,9 +90,9 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
                 continue;
             }
             let n = &f.new[j];
-            if let Some(i) =
-                (0..f.old.len()).find(|i| !old_used[*i] && same_name(&f.old[*i], n) && !guids_conflict(&f.old[*i], n))
-            {
+            if let Some(i) = (0..f.old.len()).find(|i| {
+                !old_used[*i] && same_name(&f.old[*i], n) && !guids_conflict(&f.old[*i], n)
+            }) {
                 pair(i, j, &mut old_used, &mut new_used, &mut out);
             }
         }
@@ -93,8 +102,16 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
         if lo.len() == 1 && ln.len() == 1 && !guids_conflict(&f.old[lo[0]], &f.new[ln[0]]) {
             pair(lo[0], ln[0], &mut old_used, &mut new_used, &mut out);
         }
-        left_old.extend((0..f.old.len()).filter(|i| !old_used[*i]).map(|i| (&f.old[i], f.renamed_from.or(f.path))));
-        left_new.extend((0..f.new.len()).filter(|j| !new_used[*j]).map(|j| (&f.new[j], f.path)));
+        left_old.extend(
+            (0..f.old.len())
+                .filter(|i| !old_used[*i])
+                .map(|i| (&f.old[i], f.renamed_from.or(f.path))),
+        );
+        left_new.extend(
+            (0..f.new.len())
+                .filter(|j| !new_used[*j])
+                .map(|j| (&f.new[j], f.path)),
+        );
     }
     // Across files, by GUID only: a role moved from one file to another.
     let mut old_taken = vec![false; left_old.len()];
@@ -133,7 +150,8 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
     out.sort_by(|a, b| {
         let pa = a.new_path.or(a.old_path).unwrap_or("");
         let pb = b.new_path.or(b.old_path).unwrap_or("");
-        pa.cmp(pb).then_with(|| canonical_cmp(&a.label(), &b.label()))
+        pa.cmp(pb)
+            .then_with(|| canonical_cmp(&a.label(), &b.label()))
     });
     out
 }
@@ -150,7 +168,12 @@ mod tests {
 
     fn names(p: &[Pairing<'_>]) -> Vec<(Option<String>, Option<String>)> {
         p.iter()
-            .map(|x| (x.old.and_then(|r| r.name.clone()), x.new.and_then(|r| r.name.clone())))
+            .map(|x| {
+                (
+                    x.old.and_then(|r| r.name.clone()),
+                    x.new.and_then(|r| r.name.clone()),
+                )
+            })
             .collect()
     }
 
@@ -164,9 +187,20 @@ mod tests {
             r#"[{"Name":"A renamed","Id":"11111111-1111-1111-1111-111111111111","Actions":["x/read"]},
                 {"Name":"b","Actions":["x/read"]},{"Name":"New","Id":"33333333-3333-3333-3333-333333333333","Actions":[]}]"#,
         );
-        let p = pair_roles(&[FileRoles { path: None, renamed_from: None, old: &old, new: &new }], false);
+        let p = pair_roles(
+            &[FileRoles {
+                path: None,
+                renamed_from: None,
+                old: &old,
+                new: &new,
+            }],
+            false,
+        );
         let n = names(&p);
-        assert!(n.contains(&(Some("A".into()), Some("A renamed".into()))), "{n:?}");
+        assert!(
+            n.contains(&(Some("A".into()), Some("A renamed".into()))),
+            "{n:?}"
+        );
         assert!(n.contains(&(Some("B".into()), Some("b".into()))), "{n:?}");
         // C and Gone left on the old side, New on the new side: not a lone pair (two old).
         assert!(n.contains(&(Some("C".into()), None)), "{n:?}");
@@ -179,12 +213,25 @@ mod tests {
     fn lone_roles_pair_unless_guids_conflict() {
         let old = roles(r#"{"Name":"X","Actions":["x/read"]}"#);
         let new = roles(r#"{"Name":"Y","Actions":["x/read"]}"#);
-        let p = pair_roles(&[FileRoles { path: Some("r.json"), renamed_from: None, old: &old, new: &new }], false);
+        let p = pair_roles(
+            &[FileRoles {
+                path: Some("r.json"),
+                renamed_from: None,
+                old: &old,
+                new: &new,
+            }],
+            false,
+        );
         assert_eq!(p.len(), 1);
         assert!(p[0].old.is_some() && p[0].new.is_some());
         let old = roles(r#"{"Name":"X","Id":"11111111-1111-1111-1111-111111111111","Actions":[]}"#);
         let new = roles(r#"{"Name":"Y","Id":"33333333-3333-3333-3333-333333333333","Actions":[]}"#);
-        let files = [FileRoles { path: Some("r.json"), renamed_from: None, old: &old, new: &new }];
+        let files = [FileRoles {
+            path: Some("r.json"),
+            renamed_from: None,
+            old: &old,
+            new: &new,
+        }];
         assert_eq!(pair_roles(&files, false).len(), 2);
         // An explicit `diff OLD NEW` of one role each compares them anyway.
         assert_eq!(pair_roles(&files, true).len(), 1);
@@ -192,14 +239,30 @@ mod tests {
 
     #[test]
     fn guid_matches_across_files() {
-        let a_old = roles(r#"{"Name":"X","Id":"11111111-1111-1111-1111-111111111111","Actions":[]}"#);
-        let b_new = roles(r#"{"Name":"X","Id":"11111111-1111-1111-1111-111111111111","Actions":["y/read"]}"#);
+        let a_old =
+            roles(r#"{"Name":"X","Id":"11111111-1111-1111-1111-111111111111","Actions":[]}"#);
+        let b_new = roles(
+            r#"{"Name":"X","Id":"11111111-1111-1111-1111-111111111111","Actions":["y/read"]}"#,
+        );
         let files = [
-            FileRoles { path: Some("a.json"), renamed_from: None, old: &a_old, new: &[] },
-            FileRoles { path: Some("b.json"), renamed_from: None, old: &[], new: &b_new },
+            FileRoles {
+                path: Some("a.json"),
+                renamed_from: None,
+                old: &a_old,
+                new: &[],
+            },
+            FileRoles {
+                path: Some("b.json"),
+                renamed_from: None,
+                old: &[],
+                new: &b_new,
+            },
         ];
         let p = pair_roles(&files, false);
         assert_eq!(p.len(), 1);
-        assert_eq!((p[0].old_path, p[0].new_path), (Some("a.json"), Some("b.json")));
+        assert_eq!(
+            (p[0].old_path, p[0].new_path),
+            (Some("a.json"), Some("b.json"))
+        );
     }
 }

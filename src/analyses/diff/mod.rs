@@ -16,7 +16,7 @@ mod tests;
 pub use gate::{FailOn, Gate, evaluate};
 pub use matching::{FileRoles, Pairing, pair_roles};
 pub use ops::{NoTags, OpChange, OpsDiff, Source, Tagger, Tags, diff_effective};
-pub use risk_tags::{RiskTagger, category_infos};
+pub use risk_tags::{RiskTagger, RuleTagger, category_infos};
 pub use written::{ConditionChange, EntryChange, TextChange, WrittenDiff, diff_written};
 
 use crate::effective::{Effective, Verdict, expand, explain};
@@ -91,7 +91,10 @@ pub struct RoleChange {
 impl RoleChange {
     /// Whether both sides were read completely (no unresolved values).
     pub fn complete(&self) -> bool {
-        self.old.iter().chain(&self.new).all(|s| s.unresolved.is_empty())
+        self.old
+            .iter()
+            .chain(&self.new)
+            .all(|s| s.unresolved.is_empty())
     }
 
     /// Whether NEW holds unresolved values OLD did not hold the same way: the change may add
@@ -110,7 +113,10 @@ impl RoleChange {
 
     /// The repository path of the role (NEW's, else OLD's).
     pub fn path(&self) -> Option<&str> {
-        self.new.as_ref().and_then(|s| s.path.as_deref()).or_else(|| self.old.as_ref().and_then(|s| s.path.as_deref()))
+        self.new
+            .as_ref()
+            .and_then(|s| s.path.as_deref())
+            .or_else(|| self.old.as_ref().and_then(|s| s.path.as_deref()))
     }
 }
 
@@ -169,12 +175,18 @@ impl DiffReport {
     }
 
     pub fn high_risk_added(&self) -> usize {
-        self.changes.iter().map(|c| c.high_risk_widening().count()).sum()
+        self.changes
+            .iter()
+            .map(|c| c.high_risk_widening().count())
+            .sum()
     }
 
     /// Roles whose effective operations changed (added and removed roles included).
     pub fn effective_changes(&self) -> usize {
-        self.changes.iter().filter(|c| c.status != Status::NoEffectiveChange).count()
+        self.changes
+            .iter()
+            .filter(|c| c.status != Status::NoEffectiveChange)
+            .count()
     }
 }
 
@@ -211,7 +223,9 @@ pub fn diff_pair(
     };
     RoleChange {
         role: pairing.label(),
-        guid: new.and_then(|r| r.guid.clone()).or_else(|| old.and_then(|r| r.guid.clone())),
+        guid: new
+            .and_then(|r| r.guid.clone())
+            .or_else(|| old.and_then(|r| r.guid.clone())),
         status,
         old: old.map(|r| RoleSide::of(r, pairing.old_path)),
         new: new.map(|r| RoleSide::of(r, pairing.new_path)),

@@ -73,9 +73,14 @@ pub struct OpsDiff {
 impl OpsDiff {
     /// True when the two expansions grant exactly the same operations, equally conditioned.
     pub fn is_empty(&self) -> bool {
-        [&self.added, &self.removed, &self.now_conditional, &self.now_unconditional]
-            .iter()
-            .all(|l| l.iter().all(Vec::is_empty))
+        [
+            &self.added,
+            &self.removed,
+            &self.now_conditional,
+            &self.now_unconditional,
+        ]
+        .iter()
+        .all(|l| l.iter().all(Vec::is_empty))
     }
 
     pub fn added_count(&self) -> usize {
@@ -98,7 +103,12 @@ impl OpsDiff {
 
     /// Tags every listed operation.
     pub fn tag(&mut self, tagger: &dyn Tagger) {
-        for list in [&mut self.added, &mut self.removed, &mut self.now_conditional, &mut self.now_unconditional] {
+        for list in [
+            &mut self.added,
+            &mut self.removed,
+            &mut self.now_conditional,
+            &mut self.now_unconditional,
+        ] {
             for ops in list.iter_mut() {
                 for op in ops.iter_mut() {
                     op.tags = tagger.tag(op.plane, op.id, &op.name);
@@ -109,7 +119,10 @@ impl OpsDiff {
 
     /// Names of one list on one plane (for tests and the JSON contract).
     pub fn names(list: &[Vec<OpChange>; 2], plane: Plane) -> Vec<String> {
-        list[plane as usize].iter().map(|o| o.name.clone()).collect()
+        list[plane as usize]
+            .iter()
+            .map(|o| o.name.clone())
+            .collect()
     }
 }
 
@@ -161,7 +174,12 @@ pub fn diff_effective(index: &Index, old: &Effective, new: &Effective) -> OpsDif
 }
 
 /// Catalog operations of one plane in `set`, ascending id = canonical order.
-fn ops_of(index: &Index, set: &FixedBitSet, plane: Plane, conditional: &FixedBitSet) -> Vec<OpChange> {
+fn ops_of(
+    index: &Index,
+    set: &FixedBitSet,
+    plane: Plane,
+    conditional: &FixedBitSet,
+) -> Vec<OpChange> {
     let (lo, hi) = index.catalog().plane_range(plane);
     set.ones()
         .skip_while(|i| *i < lo as usize)
@@ -194,13 +212,18 @@ fn same_name(a: &str, b: &str) -> bool {
 
 /// Unknown literals of `a` that `b` lacks (names compared ignoring ASCII case).
 fn unknown_minus<'a>(a: &'a [Unknown], b: &'a [Unknown]) -> impl Iterator<Item = &'a Unknown> + 'a {
-    a.iter().filter(move |u| !b.iter().any(|v| same_name(&u.name, &v.name)))
+    a.iter()
+        .filter(move |u| !b.iter().any(|v| same_name(&u.name, &v.name)))
 }
 
 /// Unknown literals on both sides, as (old, new).
 fn unknown_both<'a>(old: &'a [Unknown], new: &'a [Unknown]) -> Vec<(&'a Unknown, &'a Unknown)> {
     old.iter()
-        .filter_map(|o| new.iter().find(|n| same_name(&o.name, &n.name)).map(|n| (o, n)))
+        .filter_map(|o| {
+            new.iter()
+                .find(|n| same_name(&o.name, &n.name))
+                .map(|n| (o, n))
+        })
         .collect()
 }
 

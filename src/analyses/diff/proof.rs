@@ -28,7 +28,13 @@ fn conditional_set(ix: &Index, e: &Effective, plane: Plane) -> BTreeSet<String> 
 }
 
 /// Checks one diff against the two expansions, computed here as plain name sets.
-fn check(ix: &Index, mode: WildcardMode, old: &RoleDefinition, new: &RoleDefinition, what: &str) -> RoleChange {
+fn check(
+    ix: &Index,
+    mode: WildcardMode,
+    old: &RoleDefinition,
+    new: &RoleDefinition,
+    what: &str,
+) -> RoleChange {
     let p = Pairing {
         old: Some(old),
         new: Some(new),
@@ -38,7 +44,10 @@ fn check(ix: &Index, mode: WildcardMode, old: &RoleDefinition, new: &RoleDefinit
     let d = diff_pair(ix, mode, &p, &NoTags);
     let (eo, en) = (expand(ix, old, mode), expand(ix, new, mode));
     for plane in Plane::BOTH {
-        let (so, sn) = (lower_set(eo.names(ix, plane)), lower_set(en.names(ix, plane)));
+        let (so, sn) = (
+            lower_set(eo.names(ix, plane)),
+            lower_set(en.names(ix, plane)),
+        );
         let added = lower_set(OpsDiff::names(&d.ops.added, plane));
         let removed = lower_set(OpsDiff::names(&d.ops.removed, plane));
         assert_eq!(added, &sn - &so, "{what}: added on the {plane} plane");
@@ -49,23 +58,54 @@ fn check(ix: &Index, mode: WildcardMode, old: &RoleDefinition, new: &RoleDefinit
             .into_iter()
             .filter(|n| added.contains(&n.to_ascii_lowercase()))
             .collect();
-        assert_eq!(OpsDiff::names(&d.ops.added, plane), exp_added, "{what}: spelling/order");
+        assert_eq!(
+            OpsDiff::names(&d.ops.added, plane),
+            exp_added,
+            "{what}: spelling/order"
+        );
         let both: BTreeSet<String> = &so & &sn;
-        let (co, cn) = (conditional_set(ix, &eo, plane), conditional_set(ix, &en, plane));
-        let now_cond: BTreeSet<String> = both.iter().filter(|n| cn.contains(*n) && !co.contains(*n)).cloned().collect();
-        let now_uncond: BTreeSet<String> = both.iter().filter(|n| co.contains(*n) && !cn.contains(*n)).cloned().collect();
-        assert_eq!(lower_set(OpsDiff::names(&d.ops.now_conditional, plane)), now_cond, "{what}");
-        assert_eq!(lower_set(OpsDiff::names(&d.ops.now_unconditional, plane)), now_uncond, "{what}");
+        let (co, cn) = (
+            conditional_set(ix, &eo, plane),
+            conditional_set(ix, &en, plane),
+        );
+        let now_cond: BTreeSet<String> = both
+            .iter()
+            .filter(|n| cn.contains(*n) && !co.contains(*n))
+            .cloned()
+            .collect();
+        let now_uncond: BTreeSet<String> = both
+            .iter()
+            .filter(|n| co.contains(*n) && !cn.contains(*n))
+            .cloned()
+            .collect();
+        assert_eq!(
+            lower_set(OpsDiff::names(&d.ops.now_conditional, plane)),
+            now_cond,
+            "{what}"
+        );
+        assert_eq!(
+            lower_set(OpsDiff::names(&d.ops.now_unconditional, plane)),
+            now_uncond,
+            "{what}"
+        );
     }
     let same = eo.names(ix, Plane::Control) == en.names(ix, Plane::Control)
         && eo.names(ix, Plane::Data) == en.names(ix, Plane::Data)
         && eo.conditional_only == en.conditional_only;
-    assert_eq!(d.status == Status::NoEffectiveChange, same, "{what}: status");
+    assert_eq!(
+        d.status == Status::NoEffectiveChange,
+        same,
+        "{what}: status"
+    );
     d
 }
 
 fn pair_roles_of(item: &Value, what: &str) -> (RoleDefinition, RoleDefinition) {
-    let one = |k: &str| parse_roles_json(&item[k], &format!("{what} {k}")).unwrap().remove(0);
+    let one = |k: &str| {
+        parse_roles_json(&item[k], &format!("{what} {k}"))
+            .unwrap()
+            .remove(0)
+    };
     (one("before"), one("after"))
 }
 
@@ -88,7 +128,10 @@ fn check_history(items: &[Value]) -> usize {
 }
 
 fn fixture_pairs() -> Vec<Value> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/diff/history-pairs.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/diff/history-pairs.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -97,7 +140,10 @@ fn history_fixture_pairs_equal_the_set_difference_of_their_expansions() {
     let items = fixture_pairs();
     assert_eq!(items.len(), 8);
     let changed = check_history(&items);
-    assert!(changed >= 6, "only {changed} of the fixture pairs changed effectively");
+    assert!(
+        changed >= 6,
+        "only {changed} of the fixture pairs changed effectively"
+    );
 }
 
 #[test]
@@ -106,19 +152,42 @@ fn history_fixture_pairs_agree_with_the_naive_model() {
     let cat = m.index.catalog();
     for item in fixture_pairs() {
         let (old, new) = pair_roles_of(&item, "fixture");
-        let (no, nn) = (expand_with(&Naive(cat), &old, m.mode), expand_with(&Naive(cat), &new, m.mode));
-        let d = diff_effective(&m.index, &expand(&m.index, &old, m.mode), &expand(&m.index, &new, m.mode));
+        let (no, nn) = (
+            expand_with(&Naive(cat), &old, m.mode),
+            expand_with(&Naive(cat), &new, m.mode),
+        );
+        let d = diff_effective(
+            &m.index,
+            &expand(&m.index, &old, m.mode),
+            &expand(&m.index, &new, m.mode),
+        );
         for plane in Plane::BOTH {
-            let (so, sn) = (lower_set(no.names(&m.index, plane)), lower_set(nn.names(&m.index, plane)));
-            assert_eq!(lower_set(OpsDiff::names(&d.added, plane)), &sn - &so, "{}", item["role"]);
-            assert_eq!(lower_set(OpsDiff::names(&d.removed, plane)), &so - &sn, "{}", item["role"]);
+            let (so, sn) = (
+                lower_set(no.names(&m.index, plane)),
+                lower_set(nn.names(&m.index, plane)),
+            );
+            assert_eq!(
+                lower_set(OpsDiff::names(&d.added, plane)),
+                &sn - &so,
+                "{}",
+                item["role"]
+            );
+            assert_eq!(
+                lower_set(OpsDiff::names(&d.removed, plane)),
+                &so - &sn,
+                "{}",
+                item["role"]
+            );
         }
     }
 }
 
 #[test]
 fn all_snapshot_history_pairs_equal_the_set_difference_of_their_expansions() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/azure-snapshot/role-history.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/azure-snapshot/role-history.json"
+    );
     let Ok(text) = std::fs::read_to_string(path) else {
         eprintln!("../shared/azure-snapshot not found: snapshot proof test not run");
         return;
@@ -129,7 +198,10 @@ fn all_snapshot_history_pairs_equal_the_set_difference_of_their_expansions() {
     // Every recorded change touched the permission lists; a few only reordered or
     // respelled them.
     eprintln!("{changed} of 337 snapshot pairs change effectively");
-    assert!(changed >= 300, "only {changed} of 337 pairs changed effectively");
+    assert!(
+        changed >= 300,
+        "only {changed} of 337 pairs changed effectively"
+    );
 }
 
 // ---- properties over generated roles ----------------------------------------------------
@@ -150,7 +222,10 @@ const EXTRA: &[&str] = &[
 ];
 
 fn entry_pool() -> Vec<String> {
-    OPS.iter().map(|(n, _)| n.to_string()).chain(EXTRA.iter().map(|s| s.to_string())).collect()
+    OPS.iter()
+        .map(|(n, _)| n.to_string())
+        .chain(EXTRA.iter().map(|s| s.to_string()))
+        .collect()
 }
 
 fn entries(picks: &[usize], field: Field, block: usize) -> Vec<Entry> {
@@ -173,11 +248,20 @@ type BlockSpec = (Vec<usize>, Vec<usize>, Vec<usize>, Vec<usize>, bool);
 
 fn block_spec() -> impl Strategy<Value = BlockSpec> {
     let list = || proptest::collection::vec(0usize..64, 0..5);
-    (list(), list(), list(), list(), proptest::bool::weighted(0.25))
+    (
+        list(),
+        list(),
+        list(),
+        list(),
+        proptest::bool::weighted(0.25),
+    )
 }
 
 fn role_spec() -> impl Strategy<Value = (Vec<BlockSpec>, bool)> {
-    (proptest::collection::vec(block_spec(), 1..3), proptest::bool::weighted(0.1))
+    (
+        proptest::collection::vec(block_spec(), 1..3),
+        proptest::bool::weighted(0.1),
+    )
 }
 
 fn build(spec: &(Vec<BlockSpec>, bool)) -> RoleDefinition {
@@ -200,12 +284,21 @@ fn build(spec: &(Vec<BlockSpec>, bool)) -> RoleDefinition {
     r
 }
 
-fn naive_names(ix: &Index, r: &RoleDefinition, mode: WildcardMode, plane: Plane) -> BTreeSet<String> {
+fn naive_names(
+    ix: &Index,
+    r: &RoleDefinition,
+    mode: WildcardMode,
+    plane: Plane,
+) -> BTreeSet<String> {
     lower_set(expand_with(&Naive(ix.catalog()), r, mode).names(ix, plane))
 }
 
 fn mode_of(literal: bool) -> WildcardMode {
-    if literal { WildcardMode::Literal } else { WildcardMode::Azure }
+    if literal {
+        WildcardMode::Literal
+    } else {
+        WildcardMode::Azure
+    }
 }
 
 proptest! {

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use crate::model::{Catalog, OpId, Plane, ProviderOps, Provenance, parse_roles_json};
+use crate::model::{Catalog, OpId, Plane, Provenance, ProviderOps, parse_roles_json};
 
 pub(super) const OPS: &[(&str, bool)] = &[
     ("Microsoft.KeyVault/vaults/read", false),
@@ -15,7 +15,10 @@ pub(super) const OPS: &[(&str, bool)] = &[
     ("Microsoft.KeyVault/vaults/secrets/setSecret/action", true),
     ("Microsoft.Storage/storageAccounts/read", false),
     ("Microsoft.Storage/storageAccounts/listKeys/action", false),
-    ("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true),
+    (
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+        true,
+    ),
     ("Microsoft.Authorization/roleAssignments/write", false),
     ("Microsoft.Authorization/roleAssignments/read", false),
 ];
@@ -31,10 +34,17 @@ pub(super) fn index() -> Index {
 }
 
 pub(super) fn role(text: &str) -> RoleDefinition {
-    parse_roles_json(&serde_json::from_str(text).unwrap(), "t.json").unwrap().remove(0)
+    parse_roles_json(&serde_json::from_str(text).unwrap(), "t.json")
+        .unwrap()
+        .remove(0)
 }
 
-fn diff(ix: &Index, old: Option<&RoleDefinition>, new: Option<&RoleDefinition>, tagger: &dyn Tagger) -> RoleChange {
+fn diff(
+    ix: &Index,
+    old: Option<&RoleDefinition>,
+    new: Option<&RoleDefinition>,
+    tagger: &dyn Tagger,
+) -> RoleChange {
     let p = Pairing {
         old,
         new,
@@ -54,7 +64,10 @@ struct TestTags;
 impl Tagger for TestTags {
     fn tag(&self, _: Plane, _: Option<OpId>, name: &str) -> Tags {
         let mut categories = Vec::new();
-        if name.to_ascii_lowercase().starts_with("microsoft.authorization/") {
+        if name
+            .to_ascii_lowercase()
+            .starts_with("microsoft.authorization/")
+        {
             categories.push(0);
         }
         if name.to_ascii_lowercase().contains("/listkeys/") {
@@ -105,25 +118,42 @@ fn a_widened_wildcard_shows_the_exact_operations_it_reaches() {
     assert!(d.ops.added[Plane::Data as usize].is_empty());
     assert_eq!(d.ops.removed_count(), 0);
     assert_eq!(d.written.entries_added.len(), 1);
-    assert_eq!(d.written.entries_added[0].entry, "Microsoft.KeyVault/vaults/*");
+    assert_eq!(
+        d.written.entries_added[0].entry,
+        "Microsoft.KeyVault/vaults/*"
+    );
     assert_eq!(d.written.entries_added[0].affects, 4);
-    assert_eq!(d.written.entries_removed[0].entry, "Microsoft.KeyVault/vaults/read");
+    assert_eq!(
+        d.written.entries_removed[0].entry,
+        "Microsoft.KeyVault/vaults/read"
+    );
     assert_eq!(d.written.entries_removed[0].affects, 0);
 }
 
 #[test]
 fn removing_a_not_action_adds_what_it_held_back() {
     let ix = index();
-    let a = role(r#"{"Name":"R","Actions":["Microsoft.Storage/*"],"NotActions":["Microsoft.Storage/storageAccounts/listKeys/action"]}"#);
+    let a = role(
+        r#"{"Name":"R","Actions":["Microsoft.Storage/*"],"NotActions":["Microsoft.Storage/storageAccounts/listKeys/action"]}"#,
+    );
     let b = role(r#"{"Name":"R","Actions":["Microsoft.Storage/*"]}"#);
     let d = diff(&ix, Some(&a), Some(&b), &TestTags);
-    assert_eq!(names(&d.ops.added, Plane::Control), vec!["Microsoft.Storage/storageAccounts/listKeys/action"]);
-    assert_eq!(d.written.entries_removed[0].field, crate::model::Field::NotActions);
+    assert_eq!(
+        names(&d.ops.added, Plane::Control),
+        vec!["Microsoft.Storage/storageAccounts/listKeys/action"]
+    );
+    assert_eq!(
+        d.written.entries_removed[0].field,
+        crate::model::Field::NotActions
+    );
     assert_eq!(d.written.entries_removed[0].affects, 1);
     let op = &d.ops.added[0][0];
     assert!(op.tags.high);
     assert_eq!(op.tags.categories, vec![1]);
-    let src = op.source.as_ref().expect("high-risk addition is attributed");
+    let src = op
+        .source
+        .as_ref()
+        .expect("high-risk addition is attributed");
     assert_eq!(src.entry, "Microsoft.Storage/*");
     assert_eq!(src.pointer, "/Actions/0");
 }
@@ -132,16 +162,32 @@ fn removing_a_not_action_adds_what_it_held_back() {
 fn unknown_literals_are_names() {
     let ix = index();
     let a = role(r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read"]}"#);
-    let b = role(r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read","Microsoft.New/things/read"],"DataActions":["Microsoft.New/things/data/read"]}"#);
+    let b = role(
+        r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read","Microsoft.New/things/read"],"DataActions":["Microsoft.New/things/data/read"]}"#,
+    );
     let d = diff(&ix, Some(&a), Some(&b), &NoTags);
-    assert_eq!(names(&d.ops.added, Plane::Control), vec!["Microsoft.New/things/read"]);
-    assert_eq!(names(&d.ops.added, Plane::Data), vec!["Microsoft.New/things/data/read"]);
+    assert_eq!(
+        names(&d.ops.added, Plane::Control),
+        vec!["Microsoft.New/things/read"]
+    );
+    assert_eq!(
+        names(&d.ops.added, Plane::Data),
+        vec!["Microsoft.New/things/data/read"]
+    );
     assert!(d.ops.added[0][0].id.is_none());
     let back = diff(&ix, Some(&b), Some(&a), &NoTags);
-    assert_eq!(names(&back.ops.removed, Plane::Control), vec!["Microsoft.New/things/read"]);
+    assert_eq!(
+        names(&back.ops.removed, Plane::Control),
+        vec!["Microsoft.New/things/read"]
+    );
     // A case change of an unknown literal is no change.
-    let c = role(r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read","microsoft.new/THINGS/read"],"DataActions":["Microsoft.New/things/data/read"]}"#);
-    assert_eq!(diff(&ix, Some(&b), Some(&c), &NoTags).status, Status::NoEffectiveChange);
+    let c = role(
+        r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read","microsoft.new/THINGS/read"],"DataActions":["Microsoft.New/things/data/read"]}"#,
+    );
+    assert_eq!(
+        diff(&ix, Some(&b), Some(&c), &NoTags).status,
+        Status::NoEffectiveChange
+    );
 }
 
 #[test]
@@ -150,7 +196,9 @@ fn conditions_flip_conditionality() {
     let a = role(
         r#"{"roleName":"R","permissions":[{"dataActions":["Microsoft.KeyVault/vaults/secrets/getSecret/action"],"condition":"x","conditionVersion":"2.0"}]}"#,
     );
-    let b = role(r#"{"roleName":"R","permissions":[{"dataActions":["Microsoft.KeyVault/vaults/secrets/getSecret/action"]}]}"#);
+    let b = role(
+        r#"{"roleName":"R","permissions":[{"dataActions":["Microsoft.KeyVault/vaults/secrets/getSecret/action"]}]}"#,
+    );
     let d = diff(&ix, Some(&a), Some(&b), &NoTags);
     assert_eq!(d.status, Status::Changed);
     assert_eq!(d.ops.added_count(), 0);
@@ -161,7 +209,10 @@ fn conditions_flip_conditionality() {
     assert!(d.ops.widens());
     assert_eq!(d.written.conditions.len(), 1);
     assert_eq!(d.written.conditions[0].block, Some(0));
-    assert_eq!(d.written.conditions[0].old.as_deref(), Some("x (version 2.0)"));
+    assert_eq!(
+        d.written.conditions[0].old.as_deref(),
+        Some("x (version 2.0)")
+    );
     assert!(d.written.conditions[0].new.is_none());
     let back = diff(&ix, Some(&b), Some(&a), &NoTags);
     assert_eq!(back.ops.now_conditional[1].len(), 1);
@@ -175,7 +226,9 @@ fn conditions_flip_conditionality() {
 #[test]
 fn added_and_removed_roles_are_reported_whole() {
     let ix = index();
-    let r = role(r#"{"Name":"R","Actions":["Microsoft.Storage/storageAccounts/*"],"AssignableScopes":["/subscriptions/1"]}"#);
+    let r = role(
+        r#"{"Name":"R","Actions":["Microsoft.Storage/storageAccounts/*"],"AssignableScopes":["/subscriptions/1"]}"#,
+    );
     let d = diff(&ix, None, Some(&r), &NoTags);
     assert_eq!(d.status, Status::Added);
     assert_eq!(d.ops.added_count(), 2);
@@ -198,12 +251,21 @@ fn scopes_name_description_and_role_condition() {
     );
     let d = diff(&ix, Some(&a), Some(&b), &NoTags);
     assert_eq!(d.written.scopes_added, vec!["/subscriptions/1"]);
-    assert_eq!(d.written.scopes_removed, vec!["/subscriptions/1/resourceGroups/rg"]);
+    assert_eq!(
+        d.written.scopes_removed,
+        vec!["/subscriptions/1/resourceGroups/rg"]
+    );
     assert_eq!(d.written.name.as_ref().unwrap().new.as_deref(), Some("R2"));
-    assert_eq!(d.written.description.as_ref().unwrap().old.as_deref(), Some("d1"));
+    assert_eq!(
+        d.written.description.as_ref().unwrap().old.as_deref(),
+        Some("d1")
+    );
     assert_eq!(d.written.conditions[0].block, None);
     // The role condition makes the grant conditional.
-    assert_eq!(names(&d.ops.now_conditional, Plane::Control), vec!["Microsoft.KeyVault/vaults/read"]);
+    assert_eq!(
+        names(&d.ops.now_conditional, Plane::Control),
+        vec!["Microsoft.KeyVault/vaults/read"]
+    );
     assert_eq!(d.role, "R2");
 }
 
@@ -212,7 +274,9 @@ fn gate_levels() {
     let ix = index();
     let a = role(r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read"]}"#);
     let b = role(r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/*"]}"#);
-    let c = role(r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read","Microsoft.Authorization/*/write"]}"#);
+    let c = role(
+        r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read","Microsoft.Authorization/*/write"]}"#,
+    );
     let plain = [diff(&ix, Some(&a), Some(&b), &TestTags)];
     let risky = [diff(&ix, Some(&a), Some(&c), &TestTags)];
     assert!(evaluate(&plain, FailOn::Added).failed);
@@ -222,7 +286,10 @@ fn gate_levels() {
     assert!(g.failed);
     assert_eq!(g.reasons, vec!["R: 1 high-risk operation added"]);
     assert_eq!(
-        risky[0].ops.added[0][0].source.as_ref().map(|s| s.pointer.as_str()),
+        risky[0].ops.added[0][0]
+            .source
+            .as_ref()
+            .map(|s| s.pointer.as_str()),
         Some("/Actions/1")
     );
     // Removing access never trips the gate.
@@ -233,7 +300,9 @@ fn gate_levels() {
 fn unresolved_values_make_the_change_incomplete() {
     let ix = index();
     let a = role(r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read"]}"#);
-    let b = role(r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read","[parameters('extra')]"]}"#);
+    let b = role(
+        r#"{"Name":"R","Actions":["Microsoft.KeyVault/vaults/read","[parameters('extra')]"]}"#,
+    );
     let d = diff(&ix, Some(&a), Some(&b), &NoTags);
     assert!(!d.complete());
     assert!(d.unresolved_changed());
@@ -250,8 +319,12 @@ fn unresolved_values_make_the_change_incomplete() {
 #[test]
 fn entries_moving_between_blocks_with_the_same_condition_are_not_changes() {
     let ix = index();
-    let a = role(r#"{"roleName":"R","permissions":[{"actions":["Microsoft.KeyVault/vaults/read"]},{"actions":["Microsoft.Storage/storageAccounts/read"]}]}"#);
-    let b = role(r#"{"roleName":"R","permissions":[{"actions":["Microsoft.Storage/storageAccounts/read","Microsoft.KeyVault/vaults/read"]}]}"#);
+    let a = role(
+        r#"{"roleName":"R","permissions":[{"actions":["Microsoft.KeyVault/vaults/read"]},{"actions":["Microsoft.Storage/storageAccounts/read"]}]}"#,
+    );
+    let b = role(
+        r#"{"roleName":"R","permissions":[{"actions":["Microsoft.Storage/storageAccounts/read","Microsoft.KeyVault/vaults/read"]}]}"#,
+    );
     let d = diff(&ix, Some(&a), Some(&b), &NoTags);
     assert_eq!(d.status, Status::NoEffectiveChange);
     assert!(d.written.entries_added.is_empty() && d.written.entries_removed.is_empty());

@@ -78,14 +78,16 @@ fn entry_multiset(role: Option<&RoleDefinition>) -> BTreeMap<EntryKey, Vec<Entry
     };
     for (b, field, e) in role.entries() {
         let cond = role.permissions[b].condition.clone();
-        out.entry((field, e.pattern.lower().to_string(), cond)).or_default().push(EntryChange {
-            field,
-            raw: e.raw.clone(),
-            entry: e.pattern.as_str().to_string(),
-            pointer: e.pointer.clone(),
-            block: b,
-            affects: 0,
-        });
+        out.entry((field, e.pattern.lower().to_string(), cond))
+            .or_default()
+            .push(EntryChange {
+                field,
+                raw: e.raw.clone(),
+                entry: e.pattern.as_str().to_string(),
+                pointer: e.pointer.clone(),
+                block: b,
+                affects: 0,
+            });
     }
     out
 }
@@ -106,7 +108,11 @@ fn entries_minus(
 
 fn scope_key(s: &str) -> String {
     let t = s.trim();
-    let t = if t.len() > 1 { t.trim_end_matches('/') } else { t };
+    let t = if t.len() > 1 {
+        t.trim_end_matches('/')
+    } else {
+        t
+    };
     t.to_ascii_lowercase()
 }
 
@@ -115,7 +121,12 @@ fn scopes_minus(a: Option<&RoleDefinition>, b: Option<&RoleDefinition>) -> Vec<S
         return Vec::new();
     };
     let theirs: Vec<String> = b
-        .map(|r| r.assignable_scopes.iter().map(|(s, _)| scope_key(s)).collect())
+        .map(|r| {
+            r.assignable_scopes
+                .iter()
+                .map(|(s, _)| scope_key(s))
+                .collect()
+        })
         .unwrap_or_default();
     let mut out: Vec<String> = Vec::new();
     for (s, _) in &a.assignable_scopes {
@@ -154,7 +165,10 @@ pub fn diff_written(old: Option<&RoleDefinition>, new: Option<&RoleDefinition>) 
         entries_removed: entries_minus(&eo, &en),
         scopes_added: scopes_minus(new, old),
         scopes_removed: scopes_minus(old, new),
-        blocks: (old.map_or(0, |r| r.permissions.len()), new.map_or(0, |r| r.permissions.len())),
+        blocks: (
+            old.map_or(0, |r| r.permissions.len()),
+            new.map_or(0, |r| r.permissions.len()),
+        ),
         ..WrittenDiff::default()
     };
     let (Some(o), Some(n)) = (old, new) else {
@@ -193,7 +207,10 @@ pub fn diff_written(old: Option<&RoleDefinition>, new: Option<&RoleDefinition>) 
 /// added grants and removed exclusions) or removes (for removed grants and added exclusions)
 /// the entry matches on its own plane.
 pub fn count_affects(index: &Index, mode: WildcardMode, d: &mut WrittenDiff, ops: &OpsDiff) {
-    fn collect<'a>(index: &Index, lists: &'a [Vec<OpChange>; 2]) -> (FixedBitSet, [Vec<&'a str>; 2]) {
+    fn collect<'a>(
+        index: &Index,
+        lists: &'a [Vec<OpChange>; 2],
+    ) -> (FixedBitSet, [Vec<&'a str>; 2]) {
         let mut set = index.empty_set();
         let mut unknown: [Vec<&'a str>; 2] = [Vec::new(), Vec::new()];
         for (p, list) in lists.iter().enumerate() {
@@ -222,7 +239,8 @@ pub fn count_affects(index: &Index, mode: WildcardMode, d: &mut WrittenDiff, ops
             (&removed, &removed_unknown[plane as usize])
         };
         scratch.intersect_with(set);
-        e.affects = scratch.count_ones(..) + unknown.iter().filter(|u| pattern.matches(u, mode)).count();
+        e.affects =
+            scratch.count_ones(..) + unknown.iter().filter(|u| pattern.matches(u, mode)).count();
     };
     for e in &mut d.entries_added {
         let widened = !e.field.is_exclusion();

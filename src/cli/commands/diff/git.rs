@@ -43,8 +43,15 @@ fn git(root: Option<&Path>, args: &[&str]) -> Result<Vec<u8>> {
         .map_err(|e| Error::usage(format!("diff --git: cannot run git: {e}")))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        let first = err.lines().find(|l| !l.trim().is_empty()).unwrap_or("failed");
-        return Err(Error::usage(format!("diff --git: git {}: {}", args.join(" "), first.trim())));
+        let first = err
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("failed");
+        return Err(Error::usage(format!(
+            "diff --git: git {}: {}",
+            args.join(" "),
+            first.trim()
+        )));
     }
     Ok(out.stdout)
 }
@@ -52,7 +59,12 @@ fn git(root: Option<&Path>, args: &[&str]) -> Result<Vec<u8>> {
 fn is_commit(rev: &str) -> bool {
     !rev.starts_with('-')
         && Command::new("git")
-            .args(["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
+            .args([
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{rev}^{{commit}}"),
+            ])
             .output()
             .map(|o| o.status.success())
             .unwrap_or(false)
@@ -68,18 +80,32 @@ fn role_file_kind(path: &str) -> bool {
 /// input error rather than a file that merely holds something else).
 pub fn looks_like_roles(v: &Value) -> bool {
     const ROLE_KEYS: &[&str] = &[
-        "actions", "notactions", "dataactions", "notdataactions", "assignablescopes", "permissions", "rolename", "iscustom",
+        "actions",
+        "notactions",
+        "dataactions",
+        "notdataactions",
+        "assignablescopes",
+        "permissions",
+        "rolename",
+        "iscustom",
     ];
     match v {
         Value::Array(items) => items.iter().any(looks_like_roles),
         Value::Object(m) => {
             let has = |k: &str| m.keys().any(|x| x.eq_ignore_ascii_case(k));
-            if m.keys().any(|k| ROLE_KEYS.contains(&k.to_ascii_lowercase().as_str())) {
+            if m.keys()
+                .any(|k| ROLE_KEYS.contains(&k.to_ascii_lowercase().as_str()))
+            {
                 return true;
             }
-            let get = |k: &str| m.iter().find(|(x, _)| x.eq_ignore_ascii_case(k)).map(|(_, v)| v);
+            let get = |k: &str| {
+                m.iter()
+                    .find(|(x, _)| x.eq_ignore_ascii_case(k))
+                    .map(|(_, v)| v)
+            };
             if let Some(t) = get("type").and_then(Value::as_str)
-                && t.to_ascii_lowercase().starts_with("microsoft.authorization/roledefinitions")
+                && t.to_ascii_lowercase()
+                    .starts_with("microsoft.authorization/roledefinitions")
             {
                 return true;
             }
@@ -178,7 +204,9 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
     let root_out = git(None, &["rev-parse", "--show-toplevel"])?;
     let root = PathBuf::from(String::from_utf8_lossy(&root_out).trim());
     if !is_commit(base) {
-        return Err(Error::usage(format!("diff --git: `{base}` is not a git revision")));
+        return Err(Error::usage(format!(
+            "diff --git: `{base}` is not a git revision"
+        )));
     }
     let (head, pathspecs): (Option<String>, Vec<String>) = match refs.first() {
         Some(first) if is_commit(first) => {
@@ -187,7 +215,10 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
                     "diff --git: `{first}` is both a revision and a path; put paths after `--`"
                 )));
             }
-            (Some(first.clone()), refs[1..].iter().chain(extra_paths).cloned().collect())
+            (
+                Some(first.clone()),
+                refs[1..].iter().chain(extra_paths).cloned().collect(),
+            )
         }
         _ => (None, refs.iter().chain(extra_paths).cloned().collect()),
     };
@@ -201,7 +232,14 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
     // repository-relative paths.
     let mut changed = parse_name_status(&git(None, &args)?);
     if head.is_none() {
-        let mut ls: Vec<&str> = vec!["ls-files", "--others", "--exclude-standard", "--full-name", "-z", "--"];
+        let mut ls: Vec<&str> = vec![
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+            "--full-name",
+            "-z",
+            "--",
+        ];
         ls.extend(pathspecs.iter().map(String::as_str));
         for f in git(None, &ls)?.split(|b| *b == 0).filter(|f| !f.is_empty()) {
             changed.push(Changed {
@@ -224,7 +262,11 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
         }
         let old_path = c.old_path.clone().unwrap_or_else(|| c.path.clone());
         let old_origin = format!("{base}:{old_path}");
-        let old_bytes = if c.status == 'A' { None } else { Some(git(Some(&root), &["show", &old_origin])?) };
+        let old_bytes = if c.status == 'A' {
+            None
+        } else {
+            Some(git(Some(&root), &["show", &old_origin])?)
+        };
         let (new_origin, new_bytes) = match (&head, c.status) {
             (_, 'D') => (c.path.clone(), None),
             (Some(h), _) => {
@@ -263,7 +305,9 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
             (o, n) => {
                 skipped.push(Skipped {
                     path: c.path.clone(),
-                    reason: reason(&n).or_else(|| reason(&o)).unwrap_or_else(|| "holds no role definition".into()),
+                    reason: reason(&n)
+                        .or_else(|| reason(&o))
+                        .unwrap_or_else(|| "holds no role definition".into()),
                 });
                 continue;
             }
@@ -317,7 +361,10 @@ mod tests {
         let out = b"M\0a.json\0R087\0old.json\0new.json\0D\0gone.json\0";
         let c = parse_name_status(out);
         assert_eq!(c.len(), 3);
-        assert_eq!((c[1].status, c[1].old_path.as_deref(), c[1].path.as_str()), ('R', Some("old.json"), "new.json"));
+        assert_eq!(
+            (c[1].status, c[1].old_path.as_deref(), c[1].path.as_str()),
+            ('R', Some("old.json"), "new.json")
+        );
         assert_eq!((c[2].status, c[2].path.as_str()), ('D', "gone.json"));
     }
 }

@@ -4,7 +4,8 @@
 pub mod git;
 
 use crate::analyses::diff::{
-    DiffReport, FailOn, FileRoles, GitRange, OpChange, RiskTagger, RoleChange, category_infos, diff_files, evaluate,
+    DiffReport, FailOn, FileRoles, GitRange, OpChange, RoleChange, RuleTagger, category_infos,
+    diff_files, evaluate,
 };
 use crate::analyses::risk::Taxonomy;
 use crate::cli::args::{DiffArgs, FailOnArg};
@@ -35,7 +36,9 @@ pub fn check_args(a: &DiffArgs) -> Result<()> {
         )));
     }
     if a.refs.iter().all(|r| r == "-") {
-        return Err(Error::usage("diff: only one of OLD and NEW can be `-` (stdin)"));
+        return Err(Error::usage(
+            "diff: only one of OLD and NEW can be `-` (stdin)",
+        ));
     }
     Ok(())
 }
@@ -48,7 +51,11 @@ fn read_ref(model: &Model, reference: &str, texts: &mut Texts) -> Result<Vec<Rol
     let path = Path::new(reference);
     if reference == "-" || path.is_file() {
         let text = read_text(path)?;
-        let origin = if reference == "-" { "<stdin>".to_string() } else { path.display().to_string() };
+        let origin = if reference == "-" {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
         let roles = parse_role_text(&text, &origin)?;
         let uri = (reference != "-").then(|| uri_of(reference));
         texts.insert(origin, (uri, text));
@@ -71,7 +78,10 @@ fn locate_op(texts: &Texts, c: &RoleChange, o: &OpChange) -> Option<Located> {
     let side = c.new.as_ref()?;
     let (uri, text) = texts.get(&side.origin)?;
     let uri = uri.clone()?;
-    let pointer = o.source.as_ref().map_or(side.pointer.as_str(), |s| s.pointer.as_str());
+    let pointer = o
+        .source
+        .as_ref()
+        .map_or(side.pointer.as_str(), |s| s.pointer.as_str());
     let (line, col) = locate(text, pointer).or_else(|| locate(text, &side.pointer))?;
     Some(Located {
         uri,
@@ -90,12 +100,8 @@ fn fail_on(a: FailOnArg) -> FailOn {
 
 pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
     let taxonomy = Taxonomy::embedded()?;
-    let risk = taxonomy.classify(&model.index, model.mode);
-    let tagger = RiskTagger {
-        taxonomy: &taxonomy,
-        risk: &risk,
-        mode: model.mode,
-    };
+    // Classifies only the operations the diff reports (cheaper than the whole catalog).
+    let tagger = RuleTagger::new(&taxonomy, model.mode);
     let categories = category_infos(&taxonomy);
     let mut texts = Texts::new();
     let (changes, files, skipped, range) = match &a.git {
@@ -137,7 +143,12 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
                 old: &old,
                 new: &new,
             }];
-            (diff_files(&model.index, model.mode, &frs, true, &tagger), Vec::new(), Vec::new(), None)
+            (
+                diff_files(&model.index, model.mode, &frs, true, &tagger),
+                Vec::new(),
+                Vec::new(),
+                None,
+            )
         }
     };
     let gate = evaluate(&changes, fail_on(a.fail_on));
@@ -163,5 +174,9 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
         Format::Sarif => report::diff_sarif::sarif(&rep, &|c, o| locate_op(&texts, c, o)),
         _ => report::diff_table::table_text(&rep),
     });
-    Ok(if rep.gate.failed { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if rep.gate.failed {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
