@@ -1,18 +1,17 @@
-//! `azrbac diff` through the binary: explicit OLD/NEW, the gate, every output format (SARIF
-//! checked against the SARIF 2.1.0 schema), `--git` in a temporary repository, and the proof
-//! over real role changes (fixtures always, the 337 snapshot pairs when ../shared exists).
+//! `azrbac diff OLD NEW` through the binary: the set semantics, the gate, every output format
+//! (SARIF checked against the SARIF 2.1.0 schema) and input errors. `--git` is in `diff_git`,
+//! the proof over real role changes in `diff_history`.
 
 use crate::common::*;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-fn fx(name: &str) -> String {
+pub(crate) fn fx(name: &str) -> String {
     fixture(&format!("diff/{name}")).display().to_string()
 }
 
-fn strings(v: &Value) -> Vec<String> {
+pub(crate) fn strings(v: &Value) -> Vec<String> {
     v.as_array()
         .unwrap()
         .iter()
@@ -20,12 +19,12 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn lower(v: &[String]) -> BTreeSet<String> {
+pub(crate) fn lower(v: &[String]) -> BTreeSet<String> {
     v.iter().map(|s| s.to_ascii_lowercase()).collect()
 }
 
 /// `expand --format json` of files, as (name → (actions, dataActions)) per role and file.
-fn expansions(files: &[&str]) -> Vec<Value> {
+pub(crate) fn expansions(files: &[&str]) -> Vec<Value> {
     let mut args = vec!["expand", "--format", "json"];
     args.extend(files);
     let v = run_json(&args);
@@ -100,7 +99,7 @@ fn sarif_errors(log: &Value) -> Vec<String> {
         .collect()
 }
 
-fn assert_valid_sarif(log: &Value) {
+pub(crate) fn assert_valid_sarif(log: &Value) {
     let errors = sarif_errors(log);
     assert!(
         errors.is_empty(),
@@ -474,339 +473,4 @@ fn stdin_is_one_side() {
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["changes"][0]["new"]["origin"], "<stdin>");
-}
-
-// ---- the proof over real role changes ---------------------------------------------------
-
-/// Gives pair `k` its own role id and name on both sides, so that all pairs fit in one
-/// OLD file and one NEW file (the same built-in role changes several times in the history).
-fn distinct(role: &Value, k: usize) -> Value {
-    let mut r = role.clone();
-    let guid = format!("{k:08x}-0000-4000-8000-{k:012x}");
-    r["id"] = json!(format!(
-        "/providers/Microsoft.Authorization/roleDefinitions/{guid}"
-    ));
-    r["name"] = json!(guid);
-    r["roleName"] = json!(format!("{} #{k}", role["roleName"].as_str().unwrap()));
-    r
-}
-
-/// Diffs every pair through the binary in one run and checks each role's added and removed
-/// sets against `expand` of the same two files.
-fn prove_pairs(items: &[Value]) -> usize {
-    let dir = tempfile::tempdir().unwrap();
-    let before: Vec<Value> = items
-        .iter()
-        .enumerate()
-        .map(|(k, x)| distinct(&x["before"], k))
-        .collect();
-    let after: Vec<Value> = items
-        .iter()
-        .enumerate()
-        .map(|(k, x)| distinct(&x["after"], k))
-        .collect();
-    let (pb, pa) = (
-        dir.path().join("before.json"),
-        dir.path().join("after.json"),
-    );
-    std::fs::write(&pb, serde_json::to_string(&before).unwrap()).unwrap();
-    std::fs::write(&pa, serde_json::to_string(&after).unwrap()).unwrap();
-    let (b, a) = (pb.display().to_string(), pa.display().to_string());
-    let mut exp: BTreeMap<(String, String), Value> = BTreeMap::new();
-    for r in expansions(&[&b, &a]) {
-        exp.insert(
-            (
-                r["origin"].as_str().unwrap().to_string(),
-                r["id"].as_str().unwrap().to_string(),
-            ),
-            r,
-        );
-    }
-    let v = run_json(&["diff", &b, &a, "--format", "json", "--fail-on", "none"]);
-    let changes = v["changes"].as_array().unwrap();
-    assert_eq!(changes.len(), items.len());
-    for c in changes {
-        assert!(
-            c["status"] != "added" && c["status"] != "removed",
-            "{} unmatched",
-            c["role"]
-        );
-        let id = c["id"].as_str().unwrap().to_string();
-        let (eo, en) = (&exp[&(b.clone(), id.clone())], &exp[&(a.clone(), id)]);
-        for plane in ["actions", "dataActions"] {
-            let (so, sn) = (lower(&strings(&eo[plane])), lower(&strings(&en[plane])));
-            assert_eq!(
-                lower(&strings(&c["added"][plane])),
-                &sn - &so,
-                "{} {plane}",
-                c["role"]
-            );
-            assert_eq!(
-                lower(&strings(&c["removed"][plane])),
-                &so - &sn,
-                "{} {plane}",
-                c["role"]
-            );
-        }
-        let effective = c["effectiveChange"].as_bool().unwrap();
-        let same = ["actions", "dataActions"]
-            .iter()
-            .all(|p| lower(&strings(&eo[p])) == lower(&strings(&en[p])))
-            && eo["conditionalActions"] == en["conditionalActions"]
-            && eo["conditionalDataActions"] == en["conditionalDataActions"];
-        assert_eq!(effective, !same, "{}", c["role"]);
-    }
-    changes.len()
-}
-
-#[test]
-fn history_fixture_pairs_through_the_binary() {
-    let items: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(fx("history-pairs.json")).unwrap()).unwrap();
-    assert_eq!(prove_pairs(&items), items.len());
-}
-
-#[test]
-fn all_snapshot_history_pairs_through_the_binary() {
-    let Some(snap) = shared() else { return };
-    let items: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(snap.join("role-history.json")).unwrap())
-            .unwrap();
-    assert_eq!(items.len(), 337);
-    assert_eq!(prove_pairs(&items), 337);
-}
-
-// ---- --git in a temporary repository ----------------------------------------------------
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=azrbac test",
-            "-c",
-            "user.email=test@example.invalid",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = azrbac().args(args).current_dir(dir).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// A repository with two role files, a non-role JSON file and a README, committed.
-fn repo() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    git(d, &["init", "-q"]);
-    write(
-        d,
-        "roles/ml reviewer.json",
-        &std::fs::read_to_string(fx("ml-reviewer-old.json")).unwrap(),
-    );
-    write(
-        d,
-        "roles/compute.json",
-        &std::fs::read_to_string(fx("reordered-old.json")).unwrap(),
-    );
-    write(
-        d,
-        "roles/legacy.json",
-        r#"{"Name":"Legacy","Actions":["Microsoft.Compute/virtualMachines/read"]}"#,
-    );
-    write(d, "package.json", r#"{"name":"x","version":"1.0.0"}"#);
-    write(d, "README.md", "roles\n");
-    git(d, &["add", "-A"]);
-    git(d, &["commit", "-q", "-m", "base"]);
-    dir
-}
-
-#[test]
-fn git_mode_compares_the_working_tree_with_a_base() {
-    let dir = repo();
-    let d = dir.path();
-    // Widen one role, only reorder another, delete one, add one (untracked), touch non-roles.
-    write(
-        d,
-        "roles/ml reviewer.json",
-        &std::fs::read_to_string(fx("ml-reviewer-new.json")).unwrap(),
-    );
-    write(
-        d,
-        "roles/compute.json",
-        &std::fs::read_to_string(fx("reordered-new.json")).unwrap(),
-    );
-    std::fs::remove_file(d.join("roles/legacy.json")).unwrap();
-    write(
-        d,
-        "roles/new.json",
-        r#"{"Name":"Newcomer","Actions":["Microsoft.KeyVault/vaults/read"]}"#,
-    );
-    write(d, "package.json", r#"{"name":"x","version":"1.0.1"}"#);
-    write(d, "README.md", "roles, changed\n");
-    let (code, out, err) = run_in(d, &["diff", "--git", "HEAD", "--format", "json"]);
-    assert_eq!(code, 1, "{err}");
-    let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["git"]["base"], "HEAD");
-    assert!(v["git"]["head"].is_null());
-    let status: BTreeMap<String, String> = v["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            (
-                c["role"].as_str().unwrap().to_string(),
-                c["status"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    assert_eq!(status["ML Reviewer"], "changed");
-    assert_eq!(status["ML Compute Operator"], "no effective change");
-    assert_eq!(status["Legacy"], "removed");
-    assert_eq!(status["Newcomer"], "added");
-    let skipped: BTreeMap<String, String> = v["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["path"].as_str().unwrap().to_string(),
-                s["reason"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    assert_eq!(skipped["package.json"], "holds no role definition");
-    assert!(
-        skipped["README.md"].contains("not a role file"),
-        "{skipped:?}"
-    );
-    let ml = v["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["role"] == "ML Reviewer")
-        .unwrap();
-    assert_eq!(ml["new"]["path"], "roles/ml reviewer.json");
-    assert_eq!(ml["old"]["origin"], "HEAD:roles/ml reviewer.json");
-    // The table lists the skipped files too.
-    let (_, table, _) = run_in(d, &["diff", "--git", "HEAD"]);
-    assert!(table.contains("skipped 2 files:"), "{table}");
-    // SARIF: repository-relative, percent-encoded uri and the line of the granting entry.
-    let (_, sarif, _) = run_in(d, &["diff", "--git", "HEAD", "--format", "sarif"]);
-    let log: Value = serde_json::from_str(&sarif).unwrap();
-    assert_valid_sarif(&log);
-    let r = log["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["properties"]["operation"] == "Microsoft.Authorization/roleAssignments/write")
-        .unwrap();
-    let loc = &r["locations"][0]["physicalLocation"];
-    assert_eq!(loc["artifactLocation"]["uri"], "roles/ml%20reviewer.json");
-    assert_eq!(loc["region"]["startLine"], 8);
-}
-
-#[test]
-fn git_mode_between_two_revisions_limited_to_paths() {
-    let dir = repo();
-    let d = dir.path();
-    write(
-        d,
-        "roles/compute.json",
-        &std::fs::read_to_string(fx("reordered-new.json")).unwrap(),
-    );
-    write(d, "package.json", r#"{"name":"x","version":"2.0.0"}"#);
-    git(d, &["commit", "-q", "-am", "reorder"]);
-    // Only a reorder between the two commits: no effective change, gate passes.
-    let (code, out, err) = run_in(
-        d,
-        &[
-            "diff", "--git", "HEAD~1", "HEAD", "roles", "--format", "json",
-        ],
-    );
-    assert_eq!(code, 0, "{out}{err}");
-    let v: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["git"]["head"], "HEAD");
-    assert_eq!(v["changes"].as_array().unwrap().len(), 1);
-    assert_eq!(v["changes"][0]["status"], "no effective change");
-    assert!(
-        v["skipped"].as_array().unwrap().is_empty(),
-        "package.json is outside the path"
-    );
-    assert_eq!(strings(&v["files"]), vec!["roles/compute.json"]);
-    // A rename with a change follows the file.
-    git(d, &["mv", "roles/ml reviewer.json", "roles/reviewer.json"]);
-    let mut text = std::fs::read_to_string(d.join("roles/reviewer.json")).unwrap();
-    text = text.replace(
-        "\"Microsoft.MachineLearningServices/workspaces/jobs/read\"",
-        "\"Microsoft.MachineLearningServices/workspaces/jobs/*\"",
-    );
-    write(d, "roles/reviewer.json", &text);
-    git(d, &["commit", "-q", "-am", "rename"]);
-    let v: Value = serde_json::from_str(
-        &run_in(
-            d,
-            &[
-                "diff", "--format", "json", "--git", "HEAD~1", "HEAD", "--", "roles",
-            ],
-        )
-        .1,
-    )
-    .unwrap();
-    assert_eq!(v["changes"].as_array().unwrap().len(), 1, "{v}");
-    let c = &v["changes"][0];
-    assert_eq!(c["old"]["path"], "roles/ml reviewer.json");
-    assert_eq!(c["new"]["path"], "roles/reviewer.json");
-    assert!(
-        strings(&c["added"]["actions"])
-            .contains(&"Microsoft.MachineLearningServices/workspaces/jobs/write".to_string())
-    );
-}
-
-#[test]
-fn git_mode_input_errors() {
-    let dir = repo();
-    let d = dir.path();
-    let (code, _, err) = run_in(d, &["diff", "--git", "no-such-rev"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("`no-such-rev` is not a git revision"), "{err}");
-    // A role file that no longer parses is an input error naming it.
-    write(
-        d,
-        "roles/legacy.json",
-        r#"{"Name":"Legacy","Actions":["Microsoft.Compute/virtualMachines/read"],"NotActionz":[]}"#,
-    );
-    let (code, _, err) = run_in(d, &["diff", "--git", "HEAD"]);
-    assert_eq!(code, 2);
-    assert!(
-        err.contains("roles/legacy.json") && err.contains("NotActionz"),
-        "{err}"
-    );
-    // Outside a repository.
-    let plain = tempfile::tempdir().unwrap();
-    let (code, _, err) = run_in(plain.path(), &["diff", "--git", "HEAD"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("git"), "{err}");
 }

@@ -4,4 +4,6 @@
 
 mod common;
 mod diff;
+mod diff_git;
+mod diff_history;
 mod model;
