@@ -52,8 +52,11 @@ pub struct RuleTagger<'a> {
 /// ends there.
 #[derive(Default)]
 struct TailTrie {
-    nodes: Vec<(Vec<(u8, usize)>, Vec<(usize, usize)>)>,
+    nodes: Vec<TrieNode>,
 }
+
+/// Children by byte, and the (rule, pattern) pairs whose tail ends at this node.
+type TrieNode = (Vec<(u8, usize)>, Vec<(usize, usize)>);
 
 impl TailTrie {
     fn insert(&mut self, tail: &str, item: (usize, usize)) {
