@@ -192,7 +192,12 @@ fn ops_section(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChang
         let _ = writeln!(body, "| Resource type | Operations | Risk |");
         let _ = writeln!(body, "|---|---|---|");
         for g in groups.iter().take(MAX_ROWS) {
-            let verbs: Vec<String> = g.verbs().iter().map(|v| code(v)).collect();
+            let verbs: Vec<String> = g
+                .ops
+                .iter()
+                .zip(g.verbs())
+                .map(|(o, v)| if o.tags.high { format!("{} ⚠️", code(&v)) } else { code(&v) })
+                .collect();
             let _ = writeln!(
                 body,
                 "| {} | {} | {} |",

@@ -11,8 +11,8 @@ use crate::model::catalog::sort_byte;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Most resource-type rows shown per list in the table (the JSON lists everything).
-const MAX_ROWS: usize = 40;
+/// Most operation rows shown per list in the table (the JSON lists everything).
+const MAX_ROWS: usize = 60;
 
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -137,7 +137,8 @@ impl TypeGroup<'_> {
 }
 
 /// Groups an operation list by resource type: groups holding high-risk operations first
-/// (worst first), then the rest in canonical order.
+/// (worst first), then the rest in canonical order; inside a group, high-risk operations
+/// first (worst first), then canonical order.
 pub fn group_ops<'a>(r: &DiffReport, list: &'a [OpChange]) -> Vec<TypeGroup<'a>> {
     let worst = |g: &TypeGroup<'_>| -> Option<u8> {
         g.ops
@@ -152,8 +153,19 @@ pub fn group_ops<'a>(r: &DiffReport, list: &'a [OpChange]) -> Vec<TypeGroup<'a>>
             })
             .max()
     };
+    let rank = |o: &OpChange| -> Option<u8> {
+        o.tags
+            .categories
+            .iter()
+            .filter_map(|i| r.categories.get(*i))
+            .map(|c| c.rank)
+            .max()
+    };
     let mut groups = group_by_type(list);
     groups.sort_by_key(|g| std::cmp::Reverse(worst(g)));
+    for g in &mut groups {
+        g.ops.sort_by_key(|o| std::cmp::Reverse((o.tags.high, rank(o))));
+    }
     groups
 }
 
@@ -189,6 +201,18 @@ pub fn entry_effect(e: &EntryChange, added: bool) -> String {
     }
 }
 
+/// The risk of one operation for a table cell: its categories, worst first, and severity.
+pub fn op_risk(r: &DiffReport, o: &OpChange) -> String {
+    let keys = category_keys(r, &[o]);
+    if keys.is_empty() {
+        return String::new();
+    }
+    match top_severity(r, o) {
+        Some(sev) => format!("{} ({sev})", keys.join(", ")),
+        None => keys.join(", "),
+    }
+}
+
 fn ops_table(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChange>; 2]) {
     for plane in Plane::BOTH {
         let list = &lists[plane as usize];
@@ -197,24 +221,28 @@ fn ops_table(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChange>
         }
         let _ = writeln!(s, "  {title}, {} plane ({}):", plane.as_str(), list.len());
         let groups = group_ops(r, list);
-        let mut t = table(&["resource type", "operations", "risk"]);
-        for g in groups.iter().take(MAX_ROWS) {
-            t.add_row(vec![
-                g.resource_type.clone(),
-                abbreviate(&g.verbs(), 16),
-                category_keys(r, &g.ops).join(", "),
-            ]);
+        let mut t = table(&["resource type", "operation", "risk"]);
+        let mut rows = 0;
+        let mut shown = 0;
+        'groups: for g in &groups {
+            for (k, (o, verb)) in g.ops.iter().zip(g.verbs()).enumerate() {
+                if rows == MAX_ROWS {
+                    break 'groups;
+                }
+                let rt = if k == 0 { g.resource_type.clone() } else { String::new() };
+                t.add_row(vec![rt, verb, op_risk(r, o)]);
+                rows += 1;
+                shown += 1;
+            }
         }
         for line in t.to_string().lines() {
             let _ = writeln!(s, "  {line}");
         }
-        if groups.len() > MAX_ROWS {
-            let rest: usize = groups[MAX_ROWS..].iter().map(|g| g.ops.len()).sum();
+        if shown < list.len() {
             let _ = writeln!(
                 s,
-                "  … and {} more resource types ({}); --format json lists every operation",
-                groups.len() - MAX_ROWS,
-                plural(rest, "operation", "operations")
+                "  … and {} more; --format json lists every operation",
+                plural(list.len() - shown, "operation", "operations")
             );
         }
     }
