@@ -2,8 +2,11 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod check;
 pub mod diff;
 pub mod expand;
 pub mod explain;
 pub mod import;
+pub mod recommend;
+pub mod risks;
 pub mod roles;
