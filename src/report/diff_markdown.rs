@@ -196,7 +196,13 @@ fn ops_section(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChang
                 .ops
                 .iter()
                 .zip(g.verbs())
-                .map(|(o, v)| if o.tags.high { format!("{} ⚠️", code(&v)) } else { code(&v) })
+                .map(|(o, v)| {
+                    if o.tags.high {
+                        format!("{} ⚠️", code(&v))
+                    } else {
+                        code(&v)
+                    }
+                })
                 .collect();
             let _ = writeln!(
                 body,

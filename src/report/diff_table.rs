@@ -164,7 +164,8 @@ pub fn group_ops<'a>(r: &DiffReport, list: &'a [OpChange]) -> Vec<TypeGroup<'a>>
     let mut groups = group_by_type(list);
     groups.sort_by_key(|g| std::cmp::Reverse(worst(g)));
     for g in &mut groups {
-        g.ops.sort_by_key(|o| std::cmp::Reverse((o.tags.high, rank(o))));
+        g.ops
+            .sort_by_key(|o| std::cmp::Reverse((o.tags.high, rank(o))));
     }
     groups
 }
@@ -229,7 +230,11 @@ fn ops_table(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChange>
                 if rows == MAX_ROWS {
                     break 'groups;
                 }
-                let rt = if k == 0 { g.resource_type.clone() } else { String::new() };
+                let rt = if k == 0 {
+                    g.resource_type.clone()
+                } else {
+                    String::new()
+                };
                 t.add_row(vec![rt, verb, op_risk(r, o)]);
                 rows += 1;
                 shown += 1;

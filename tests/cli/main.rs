@@ -7,4 +7,5 @@ mod common;
 mod diff;
 mod diff_git;
 mod diff_history;
+mod diff_iac;
 mod model;

@@ -5,7 +5,8 @@
 use crate::analyses::diff::Skipped;
 use crate::cli::input::decode;
 use crate::error::{Error, Result};
-use crate::model::{RoleDefinition, json, parse_roles_json};
+use crate::model::role_text::{RoleFileKind, kind_of};
+use crate::model::{RoleDefinition, bicep, json, parse_roles_json, terraform};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -70,10 +71,12 @@ fn is_commit(rev: &str) -> bool {
             .unwrap_or(false)
 }
 
-/// Whether git can read this kind of file as roles (by extension).
+/// Whether this kind of file can hold roles (by extension): JSON, Terraform, Bicep.
 fn role_file_kind(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
-    lower.ends_with(".json")
+    [".json", ".tf", ".bicep"]
+        .iter()
+        .any(|e| lower.ends_with(e))
 }
 
 /// Whether a JSON document has the shape of role definitions (so a parse error in it is an
@@ -137,8 +140,9 @@ enum Side {
     Roles(Vec<RoleDefinition>, String),
 }
 
-/// Reads one version of a file as roles. Text that is not JSON, or JSON that does not look
-/// like roles, holds no role; a role-shaped document that does not parse is an input error.
+/// Reads one version of a file as roles. Text that is not in the file's format, or holds
+/// nothing role-shaped, holds no role; a role-shaped document that does not parse is an
+/// input error.
 fn read_side(bytes: Option<Vec<u8>>, origin: &str) -> Result<Side> {
     let Some(bytes) = bytes else {
         return Ok(Side::Absent);
@@ -147,18 +151,43 @@ fn read_side(bytes: Option<Vec<u8>>, origin: &str) -> Result<Side> {
         Ok(t) => t,
         Err(e) => return Ok(Side::NoRoles(e.to_string())),
     };
-    let value = match json::parse(&text, origin) {
-        Ok(v) => v,
-        Err(e) => return Ok(Side::NoRoles(format!("not valid JSON ({e})"))),
+    let lower = origin.to_ascii_lowercase();
+    let parsed = if lower.ends_with(".tf") || lower.ends_with(".bicep") {
+        let (marker, what) = if lower.ends_with(".tf") {
+            ("azurerm_role_definition", "HCL")
+        } else {
+            ("microsoft.authorization/roledefinitions", "Bicep")
+        };
+        let res = if lower.ends_with(".tf") {
+            terraform::parse_hcl(&text, origin)
+        } else {
+            bicep::parse_bicep(&text, origin)
+        };
+        match res {
+            Ok(r) => r,
+            // A broken file that never mentions role definitions is not a role file.
+            Err(e) if !text.to_ascii_lowercase().contains(marker) => {
+                return Ok(Side::NoRoles(format!("not valid {what} ({e})")));
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        let value = match json::parse(&text, origin) {
+            Ok(v) => v,
+            Err(e) => return Ok(Side::NoRoles(format!("not valid JSON ({e})"))),
+        };
+        if kind_of(origin, Some(&value)) == RoleFileKind::TerraformPlan {
+            terraform::plan_roles(&value, origin)?
+        } else if looks_like_roles(&value) {
+            parse_roles_json(&value, origin)?
+        } else {
+            Vec::new()
+        }
     };
-    if !looks_like_roles(&value) {
+    if parsed.is_empty() {
         return Ok(Side::NoRoles("holds no role definition".into()));
     }
-    let roles = parse_roles_json(&value, origin)?;
-    if roles.is_empty() {
-        return Ok(Side::NoRoles("holds no role definition".into()));
-    }
-    Ok(Side::Roles(roles, text))
+    Ok(Side::Roles(parsed, text))
 }
 
 struct Changed {
@@ -256,7 +285,7 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
         if !role_file_kind(&c.path) && !c.old_path.as_deref().is_some_and(role_file_kind) {
             skipped.push(Skipped {
                 path: c.path,
-                reason: "not a role file type (.json)".into(),
+                reason: "not a role file type (.json, .tf, .bicep)".into(),
             });
             continue;
         }

@@ -13,8 +13,9 @@ use crate::cli::input::{parse_role_text, read_text, resolve_roles};
 use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
 use crate::error::{Error, Result};
-use crate::model::RoleDefinition;
 use crate::model::role_text::locate;
+use crate::model::role_text::{RoleFileKind, kind_of};
+use crate::model::{RoleDefinition, json, terraform};
 use crate::report::diff_sarif::{Located, uri_of};
 use crate::report::{self, Format};
 use std::collections::BTreeMap;
@@ -28,9 +29,9 @@ pub fn check_args(a: &DiffArgs) -> Result<()> {
     if !a.paths.is_empty() {
         return Err(Error::usage("diff: paths after `--` need --git BASE"));
     }
-    if a.refs.len() != 2 {
+    if a.refs.is_empty() || a.refs.len() > 2 {
         return Err(Error::usage(format!(
-            "diff: expected OLD and NEW (role files, `-`, built-in names or GUIDs), got {} argument{}; or use --git BASE",
+            "diff: expected OLD and NEW (role files, `-`, built-in names or GUIDs) or one Terraform plan, got {} argument{}; or use --git BASE",
             a.refs.len(),
             if a.refs.len() == 1 { "" } else { "s" }
         )));
@@ -62,6 +63,43 @@ fn read_ref(model: &Model, reference: &str, texts: &mut Texts) -> Result<Vec<Rol
         return Ok(roles);
     }
     resolve_roles(model, reference)
+}
+
+/// The before/after pairs of a Terraform plan (`terraform show -json`), one per
+/// `azurerm_role_definition` change.
+fn read_plan(
+    reference: &str,
+    texts: &mut Texts,
+) -> Result<Vec<(Vec<RoleDefinition>, Vec<RoleDefinition>)>> {
+    let path = Path::new(reference);
+    let text = read_text(path)?;
+    let origin = if reference == "-" {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let value = json::parse(&text, &origin).map_err(|_| not_a_plan(reference))?;
+    if kind_of(&origin, Some(&value)) != RoleFileKind::TerraformPlan {
+        return Err(not_a_plan(reference));
+    }
+    let pairs = terraform::plan_changes(&value, &origin)?
+        .into_iter()
+        .map(|c| {
+            (
+                c.before.into_iter().collect(),
+                c.after.into_iter().collect(),
+            )
+        })
+        .collect();
+    let uri = (reference != "-").then(|| uri_of(reference));
+    texts.insert(origin, (uri, text));
+    Ok(pairs)
+}
+
+fn not_a_plan(reference: &str) -> Error {
+    Error::usage(format!(
+        "diff: `{reference}` is not a Terraform plan (`terraform show -json` output); a single argument must be one, otherwise give OLD and NEW"
+    ))
 }
 
 /// Column in UTF-16 code units (SARIF `columnKind`) from a 1-based byte column.
@@ -132,6 +170,24 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
                     base: g.base,
                     head: g.head,
                 }),
+            )
+        }
+        None if a.refs.len() == 1 => {
+            let pairs = read_plan(&a.refs[0], &mut texts)?;
+            let frs: Vec<FileRoles<'_>> = pairs
+                .iter()
+                .map(|(old, new)| FileRoles {
+                    path: None,
+                    renamed_from: None,
+                    old,
+                    new,
+                })
+                .collect();
+            (
+                diff_files(&model.index, model.mode, &frs, true, &tagger),
+                Vec::new(),
+                Vec::new(),
+                None,
             )
         }
         None => {
