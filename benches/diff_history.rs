@@ -33,7 +33,7 @@ fn history_text() -> (String, &'static str) {
 }
 
 fn parse_pairs(text: &str) -> Vec<(RoleDefinition, RoleDefinition)> {
-    let items: Vec<Value> = serde_json::from_str(&text).unwrap_or_default();
+    let items: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
     let one = |v: &Value| {
         parse_roles_json(v, "history")
             .ok()
