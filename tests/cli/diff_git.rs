@@ -222,6 +222,17 @@ fn git_mode_input_errors() {
     let (code, _, err) = run_in(d, &["diff", "--git", "no-such-rev"]);
     assert_eq!(code, 2);
     assert!(err.contains("`no-such-rev` is not a git revision"), "{err}");
+    // A mistyped HEAD is neither a revision nor a path.
+    let (code, _, err) = run_in(d, &["diff", "--git", "HEAD", "HAED"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("`HAED` is neither a git revision nor an existing path"),
+        "{err}"
+    );
+    // After `--` it is a pathspec like any other (here matching nothing).
+    let (code, out, _) = run_in(d, &["diff", "--git", "HEAD", "--", "HAED"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("No role definitions to compare"), "{out}");
     // A role file that no longer parses is an input error naming it.
     write(
         d,

@@ -251,6 +251,13 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
         }
         _ => (None, refs.iter().chain(extra_paths).cloned().collect()),
     };
+    // A path typed before `--` must exist: a mistyped revision is not silently a pathspec.
+    let typed = if head.is_some() { &refs[1..] } else { refs };
+    if let Some(p) = typed.iter().find(|p| !Path::new(p.as_str()).exists()) {
+        return Err(Error::usage(format!(
+            "diff --git: `{p}` is neither a git revision nor an existing path (put deleted paths after `--`)"
+        )));
+    }
     let mut args: Vec<&str> = vec!["diff", "--name-status", "-z", "-M", "--no-ext-diff", base];
     if let Some(h) = &head {
         args.push(h);
