@@ -443,9 +443,16 @@ fn sarif_validates_and_points_at_the_granting_entries() {
 #[test]
 fn input_errors_exit_2() {
     let one = fx("ml-reviewer-old.json");
-    let (code, _, err) = run(&["diff", &one]);
+    let (code, _, err) = run(&["diff", &one, &one, &one]);
     assert_eq!(code, 2);
     assert!(err.contains("expected OLD and NEW"), "{err}");
+    let (code, _, err) = run(&["diff"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("got 0 arguments"), "{err}");
+    // One argument must be a Terraform plan.
+    let (code, _, err) = run(&["diff", &one]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a Terraform plan"), "{err}");
     assert_eq!(run(&["diff", "-", "-"]).0, 2);
     let (code, _, err) = run(&["diff", &one, "no/such/file.json"]);
     assert_eq!(code, 2);
