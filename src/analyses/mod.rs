@@ -2,4 +2,6 @@
 //! generate, who-can), returning plain data for the report layer.
 
 pub mod expand;
+pub mod generate;
 pub mod group;
+pub mod scenario;
