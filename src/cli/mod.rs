@@ -67,6 +67,15 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_model(&cli.global)?;
             commands::expand::run(&model, &a)
         }
+        Command::Scenarios(a) => {
+            check_format("scenarios", a.format, &[Format::Table, Format::Json, Format::Markdown])?;
+            let model = load_model(&cli.global)?;
+            commands::scenarios::run(&model, &a)
+        }
+        Command::Generate(a) => {
+            let model = load_model(&cli.global)?;
+            commands::generate::run(&model, &a)
+        }
         Command::Explain(a) => {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;

@@ -5,7 +5,10 @@ pub mod actions;
 pub mod catalog;
 pub mod expand;
 pub mod explain;
+pub mod generate;
+pub mod role_formats;
 pub mod roles;
+pub mod scenarios;
 pub mod style;
 
 use serde::Serialize;

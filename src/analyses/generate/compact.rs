@@ -6,7 +6,7 @@
 //! `.../onlineEndpoints/`, the end of a segment such as `.../onlineEndpoints`, or the common
 //! prefix of two neighbouring needs such as `.../data`), and `S` is a suffix of a needed name
 //! that starts at a segment boundary, with or without its slash (`/read`, `read`,
-//! `/listKeys/action`, ...), or is empty. A candidate is valid when every catalog operation
+//! `/listKeys/action`, ...), or is empty; `S` never starts inside a segment (no `re*ad`). A candidate is valid when every catalog operation
 //! of the plane it matches, under the active wildcard mode, is needed, and it matches at least
 //! two. Matching is counted exactly: for a fixed `P`, the operations below `P` are sorted by
 //! their reversed remainder, so the operations ending in `S` form one run found by binary
@@ -123,7 +123,11 @@ fn candidates(index: &Index, mode: WildcardMode, plane: Plane, needs: &[OpId]) -
             let lower = &cat.lower(*id)[plen..];
             let spelled = &cat.name(*id)[plen..];
             let bytes = lower.as_bytes();
-            let mut starts = vec![0, bytes.len()];
+            // A suffix starts at a segment start or at a `/` (never inside a segment: `re*ad`).
+            let mut starts = vec![bytes.len()];
+            if p_lower.ends_with('/') {
+                starts.push(0);
+            }
             for (i, ch) in bytes.iter().enumerate() {
                 if *ch == b'/' {
                     starts.push(i);

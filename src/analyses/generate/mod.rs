@@ -4,6 +4,8 @@
 pub mod compact;
 pub mod levels;
 pub mod requirement;
+#[cfg(test)]
+mod roundtrip_tests;
 
 pub use requirement::Requirement;
 

@@ -3,6 +3,7 @@
 //! documentation it rests on; and their resolution against the catalog.
 
 pub mod embedded;
+pub mod view;
 
 use super::generate::Requirement;
 use crate::error::{Error, Result, did_you_mean};
