@@ -11,10 +11,12 @@ pub fn note(text: &str) {
     err_line(&format!("{}: {text}", style::paint("note", style::Color::Bold, super::stderr_color())));
 }
 
-/// One warning per needed name the catalog does not list.
-pub fn unknown_lines(role: &GeneratedRole) -> Vec<String> {
+/// One warning per needed name the catalog does not list, except the names in `already`
+/// (lower-cased; warned about by the needs parser).
+pub fn unknown_lines(role: &GeneratedRole, already: &[String]) -> Vec<String> {
     role.unknown
         .iter()
+        .filter(|u| !already.contains(&u.name.to_ascii_lowercase()))
         .map(|u| {
             let field = if u.plane == "data" { "DataActions" } else { "Actions" };
             let hint = u

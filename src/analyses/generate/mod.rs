@@ -5,7 +5,7 @@ pub mod compact;
 pub mod levels;
 pub mod requirement;
 #[cfg(test)]
-mod roundtrip_tests;
+pub(crate) mod roundtrip_tests;
 
 pub use requirement::Requirement;
 

@@ -6,6 +6,7 @@ pub mod embedded;
 pub mod view;
 
 use super::generate::Requirement;
+use super::needs::{NeedEntry, Needs, NeedsSource};
 use crate::error::{Error, Result, did_you_mean};
 use crate::graph::Index;
 use crate::model::{OpId, Pattern, Plane, WildcardMode, validate_user_pattern};
@@ -185,6 +186,34 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// The scenario's resolved operations as a needs list (each name with its plane prefix),
+    /// for `check` and `recommend`.
+    pub fn to_needs(&self, index: &Index, mode: WildcardMode) -> Needs {
+        let req = self.resolve(index, mode).requirement;
+        let mut entries = Vec::new();
+        for plane in Plane::BOTH {
+            for name in req.names(index, plane) {
+                if let Ok(pattern) = Pattern::parse(&name) {
+                    entries.push(NeedEntry {
+                        text: name,
+                        pattern,
+                        plane: Some(plane),
+                        line: 0,
+                        column: 0,
+                    });
+                }
+            }
+        }
+        Needs {
+            origin: format!("scenario {}", self.name),
+            source: NeedsSource::Scenario(self.name.clone()),
+            entries,
+            roles: Vec::new(),
+        }
+    }
+}
+
 /// A scenario resolved against a catalog.
 #[derive(Debug, Clone)]
 pub struct ResolvedScenario {
@@ -292,3 +321,6 @@ url = "https://example.org"
         assert!(Scenario::parse(&no_sources, "x.toml").unwrap_err().to_string().contains("/sources"));
     }
 }
+
+#[cfg(test)]
+mod library_tests;

@@ -9,6 +9,9 @@ use crate::cli::input::write_atomic;
 use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
 use crate::error::{Error, Result};
+use crate::analyses::needs::{NeedSet, Needs};
+use crate::cli::input::read_text;
+use crate::graph::Index;
 use crate::model::{Plane, validate_user_pattern};
 use crate::report::{self, generate as notes, role_formats};
 
@@ -17,6 +20,8 @@ struct Gathered {
     req: Requirement,
     set_aside: Vec<SetAside>,
     warnings: Vec<String>,
+    /// Unknown names (lower-cased) the needs parser already warned about.
+    warned: Vec<String>,
     /// Scenarios used: (role name, role description, title, assignable scopes).
     scenarios: Vec<(String, String, String, Vec<String>)>,
 }
@@ -26,7 +31,7 @@ pub fn run(model: &Model, a: &GenerateArgs) -> Result<i32> {
     for w in &built.warnings {
         report::warn(w);
     }
-    for w in notes::unknown_lines(&built.role) {
+    for w in notes::unknown_lines(&built.role, &built.warned) {
         report::warn(&w);
     }
     if a.strict && !built.role.unknown.is_empty() {
@@ -60,6 +65,8 @@ pub struct Built {
     pub text: String,
     pub set_aside: Vec<SetAside>,
     pub warnings: Vec<String>,
+    /// Unknown names (lower-cased) already covered by `warnings`.
+    pub warned: Vec<String>,
 }
 
 /// Everything `generate` does except printing and writing.
@@ -81,6 +88,7 @@ pub fn build(model: &Model, a: &GenerateArgs) -> Result<Built> {
         text,
         set_aside: g.set_aside,
         warnings: all,
+        warned: g.warned,
     })
 }
 
@@ -88,6 +96,7 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
     let ix = &model.index;
     let mut req = Requirement::new(ix);
     let mut warnings = Vec::new();
+    let mut warned = Vec::new();
     let mut scenarios = Vec::new();
     if !a.scenario.is_empty() {
         let lib = Library::embedded()?;
@@ -101,14 +110,20 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
             scenarios.push((s.role_name.clone(), s.role_description.clone(), s.title.clone(), s.assignable_scopes.clone()));
         }
     }
+    let mut lists: Vec<Needs> = Vec::new();
     if let Some(path) = &a.needs {
-        return Err(Error::usage(format!(
-            "generate --needs {}: needs files are not supported in this build yet; use --action or --scenario",
-            path.display()
-        )));
+        let shown = path.display().to_string();
+        let text = read_text(path)?;
+        lists.push(Needs::parse(&text, if shown == "-" { "<stdin>" } else { &shown })?);
     }
-    for raw in &a.action {
-        add_action(model, &mut req, raw, &mut warnings)?;
+    if !a.action.is_empty() {
+        lists.push(Needs::from_actions(&a.action)?);
+    }
+    for needs in &lists {
+        let set = needs.resolve(model);
+        warnings.extend(set.warnings.iter().cloned());
+        warnings.extend(set.unresolved.iter().map(|u| format!("needs incomplete: {u}")));
+        req.union_with(&from_need_set(ix, &set, &mut warned));
     }
     let mut set_aside = Vec::new();
     if !a.level.is_empty() {
@@ -125,7 +140,7 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
                 names.join("/")
             ));
         }
-        let risky = super::risky_sets(model, a.include_secrets, a.include_escalation);
+        let risky = super::risky_sets(model, a.include_secrets, a.include_escalation)?;
         set_aside = levels::set_aside(ix, &mut sel, &risky);
         req.union_with(&sel);
     }
@@ -133,6 +148,7 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
         req,
         set_aside,
         warnings,
+        warned,
         scenarios,
     })
 }
@@ -146,34 +162,22 @@ fn level(l: LevelArg) -> Level {
     }
 }
 
-/// One `--action`: `control:`/`data:` picks the plane; otherwise a name goes to the plane(s)
-/// the catalog lists it on (Actions when unknown) and a pattern is matched on both planes.
-fn add_action(model: &Model, req: &mut Requirement, raw: &str, warnings: &mut Vec<String>) -> Result<()> {
-    let ix = &model.index;
-    let (planes, text): (Vec<Plane>, &str) = match raw.trim().split_once(':') {
-        Some((p, rest)) if Plane::parse(p).is_some() && !p.contains('/') => {
-            (Plane::parse(p).into_iter().collect(), rest)
+/// A resolved needs list as a requirement. Unknown names without a plane prefix go to
+/// `Actions`; every unknown name is remembered in `warned` (the needs already warned).
+fn from_need_set(index: &Index, set: &NeedSet, warned: &mut Vec<String>) -> Requirement {
+    let mut req = Requirement::new(index);
+    req.ids.union_with(&set.ops);
+    for plane in Plane::BOTH {
+        for u in &set.unknown[plane as usize] {
+            req.add_unknown(plane, u);
+            warned.push(u.to_ascii_lowercase());
         }
-        _ => (Plane::BOTH.to_vec(), raw),
-    };
-    let p = validate_user_pattern(text).map_err(|m| Error::usage(format!("generate --action: {m}")))?;
-    if p.is_literal() {
-        let known: Vec<Plane> = planes
-            .iter()
-            .copied()
-            .filter(|pl| ix.catalog().find_lower(*pl, p.lower()).is_some())
-            .collect();
-        let target = if known.is_empty() { vec![planes[0]] } else { known };
-        for pl in target {
-            req.add_entry(ix, model.mode, pl, &p);
-        }
-        return Ok(());
     }
-    let n: usize = planes.iter().map(|pl| req.add_entry(ix, model.mode, *pl, &p)).sum();
-    if n == 0 {
-        warnings.push(format!("--action {}: the pattern matches nothing in the catalog", p.as_str()));
+    for u in &set.unknown_any {
+        req.add_unknown(Plane::Control, u);
+        warned.push(u.to_ascii_lowercase());
     }
-    Ok(())
+    req
 }
 
 fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec, Vec<String>)> {

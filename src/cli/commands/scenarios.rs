@@ -23,7 +23,7 @@ pub fn run(model: &Model, a: &ScenariosArgs) -> Result<i32> {
         }
         Some(name) => {
             let s = find(&lib, name)?;
-            let risks = super::risk_lookup(model);
+            let risks = super::risk_lookup(model)?;
             let r = describe(&s, &model.index, model.mode, &risks);
             match a.format {
                 Format::Json => render::show_json(&r),
