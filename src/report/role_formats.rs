@@ -165,9 +165,10 @@ pub fn arm(role: &GeneratedRole) -> String {
     pretty(&v)
 }
 
-/// A string ARM must not read as an expression: a leading `[` is doubled.
+/// A string ARM must not read as an expression: one that starts with `[` and ends with `]`
+/// gets its leading `[` doubled (ARM's escape).
 fn arm_literal(s: &str) -> String {
-    if s.starts_with('[') { format!("[{s}") } else { s.to_string() }
+    if s.starts_with('[') && s.ends_with(']') { format!("[{s}") } else { s.to_string() }
 }
 
 /// A Bicep file holding the role.
@@ -391,6 +392,8 @@ mod tests {
         mg.assignable_scopes = vec!["/providers/Microsoft.Management/managementGroups/mg".into()];
         assert!(arm(&mg).contains("managementGroup().id"));
         assert!(bicep(&mg).starts_with("targetScope = 'managementGroup'"));
+        assert_eq!(arm_literal("[x] y"), "[x] y");
+        assert_eq!(arm_literal("[x]"), "[[x]");
     }
 
     #[test]

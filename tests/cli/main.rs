@@ -4,4 +4,5 @@
 
 mod analyzer;
 mod common;
+mod generate;
 mod model;
