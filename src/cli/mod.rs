@@ -71,7 +71,11 @@ fn execute(cli: Cli) -> Result<i32> {
             commands::expand::run(&model, &a)
         }
         Command::Scenarios(a) => {
-            check_format("scenarios", a.format, &[Format::Table, Format::Json, Format::Markdown])?;
+            check_format(
+                "scenarios",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
             let model = load_model(&cli.global)?;
             commands::scenarios::run(&model, &a)
         }
@@ -128,6 +132,26 @@ pub fn check_format(command: &str, format: Format, allowed: &[Format]) -> Result
 }
 
 /// Builds the model from the embedded data or the `--catalog` / `--builtin-roles` files.
+/// Builds the model without built-in roles (`--builtin-roles` does not apply), for commands
+/// that only use the catalog.
+pub fn load_catalog_model(global: &GlobalArgs) -> Result<Model> {
+    let catalog = match &global.catalog {
+        Some(p) => Some((input::read_text(p)?, p.display().to_string())),
+        None => None,
+    };
+    Model::load_catalog_only(
+        catalog.as_ref().map(|(t, o)| (t.as_str(), o.as_str())),
+        mode_of(global),
+    )
+}
+
+fn mode_of(global: &GlobalArgs) -> WildcardMode {
+    match global.wildcards {
+        Wildcards::Azure => WildcardMode::Azure,
+        Wildcards::Literal => WildcardMode::Literal,
+    }
+}
+
 pub fn load_model(global: &GlobalArgs) -> Result<Model> {
     let mode = match global.wildcards {
         Wildcards::Azure => WildcardMode::Azure,

@@ -8,7 +8,10 @@ use crate::analyses::generate::levels::SetAside;
 
 /// A note on stderr.
 pub fn note(text: &str) {
-    err_line(&format!("{}: {text}", style::paint("note", style::Color::Bold, super::stderr_color())));
+    err_line(&format!(
+        "{}: {text}",
+        style::paint("note", style::Color::Bold, super::stderr_color())
+    ));
 }
 
 /// One warning per needed name the catalog does not list, except the names in `already`
@@ -18,13 +21,20 @@ pub fn unknown_lines(role: &GeneratedRole, already: &[String]) -> Vec<String> {
         .iter()
         .filter(|u| !already.contains(&u.name.to_ascii_lowercase()))
         .map(|u| {
-            let field = if u.plane == "data" { "DataActions" } else { "Actions" };
+            let field = if u.plane == "data" {
+                "DataActions"
+            } else {
+                "Actions"
+            };
             let hint = u
                 .suggestion
                 .as_ref()
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            format!("`{}` is not in the catalog{hint}; kept as written in {field}", u.name)
+            format!(
+                "`{}` is not in the catalog{hint}; kept as written in {field}",
+                u.name
+            )
         })
         .collect()
 }
@@ -40,14 +50,22 @@ pub fn wildcard_note(role: &GeneratedRole) -> Option<String> {
             "--compact found no wildcard that matches only needed operations; all {total} entries are operation names"
         ));
     }
-    let width = role.wildcards.iter().map(|w| w.entry.len()).max().unwrap_or(0);
+    let width = role
+        .wildcards
+        .iter()
+        .map(|w| w.entry.len())
+        .max()
+        .unwrap_or(0);
     let mut s = format!(
         "{} of {total} entries are wildcards; a wildcard also grants every operation Azure adds under it \
          later (generate without --compact to name each operation instead):",
         role.wildcards.len()
     );
     for w in &role.wildcards {
-        s.push_str(&format!("\n  {:<width$}  {} operations today", w.entry, w.matches));
+        s.push_str(&format!(
+            "\n  {:<width$}  {} operations today",
+            w.entry, w.matches
+        ));
     }
     Some(s)
 }
@@ -71,7 +89,9 @@ pub fn set_aside_lines(items: &[SetAside]) -> Vec<String> {
 
 /// `generated "Name": 5 Actions, 0 DataActions`.
 pub fn summary_line(role: &GeneratedRole, form: &str, written_to: Option<&str>) -> String {
-    let place = written_to.map(|p| format!(", written to {p}")).unwrap_or_default();
+    let place = written_to
+        .map(|p| format!(", written to {p}"))
+        .unwrap_or_default();
     format!(
         "generated \"{}\" ({form}): {} Actions, {} DataActions{}{place}",
         role.name,

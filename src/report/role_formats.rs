@@ -122,7 +122,11 @@ struct ArmBlock<'a> {
 /// Where the template deploys: a management group when the first scope is one, else a
 /// subscription. Returns (ARM schema, Bicep target scope, scope function).
 fn deployment_scope(role: &GeneratedRole) -> (&'static str, &'static str, &'static str) {
-    if role.assignable_scopes.first().is_some_and(|s| is_management_group(s)) {
+    if role
+        .assignable_scopes
+        .first()
+        .is_some_and(|s| is_management_group(s))
+    {
         (
             "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#",
             "managementGroup",
@@ -168,7 +172,11 @@ pub fn arm(role: &GeneratedRole) -> String {
 /// A string ARM must not read as an expression: one that starts with `[` and ends with `]`
 /// gets its leading `[` doubled (ARM's escape).
 fn arm_literal(s: &str) -> String {
-    if s.starts_with('[') && s.ends_with(']') { format!("[{s}") } else { s.to_string() }
+    if s.starts_with('[') && s.ends_with(']') {
+        format!("[{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 /// A Bicep file holding the role.
@@ -230,9 +238,16 @@ pub fn bicep_str(v: &str) -> String {
 /// A Terraform `azurerm_role_definition` resource, laid out as `terraform fmt` does.
 pub fn terraform(role: &GeneratedRole) -> String {
     let mut lines: Vec<Line> = Vec::new();
-    lines.push(Line::Raw(format!("resource \"azurerm_role_definition\" \"{}\" {{", tf_label(&role.name))));
+    lines.push(Line::Raw(format!(
+        "resource \"azurerm_role_definition\" \"{}\" {{",
+        tf_label(&role.name)
+    )));
     lines.push(Line::attr(2, "name", hcl_str(&role.name)));
-    let scope = role.assignable_scopes.first().map(String::as_str).unwrap_or("");
+    let scope = role
+        .assignable_scopes
+        .first()
+        .map(String::as_str)
+        .unwrap_or("");
     lines.push(Line::attr(2, "scope", hcl_str(scope)));
     lines.push(Line::attr(2, "description", hcl_str(&role.description)));
     lines.push(Line::Raw(String::new()));
@@ -249,7 +264,11 @@ pub fn terraform(role: &GeneratedRole) -> String {
 }
 
 enum Line {
-    Attr { indent: usize, key: String, value: String },
+    Attr {
+        indent: usize,
+        key: String,
+        value: String,
+    },
     Raw(String),
 }
 
@@ -270,7 +289,11 @@ fn hcl_list(lines: &mut Vec<Line>, indent: usize, key: &str, items: &[String]) {
     }
     lines.push(Line::attr(indent, key, "[".into()));
     for i in items {
-        lines.push(Line::Raw(format!("{}{},", " ".repeat(indent + 2), hcl_str(i))));
+        lines.push(Line::Raw(format!(
+            "{}{},",
+            " ".repeat(indent + 2),
+            hcl_str(i)
+        )));
     }
     lines.push(Line::Raw(format!("{}]", " ".repeat(indent))));
 }
@@ -293,7 +316,13 @@ fn layout(lines: &[Line]) -> String {
                 }
                 let width = lines[i..j]
                     .iter()
-                    .map(|l| if let Line::Attr { key, .. } = l { key.len() } else { 0 })
+                    .map(|l| {
+                        if let Line::Attr { key, .. } = l {
+                            key.len()
+                        } else {
+                            0
+                        }
+                    })
                     .max()
                     .unwrap_or(0);
                 for l in &lines[i..j] {
@@ -376,17 +405,29 @@ mod tests {
     #[test]
     fn az_keys_in_documented_order() {
         let s = az(&role());
-        let keys: Vec<usize> = ["\"Name\"", "\"IsCustom\"", "\"Description\"", "\"Actions\"", "\"NotActions\"", "\"DataActions\"", "\"NotDataActions\"", "\"AssignableScopes\""]
-            .iter()
-            .map(|k| s.find(k).unwrap())
-            .collect();
+        let keys: Vec<usize> = [
+            "\"Name\"",
+            "\"IsCustom\"",
+            "\"Description\"",
+            "\"Actions\"",
+            "\"NotActions\"",
+            "\"DataActions\"",
+            "\"NotDataActions\"",
+            "\"AssignableScopes\"",
+        ]
+        .iter()
+        .map(|k| s.find(k).unwrap())
+        .collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "{s}");
     }
 
     #[test]
     fn arm_escapes_quotes_in_the_guid_expression() {
         let s = arm(&role());
-        assert!(s.contains(r#""[guid(subscription().id, 'Team''s \"ML\" role')]""#), "{s}");
+        assert!(
+            s.contains(r#""[guid(subscription().id, 'Team''s \"ML\" role')]""#),
+            "{s}"
+        );
         assert!(s.contains("subscriptionDeploymentTemplate"));
         let mut mg = role();
         mg.assignable_scopes = vec!["/providers/Microsoft.Management/managementGroups/mg".into()];
@@ -400,7 +441,10 @@ mod tests {
     fn literals_escape() {
         assert_eq!(bicep_str("it's ${x} \\"), r"'it\'s \${x} \\'");
         assert_eq!(hcl_str("say \"${x}\" %{y}"), r#""say \"$${x}\" %%{y}""#);
-        assert_eq!(tf_label("Azure ML: Online Endpoint Monitor"), "azure_ml_online_endpoint_monitor");
+        assert_eq!(
+            tf_label("Azure ML: Online Endpoint Monitor"),
+            "azure_ml_online_endpoint_monitor"
+        );
         assert_eq!(tf_label("1 role"), "role_1_role");
         assert_eq!(tf_label("!!"), "role");
     }
@@ -408,8 +452,21 @@ mod tests {
     #[test]
     fn terraform_aligns_like_fmt() {
         let s = terraform(&role());
-        assert!(s.contains("  name        = \"Team's \\\"ML\\\" role\"\n  scope       = \"/subscriptions/"), "{s}");
-        assert!(s.contains("    actions = [\n      \"Microsoft.A/x/read\",\n"), "{s}");
-        assert!(s.contains("    not_actions      = []\n    data_actions     = []\n    not_data_actions = []\n"), "{s}");
+        assert!(
+            s.contains(
+                "  name        = \"Team's \\\"ML\\\" role\"\n  scope       = \"/subscriptions/"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.contains("    actions = [\n      \"Microsoft.A/x/read\",\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains(
+                "    not_actions      = []\n    data_actions     = []\n    not_data_actions = []\n"
+            ),
+            "{s}"
+        );
     }
 }

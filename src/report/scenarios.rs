@@ -25,7 +25,8 @@ pub fn list_table(l: &ScenarioList) -> String {
 }
 
 pub fn list_markdown(l: &ScenarioList) -> String {
-    let mut s = String::from("| Scenario | Actions | DataActions | Summary |\n|---|---:|---:|---|\n");
+    let mut s =
+        String::from("| Scenario | Actions | DataActions | Summary |\n|---|---:|---:|---|\n");
     for i in &l.scenarios {
         let _ = writeln!(
             s,
@@ -113,10 +114,18 @@ pub fn show_markdown(r: &ScenarioReport) -> String {
     for para in v.description.split("\n\n") {
         let _ = writeln!(s, "{}\n", para.replace('\n', " "));
     }
-    let _ = writeln!(s, "Role **{}**: {} Assign at {}.\n", v.role_name, v.role_description, v.assign_at);
+    let _ = writeln!(
+        s,
+        "Role **{}**: {} Assign at {}.\n",
+        v.role_name, v.role_description, v.assign_at
+    );
     s.push_str("| Operation | Plane | Risk |\n|---|---|---|\n");
     for o in &v.operations {
-        let risk = if o.known { o.risks.join(", ") } else { "not in the catalog".into() };
+        let risk = if o.known {
+            o.risks.join(", ")
+        } else {
+            "not in the catalog".into()
+        };
         let _ = writeln!(s, "| `{}` | {} | {} |", o.name, o.plane, md_cell(&risk));
     }
     if !v.leaves_out.is_empty() {

@@ -8,15 +8,28 @@ const SCOPE: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
 fn expanded(path: &str) -> (Vec<String>, Vec<String>) {
     let v = run_json(&["expand", path, "--format", "json"]);
     let r = &v["roles"][0];
-    let list = |k: &str| -> Vec<String> { r[k].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect() };
+    let list = |k: &str| -> Vec<String> {
+        r[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
     (list("actions"), list("dataActions"))
 }
 
 #[test]
 fn scenario_role_on_stdout_is_the_roles_file() {
-    let (code, out, err) = run(&["generate", "--scenario", "online-endpoint-monitoring", "--scope", SCOPE]);
+    let (code, out, err) = run(&[
+        "generate",
+        "--scenario",
+        "online-endpoint-monitoring",
+        "--scope",
+        SCOPE,
+    ]);
     assert_eq!(code, 0, "{err}");
-    let file = std::fs::read_to_string(root().join("roles/online-endpoint-monitoring.json")).unwrap();
+    let file =
+        std::fs::read_to_string(root().join("roles/online-endpoint-monitoring.json")).unwrap();
     assert_eq!(out, file);
     assert!(err.is_empty(), "{err}");
 }
@@ -24,12 +37,27 @@ fn scenario_role_on_stdout_is_the_roles_file() {
 #[test]
 fn arm_and_terraform_forms_expand_like_the_az_form() {
     let dir = tempfile::tempdir().unwrap();
-    let want = expanded(root().join("roles/workspace-auditor.json").to_str().unwrap());
+    let want = expanded(
+        root()
+            .join("roles/workspace-auditor.json")
+            .to_str()
+            .unwrap(),
+    );
     for (form, file) in [("arm", "r.template.json"), ("terraform", "r.tf")] {
         for compact in [false, true] {
             let path = dir.path().join(format!("{compact}-{file}"));
             let p = path.to_str().unwrap();
-            let mut args = vec!["generate", "--scenario", "workspace-auditor", "--scope", SCOPE, "--format", form, "--output", p];
+            let mut args = vec![
+                "generate",
+                "--scenario",
+                "workspace-auditor",
+                "--scope",
+                SCOPE,
+                "--format",
+                form,
+                "--output",
+                p,
+            ];
             if compact {
                 args.push("--compact");
             }
@@ -60,7 +88,12 @@ fn unknown_operations_warn_and_strict_fails() {
     ];
     let (code, out, err) = run(&args);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("\"Microsoft.MachineLearningServices/workspaces/onlineEndpoints/scor/action\""), "{out}");
+    assert!(
+        out.contains(
+            "\"Microsoft.MachineLearningServices/workspaces/onlineEndpoints/scor/action\""
+        ),
+        "{out}"
+    );
     assert!(
         err.contains("did you mean `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action`"),
         "{err}"
@@ -75,7 +108,12 @@ fn unknown_operations_warn_and_strict_fails() {
 
 #[test]
 fn level_read_gives_every_read_below_the_resource() {
-    let v = run_json(&["actions", "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/*", "--format", "json"]);
+    let v = run_json(&[
+        "actions",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/*",
+        "--format",
+        "json",
+    ]);
     let mut want: Vec<String> = v["operations"]
         .as_array()
         .unwrap()
@@ -97,7 +135,12 @@ fn level_read_gives_every_read_below_the_resource() {
     ]);
     assert_eq!(code, 0, "{err}");
     let role: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let mut got: Vec<String> = role["Actions"].as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect();
+    let mut got: Vec<String> = role["Actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
     got.sort_by_key(|n| n.to_ascii_lowercase());
     assert_eq!(got, want);
     assert!(want.len() >= 9);
@@ -108,14 +151,37 @@ fn input_errors_exit_2() {
     let (code, _, err) = run(&["generate", "--scenario", "online-endpoint-monitoring"]);
     assert_eq!(code, 2);
     assert!(err.contains("--scope is required"), "{err}");
-    let (code, _, err) = run(&["generate", "--scenario", "online-endpoint-monitor", "--scope", SCOPE]);
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "online-endpoint-monitor",
+        "--scope",
+        SCOPE,
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("did you mean `online-endpoint-monitoring`"), "{err}");
-    let (code, _, err) = run(&["generate", "--scenario", "registry-reader", "--scope", "/subscriptions/*"]);
+    assert!(
+        err.contains("did you mean `online-endpoint-monitoring`"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "registry-reader",
+        "--scope",
+        "/subscriptions/*",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("wildcards"), "{err}");
     let existing = root().join("roles/registry-reader.json");
-    let (code, _, err) = run(&["generate", "--scenario", "registry-reader", "--scope", SCOPE, "-o", existing.to_str().unwrap()]);
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "registry-reader",
+        "--scope",
+        SCOPE,
+        "-o",
+        existing.to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("--force"), "{err}");
     let (code, _, err) = run(&["generate", "--name", "x", "--scope", SCOPE]);
@@ -126,16 +192,31 @@ fn input_errors_exit_2() {
 fn scenarios_list_and_show() {
     let v = run_json(&["scenarios", "--format", "json"]);
     assert_eq!(v["schemaVersion"], 1);
-    let names: Vec<&str> = v["scenarios"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
     assert!(names.len() >= 14);
     assert!(names.contains(&"online-endpoint-monitoring"));
     let v = run_json(&["scenarios", "batch-endpoint-invocation", "--format", "json"]);
     let ops = v["scenario"]["operations"].as_array().unwrap();
     let secret = ops
         .iter()
-        .find(|o| o["name"] == "Microsoft.MachineLearningServices/workspaces/datastores/listsecrets/action")
+        .find(|o| {
+            o["name"]
+                == "Microsoft.MachineLearningServices/workspaces/datastores/listsecrets/action"
+        })
         .unwrap();
-    assert!(secret["risks"].as_array().unwrap().iter().any(|r| r == "secret-exposure"), "{secret}");
+    assert!(
+        secret["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "secret-exposure"),
+        "{secret}"
+    );
     assert!(!v["scenario"]["sources"].as_array().unwrap().is_empty());
     assert!(!v["scenario"]["leavesOut"].as_array().unwrap().is_empty());
     let (code, out, _) = run(&["scenarios", "online-endpoint-scoring"]);
@@ -146,7 +227,14 @@ fn scenarios_list_and_show() {
 #[test]
 fn check_accepts_a_scenario_as_the_needs() {
     let role = root().join("roles/mlflow-tracking.json");
-    let v = run_json(&["check", role.to_str().unwrap(), "--scenario", "mlflow-tracking", "--format", "json"]);
+    let v = run_json(&[
+        "check",
+        role.to_str().unwrap(),
+        "--scenario",
+        "mlflow-tracking",
+        "--format",
+        "json",
+    ]);
     assert_eq!(v["missing"]["actions"].as_array().unwrap().len(), 0, "{v}");
     assert_eq!(v["excess"]["actions"].as_array().unwrap().len(), 0, "{v}");
 }

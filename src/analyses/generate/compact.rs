@@ -38,19 +38,26 @@ pub struct CompactEntry {
     pub matches: usize,
 }
 
+type Specificity = (usize, bool, bool);
+
 #[derive(Debug)]
 struct Candidate {
     text: String,
     /// Literal characters, then whether the `*` starts a segment and whether it ends one:
     /// more is more specific (`x/*read` over `x*/read`).
-    specificity: (usize, bool, bool),
+    specificity: Specificity,
     /// Positions in `needs` it matches, ascending.
     covers: Vec<u32>,
 }
 
 /// The compact entries for the needed catalog operations of one plane, in canonical order.
 /// Operations of the other plane in `needed` are ignored.
-pub fn compact_plane(index: &Index, mode: WildcardMode, plane: Plane, needed: &FixedBitSet) -> Vec<CompactEntry> {
+pub fn compact_plane(
+    index: &Index,
+    mode: WildcardMode,
+    plane: Plane,
+    needed: &FixedBitSet,
+) -> Vec<CompactEntry> {
     let cat = index.catalog();
     let (plo, phi) = cat.plane_range(plane);
     let needs: Vec<OpId> = needed
@@ -58,7 +65,11 @@ pub fn compact_plane(index: &Index, mode: WildcardMode, plane: Plane, needed: &F
         .map(|i| i as OpId)
         .filter(|i| *i >= plo && *i < phi)
         .collect();
-    let cands = if needs.len() < 2 { Vec::new() } else { candidates(index, mode, plane, &needs) };
+    let cands = if needs.len() < 2 {
+        Vec::new()
+    } else {
+        candidates(index, mode, plane, &needs)
+    };
     let picked = greedy_cover(&cands, needs.len());
     let chosen = minimise(&cands, picked, needs.len());
     let mut covered = FixedBitSet::with_capacity(needs.len());
@@ -67,7 +78,10 @@ pub fn compact_plane(index: &Index, mode: WildcardMode, plane: Plane, needed: &F
         // Defensive re-check with the index: a wildcard must match exactly needed operations.
         let exact = Pattern::parse(&c.text).is_ok_and(|p| {
             let hit = index.resolve(&p, plane, mode);
-            hit.count_ones(..) == c.covers.len() && c.covers.iter().all(|k| hit.contains(needs[*k as usize] as usize))
+            hit.count_ones(..) == c.covers.len()
+                && c.covers
+                    .iter()
+                    .all(|k| hit.contains(needs[*k as usize] as usize))
         });
         if !exact {
             continue;
@@ -110,7 +124,13 @@ fn candidates(index: &Index, mode: WildcardMode, plane: Plane, needs: &[OpId]) -
             continue;
         }
         let plen = p_lower.len();
-        let rev = |id: OpId| -> Vec<u8> { cat.lower(id).as_bytes()[plen..].iter().rev().copied().collect() };
+        let rev = |id: OpId| -> Vec<u8> {
+            cat.lower(id).as_bytes()[plen..]
+                .iter()
+                .rev()
+                .copied()
+                .collect()
+        };
         let mut all: Vec<Vec<u8>> = (lo..hi).map(rev).collect();
         all.sort_unstable();
         let mut mine: Vec<(Vec<u8>, u32)> = (a..b).map(|k| (rev(needs[k]), k as u32)).collect();
@@ -151,7 +171,10 @@ fn candidates(index: &Index, mode: WildcardMode, plane: Plane, needs: &[OpId]) -
             let total = run(&all, &key, |v| v.as_slice());
             let run_mine = run(&mine, &key, |v| v.0.as_slice());
             let mut count = total.1 - total.0;
-            let mut covers: Vec<u32> = mine[run_mine.0..run_mine.1].iter().map(|(_, k)| *k).collect();
+            let mut covers: Vec<u32> = mine[run_mine.0..run_mine.1]
+                .iter()
+                .map(|(_, k)| *k)
+                .collect();
             if collapse && s_lower.starts_with('/') {
                 let name = format!("{p_lower}{}", &s_lower[1..]);
                 if let Some(id) = cat.find_lower(plane, &name) {
@@ -168,7 +191,11 @@ fn candidates(index: &Index, mode: WildcardMode, plane: Plane, needs: &[OpId]) -
             if seen_text.insert(text.to_ascii_lowercase()) {
                 covers.sort_unstable();
                 out.push(Candidate {
-                    specificity: (text.len() - 1, p_lower.ends_with('/'), s_lower.is_empty() || s_lower.starts_with('/')),
+                    specificity: (
+                        text.len() - 1,
+                        p_lower.ends_with('/'),
+                        s_lower.is_empty() || s_lower.starts_with('/'),
+                    ),
                     text,
                     covers,
                 });
@@ -216,7 +243,11 @@ fn prefixes(index: &Index, needs: &[OpId]) -> Vec<(String, String)> {
         }
         if let Some(next) = needs.get(k + 1) {
             let other = cat.lower(*next);
-            let lcp = lower.bytes().zip(other.bytes()).take_while(|(x, y)| x == y).count();
+            let lcp = lower
+                .bytes()
+                .zip(other.bytes())
+                .take_while(|(x, y)| x == y)
+                .count();
             if lcp >= min && lcp < lower.len() {
                 push(lower, spelled, lcp);
             }
@@ -231,14 +262,18 @@ fn prefixes(index: &Index, needs: &[OpId]) -> Vec<(String, String)> {
 fn greedy_cover(cands: &[Candidate], n: usize) -> Vec<usize> {
     let mut covered = FixedBitSet::with_capacity(n);
     // Max-heap on (gain, specificity, earliest text).
-    let mut heap: BinaryHeap<(usize, (usize, bool, bool), Reverse<usize>)> = cands
+    let mut heap: BinaryHeap<(usize, Specificity, Reverse<usize>)> = cands
         .iter()
         .enumerate()
         .map(|(i, c)| (c.covers.len(), c.specificity, Reverse(i)))
         .collect();
     let mut picked = Vec::new();
     while let Some((gain, spec, Reverse(i))) = heap.pop() {
-        let now = cands[i].covers.iter().filter(|k| !covered.contains(**k as usize)).count();
+        let now = cands[i]
+            .covers
+            .iter()
+            .filter(|k| !covered.contains(**k as usize))
+            .count();
         if now < 2 {
             continue;
         }
@@ -305,7 +340,7 @@ fn minimise(cands: &[Candidate], mut picked: Vec<usize>, n: usize) -> Vec<&Candi
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::model::{Catalog, ProviderOps, Provenance};
+    use crate::model::{Catalog, Provenance, ProviderOps};
 
     fn index(names: &[&str]) -> Index {
         Index::new(Catalog::build(
@@ -345,38 +380,161 @@ mod tests {
     #[test]
     fn whole_subtree_becomes_one_wildcard() {
         let ix = index(OPS);
-        let all_x: Vec<&str> = OPS.iter().copied().filter(|n| n.starts_with("Microsoft.A/x/")).collect();
-        assert_eq!(texts(&ix, WildcardMode::Azure, &all_x), vec!["Microsoft.A/x/*"]);
+        let all_x: Vec<&str> = OPS
+            .iter()
+            .copied()
+            .filter(|n| n.starts_with("Microsoft.A/x/"))
+            .collect();
+        assert_eq!(
+            texts(&ix, WildcardMode::Azure, &all_x),
+            vec!["Microsoft.A/x/*"]
+        );
     }
 
     #[test]
     fn reads_below_a_type_use_the_segment_star() {
         let ix = index(OPS);
         let reads = ["Microsoft.A/x/read", "Microsoft.A/x/y/read"];
-        assert_eq!(texts(&ix, WildcardMode::Azure, &reads), vec!["Microsoft.A/x/*/read"]);
+        assert_eq!(
+            texts(&ix, WildcardMode::Azure, &reads),
+            vec!["Microsoft.A/x/*/read"]
+        );
         // Without the collapse, `x/*/read` misses `x/read`; `x/*read` matches both.
-        assert_eq!(texts(&ix, WildcardMode::Literal, &reads), vec!["Microsoft.A/x/*read"]);
+        assert_eq!(
+            texts(&ix, WildcardMode::Literal, &reads),
+            vec!["Microsoft.A/x/*read"]
+        );
     }
 
     #[test]
     fn a_wildcard_that_would_grant_more_is_never_used() {
         let ix = index(OPS);
-        let got = texts(&ix, WildcardMode::Azure, &["Microsoft.A/x/read", "Microsoft.A/x/write", "Microsoft.A/x/delete"]);
-        assert_eq!(got, vec!["Microsoft.A/x/delete", "Microsoft.A/x/read", "Microsoft.A/x/write"]);
+        let got = texts(
+            &ix,
+            WildcardMode::Azure,
+            &[
+                "Microsoft.A/x/read",
+                "Microsoft.A/x/write",
+                "Microsoft.A/x/delete",
+            ],
+        );
+        assert_eq!(
+            got,
+            vec![
+                "Microsoft.A/x/delete",
+                "Microsoft.A/x/read",
+                "Microsoft.A/x/write"
+            ]
+        );
     }
 
     #[test]
     fn never_provider_wide() {
         let ix = index(OPS);
         let got = texts(&ix, WildcardMode::Azure, OPS);
-        assert!(got.iter().all(|t| !t.starts_with("Microsoft.A/*")), "{got:?}");
+        assert!(
+            got.iter().all(|t| !t.starts_with("Microsoft.A/*")),
+            "{got:?}"
+        );
         assert_eq!(got, vec!["Microsoft.A/x/*", "Microsoft.A/z/read"]);
     }
 
     #[test]
     fn single_need_is_a_name() {
         let ix = index(OPS);
-        assert_eq!(texts(&ix, WildcardMode::Azure, &["Microsoft.A/z/read"]), vec!["Microsoft.A/z/read"]);
+        assert_eq!(
+            texts(&ix, WildcardMode::Azure, &["Microsoft.A/z/read"]),
+            vec!["Microsoft.A/z/read"]
+        );
         assert!(texts(&ix, WildcardMode::Azure, &[]).is_empty());
+    }
+}
+
+/// The counting shortcut of [`candidates`] against the reference matcher: every candidate it
+/// keeps matches exactly the needs it says, and every (prefix, suffix) pair of the same forms
+/// that the reference matcher finds exact is kept.
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod exactness_tests {
+    use super::*;
+    use crate::analyses::generate::roundtrip_tests::model;
+    use proptest::prelude::*;
+
+    /// Reference: the needs (positions) a pattern matches, or None if it matches anything
+    /// else. Only operations of the same provider can match (the prefix names it).
+    fn reference(
+        index: &Index,
+        mode: WildcardMode,
+        plane: Plane,
+        needs: &[OpId],
+        text: &str,
+    ) -> Option<Vec<u32>> {
+        let cat = index.catalog();
+        let p = Pattern::parse(text).unwrap();
+        let ns = format!("{}/", text.split('/').next().unwrap().to_ascii_lowercase());
+        let (lo, hi) = cat.plane_range(plane);
+        let mut out = Vec::new();
+        for id in lo..hi {
+            if cat.lower(id).starts_with(&ns) && p.matches(cat.name(id), mode) {
+                out.push(needs.binary_search(&id).ok()? as u32);
+            }
+        }
+        Some(out)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        #[test]
+        fn counting_agrees_with_the_reference_matcher(
+            picks in prop::collection::vec(0usize..400, 2..25),
+            literal in any::<bool>(),
+        ) {
+            let m = model();
+            let ix = &m.index;
+            let mode = if literal { WildcardMode::Literal } else { WildcardMode::Azure };
+            let (lo, hi) = ix.prefix_range("microsoft.machinelearningservices/", Plane::Control);
+            let mut needs: Vec<OpId> = picks.iter().map(|k| lo + (*k as OpId) % (hi - lo)).collect();
+            needs.sort_unstable();
+            needs.dedup();
+            prop_assume!(needs.len() >= 2);
+            let cands = candidates(ix, mode, Plane::Control, &needs);
+            let kept: HashSet<String> = cands.iter().map(|c| c.text.to_ascii_lowercase()).collect();
+            for c in &cands {
+                prop_assert_eq!(reference(ix, mode, Plane::Control, &needs, &c.text), Some(c.covers.clone()), "{}", c.text);
+            }
+            // Completeness over the same prefix and suffix forms.
+            let cat = ix.catalog();
+            for (p, _) in prefixes(ix, &needs) {
+                for id in &needs {
+                    let l = cat.lower(*id);
+                    if !l.starts_with(&p) {
+                        continue;
+                    }
+                    let r = &l[p.len()..];
+                    let mut suffixes = vec![String::new()];
+                    if p.ends_with('/') {
+                        suffixes.push(r.to_string());
+                        if mode == WildcardMode::Azure {
+                            suffixes.push(format!("/{r}"));
+                        }
+                    }
+                    for (i, ch) in r.bytes().enumerate() {
+                        if ch == b'/' {
+                            suffixes.push(r[i..].to_string());
+                            suffixes.push(r[i + 1..].to_string());
+                        }
+                    }
+                    for s in suffixes {
+                        let text = format!("{p}*{s}");
+                        if let Some(hits) = reference(ix, mode, Plane::Control, &needs, &text)
+                            && hits.len() >= 2
+                        {
+                            prop_assert!(kept.contains(&text), "missing candidate {}", text);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

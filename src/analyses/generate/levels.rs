@@ -56,7 +56,12 @@ pub fn subtree(index: &Index, mode: WildcardMode, resource: &str) -> Option<Fixe
 }
 
 /// Every catalog operation of the given levels below the given resources.
-pub fn select(index: &Index, mode: WildcardMode, levels: &[Level], resources: &[String]) -> (Requirement, Vec<ResourceMatch>) {
+pub fn select(
+    index: &Index,
+    mode: WildcardMode,
+    levels: &[Level],
+    resources: &[String],
+) -> (Requirement, Vec<ResourceMatch>) {
     let cat = index.catalog();
     let mut req = Requirement::new(index);
     let mut matches = Vec::new();
@@ -91,7 +96,11 @@ pub struct SetAside {
 
 /// Removes from `req` the operations of each risky set; reports what was removed, per
 /// category, in the order given.
-pub fn set_aside(index: &Index, req: &mut Requirement, risky: &[(String, &'static str, FixedBitSet)]) -> Vec<SetAside> {
+pub fn set_aside(
+    index: &Index,
+    req: &mut Requirement,
+    risky: &[(String, &'static str, FixedBitSet)],
+) -> Vec<SetAside> {
     let cat = index.catalog();
     let mut out = Vec::new();
     for (category, flag, ids) in risky {
@@ -105,7 +114,10 @@ pub fn set_aside(index: &Index, req: &mut Requirement, risky: &[(String, &'stati
         out.push(SetAside {
             category: category.clone(),
             flag,
-            operations: hit.iter().map(|i| cat.name(*i as OpId).to_string()).collect(),
+            operations: hit
+                .iter()
+                .map(|i| cat.name(*i as OpId).to_string())
+                .collect(),
         });
     }
     out
@@ -115,7 +127,7 @@ pub fn set_aside(index: &Index, req: &mut Requirement, risky: &[(String, &'stati
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::model::{Catalog, ProviderOps, Provenance};
+    use crate::model::{Catalog, Provenance, ProviderOps};
 
     fn index() -> Index {
         let ops = [
@@ -139,7 +151,10 @@ mod tests {
     #[test]
     fn verbs() {
         assert_eq!(Level::of("Microsoft.A/x/read"), Some(Level::Read));
-        assert_eq!(Level::of("Microsoft.A/x/listKeys/action"), Some(Level::Action));
+        assert_eq!(
+            Level::of("Microsoft.A/x/listKeys/action"),
+            Some(Level::Action)
+        );
         assert_eq!(Level::of("Microsoft.A/x/Delete"), Some(Level::Delete));
         assert_eq!(Level::of("Microsoft.A/x/other"), None);
     }
@@ -147,12 +162,20 @@ mod tests {
     #[test]
     fn read_level_takes_children_and_both_planes_but_not_siblings() {
         let ix = index();
-        let (req, m) = select(&ix, WildcardMode::Azure, &[Level::Read], &["microsoft.a/x/".to_string()]);
+        let (req, m) = select(
+            &ix,
+            WildcardMode::Azure,
+            &[Level::Read],
+            &["microsoft.a/x/".to_string()],
+        );
         assert_eq!(
             req.names(&ix, Plane::Control),
             vec!["Microsoft.A/x/read", "Microsoft.A/x/y/read"]
         );
-        assert_eq!(req.names(&ix, Plane::Data), vec!["Microsoft.A/x/blobs/read"]);
+        assert_eq!(
+            req.names(&ix, Plane::Data),
+            vec!["Microsoft.A/x/blobs/read"]
+        );
         assert_eq!(m[0].selected, 3);
         assert_eq!(m[0].resource, "microsoft.a/x");
     }
@@ -160,10 +183,23 @@ mod tests {
     #[test]
     fn risky_operations_are_set_aside() {
         let ix = index();
-        let (mut req, _) = select(&ix, WildcardMode::Azure, &[Level::Action, Level::Write], &["Microsoft.A/x".to_string()]);
+        let (mut req, _) = select(
+            &ix,
+            WildcardMode::Azure,
+            &[Level::Action, Level::Write],
+            &["Microsoft.A/x".to_string()],
+        );
         let mut risky = ix.empty_set();
-        risky.insert(ix.catalog().find(Plane::Control, "Microsoft.A/x/listKeys/action").unwrap() as usize);
-        let out = set_aside(&ix, &mut req, &[("secret-exposure".into(), "--include-secrets", risky)]);
+        risky.insert(
+            ix.catalog()
+                .find(Plane::Control, "Microsoft.A/x/listKeys/action")
+                .unwrap() as usize,
+        );
+        let out = set_aside(
+            &ix,
+            &mut req,
+            &[("secret-exposure".into(), "--include-secrets", risky)],
+        );
         assert_eq!(out[0].operations, vec!["Microsoft.A/x/listKeys/action"]);
         assert_eq!(req.names(&ix, Plane::Control), vec!["Microsoft.A/x/write"]);
     }

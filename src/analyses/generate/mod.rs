@@ -12,7 +12,9 @@ pub use requirement::Requirement;
 use crate::error::did_you_mean;
 use crate::graph::Index;
 use crate::model::catalog::canonical_cmp;
-use crate::model::{Entry, Field, PermissionBlock, Plane, RoleDefinition, RoleFormat, WildcardMode};
+use crate::model::{
+    Entry, Field, PermissionBlock, Plane, RoleDefinition, RoleFormat, WildcardMode,
+};
 use compact::compact_plane;
 use serde::Serialize;
 
@@ -98,7 +100,13 @@ impl GeneratedRole {
 /// Builds the role granting exactly `req`: operation names in canonical order, or with
 /// `compact` the fewest exact wildcards [`compact_plane`] finds. Unknown names are kept as
 /// written, each with a "did you mean" from the same provider's operations.
-pub fn generate(index: &Index, mode: WildcardMode, req: &Requirement, spec: &RoleSpec, compact: bool) -> GeneratedRole {
+pub fn generate(
+    index: &Index,
+    mode: WildcardMode,
+    req: &Requirement,
+    spec: &RoleSpec,
+    compact: bool,
+) -> GeneratedRole {
     let cat = index.catalog();
     let mut lists: [Vec<String>; 2] = [Vec::new(), Vec::new()];
     let mut wildcards = Vec::new();
@@ -171,20 +179,32 @@ pub fn validate_scope(raw: &str) -> Result<String, String> {
         return Err(format!("`{s}`: assignable scopes cannot contain wildcards"));
     }
     if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(format!("`{s}`: assignable scopes cannot contain whitespace"));
+        return Err(format!(
+            "`{s}`: assignable scopes cannot contain whitespace"
+        ));
     }
     if s.contains(['{', '}', '<', '>']) {
-        return Err(format!("`{s}` looks like a placeholder; put the real id in"));
+        return Err(format!(
+            "`{s}` looks like a placeholder; put the real id in"
+        ));
     }
     let lower = s.to_ascii_lowercase();
     let segs: Vec<&str> = lower.trim_end_matches('/').split('/').collect();
     let ok = match segs.as_slice() {
-        ["", "providers", "microsoft.management", "managementgroups", g] => !g.is_empty(),
+        [
+            "",
+            "providers",
+            "microsoft.management",
+            "managementgroups",
+            g,
+        ] => !g.is_empty(),
         ["", "subscriptions", sub, rest @ ..] => {
             !sub.is_empty()
                 && match rest {
                     [] => true,
-                    ["resourcegroups", rg, more @ ..] => !rg.is_empty() && (more.is_empty() || more.len() >= 4),
+                    ["resourcegroups", rg, more @ ..] => {
+                        !rg.is_empty() && (more.is_empty() || more.len() >= 4)
+                    }
                     _ => false,
                 }
         }
@@ -213,7 +233,10 @@ mod tests {
 
     #[test]
     fn scopes() {
-        assert_eq!(validate_scope("/subscriptions/abc/").unwrap(), "/subscriptions/abc");
+        assert_eq!(
+            validate_scope("/subscriptions/abc/").unwrap(),
+            "/subscriptions/abc"
+        );
         assert!(validate_scope("/subscriptions/abc/resourceGroups/rg").is_ok());
         assert!(
             validate_scope("/subscriptions/a/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w").is_ok()
@@ -225,6 +248,8 @@ mod tests {
         assert!(validate_scope("subscriptions/x").is_err());
         assert!(validate_scope("/subscriptions/x/resourceGroups").is_err());
         assert!(validate_scope("/subscriptions/x/foo").is_err());
-        assert!(is_management_group("/providers/microsoft.management/managementGroups/x"));
+        assert!(is_management_group(
+            "/providers/microsoft.management/managementGroups/x"
+        ));
     }
 }

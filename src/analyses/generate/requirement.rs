@@ -28,7 +28,13 @@ impl Requirement {
     /// Adds one entry on one plane: a catalog name adds its operation, a pattern every
     /// catalog operation it matches, an unknown literal is kept as written. Returns how many
     /// catalog operations the entry matched (0 for an unknown literal or an empty pattern).
-    pub fn add_entry(&mut self, index: &Index, mode: WildcardMode, plane: Plane, pattern: &Pattern) -> usize {
+    pub fn add_entry(
+        &mut self,
+        index: &Index,
+        mode: WildcardMode,
+        plane: Plane,
+        pattern: &Pattern,
+    ) -> usize {
         let n = index.resolve_into(pattern, plane, mode, &mut self.ids);
         if n == 0 && pattern.is_literal() {
             self.add_unknown(plane, pattern.as_str());
@@ -47,7 +53,13 @@ impl Requirement {
 
     /// Removes every operation a pattern matches on one plane (catalog operations through the
     /// index, unknown names through the reference matcher). Returns the catalog ids removed.
-    pub fn remove_pattern(&mut self, index: &Index, mode: WildcardMode, plane: Plane, pattern: &Pattern) -> Vec<OpId> {
+    pub fn remove_pattern(
+        &mut self,
+        index: &Index,
+        mode: WildcardMode,
+        plane: Plane,
+        pattern: &Pattern,
+    ) -> Vec<OpId> {
         let hit = index.resolve(pattern, plane, mode);
         let removed: Vec<OpId> = hit.intersection(&self.ids).map(|i| i as OpId).collect();
         for id in &removed {
@@ -94,7 +106,10 @@ impl Requirement {
     /// Every needed name of a plane (catalog spelling, unknown names as written), sorted.
     pub fn names(&self, index: &Index, plane: Plane) -> Vec<String> {
         let cat = index.catalog();
-        let mut out: Vec<String> = self.ids(index, plane).map(|i| cat.name(i).to_string()).collect();
+        let mut out: Vec<String> = self
+            .ids(index, plane)
+            .map(|i| cat.name(i).to_string())
+            .collect();
         out.extend(self.unknown[plane as usize].iter().cloned());
         out.sort_by(|a, b| canonical_cmp(a, b));
         out

@@ -50,7 +50,12 @@ fn pool() -> &'static Vec<(Plane, OpId)> {
 
 /// A requirement from picked pool positions, subtree seeds and unknown names, added in the
 /// given order.
-fn requirement(mode: WildcardMode, picks: &[usize], subtrees: &[usize], unknown: &[(bool, String)]) -> Requirement {
+fn requirement(
+    mode: WildcardMode,
+    picks: &[usize],
+    subtrees: &[usize],
+    unknown: &[(bool, String)],
+) -> Requirement {
     let ix = &model().index;
     let cat = ix.catalog();
     let pool = pool();
@@ -63,7 +68,12 @@ fn requirement(mode: WildcardMode, picks: &[usize], subtrees: &[usize], unknown:
     for k in subtrees {
         let (plane, id) = pool[k % pool.len()];
         let ty = crate::graph::index::resource_type_of(cat.name(id));
-        req.add_entry(ix, mode, plane, &Pattern::parse(&format!("{ty}/*")).unwrap());
+        req.add_entry(
+            ix,
+            mode,
+            plane,
+            &Pattern::parse(&format!("{ty}/*")).unwrap(),
+        );
     }
     for (data, name) in unknown {
         let plane = if *data { Plane::Data } else { Plane::Control };
@@ -79,20 +89,37 @@ fn check_round_trip(mode: WildcardMode, req: &Requirement, compact: bool) -> Gen
     let def = role.to_role_definition("generated");
     // The compact form goes through the naive matcher (every entry tested against every
     // operation of the plane); the explicit form, all literal names, through the index.
-    let eff = if compact { expand_with(&Naive(cat), &def, mode) } else { crate::effective::expand(ix, &def, mode) };
-    assert_eq!(eff.granted, req.ids, "compact={compact}: expansion differs from the needs");
+    let eff = if compact {
+        expand_with(&Naive(cat), &def, mode)
+    } else {
+        crate::effective::expand(ix, &def, mode)
+    };
+    assert_eq!(
+        eff.granted, req.ids,
+        "compact={compact}: expansion differs from the needs"
+    );
     for plane in Plane::BOTH {
-        let unknown: Vec<String> = eff.unknown[plane as usize].iter().map(|u| u.name.clone()).collect();
+        let unknown: Vec<String> = eff.unknown[plane as usize]
+            .iter()
+            .map(|u| u.name.clone())
+            .collect();
         assert_eq!(unknown, req.unknown[plane as usize]);
         let entries = role.list(plane);
         let mut sorted = entries.to_vec();
         sorted.sort_by(|a, b| crate::model::canonical_cmp(a, b));
         assert_eq!(entries, &sorted[..], "entries are in canonical order");
         if compact {
-            assert!(entries.len() <= req.count(ix, plane), "compact never longer than explicit");
+            assert!(
+                entries.len() <= req.count(ix, plane),
+                "compact never longer than explicit"
+            );
         }
     }
-    for e in def.permissions[0].actions.iter().chain(&def.permissions[0].data_actions) {
+    for e in def.permissions[0]
+        .actions
+        .iter()
+        .chain(&def.permissions[0].data_actions)
+    {
         assert!(e.pattern.star_count() <= 1, "{}", e.raw);
     }
     role
@@ -110,14 +137,23 @@ fn check_minimal(mode: WildcardMode, req: &Requirement, role: &GeneratedRole) {
             };
             let eff = crate::effective::expand(ix, &fewer.to_role_definition("t"), mode);
             let lost_known = eff.granted != req.ids;
-            let lost_unknown = eff.unknown[plane as usize].len() < req.unknown[plane as usize].len();
-            assert!(lost_known || lost_unknown, "entry `{}` is removable", role.list(plane)[skip]);
+            let lost_unknown =
+                eff.unknown[plane as usize].len() < req.unknown[plane as usize].len();
+            assert!(
+                lost_known || lost_unknown,
+                "entry `{}` is removable",
+                role.list(plane)[skip]
+            );
         }
     }
 }
 
 fn mode_of(literal: bool) -> WildcardMode {
-    if literal { WildcardMode::Literal } else { WildcardMode::Azure }
+    if literal {
+        WildcardMode::Literal
+    } else {
+        WildcardMode::Azure
+    }
 }
 
 proptest! {
@@ -189,7 +225,10 @@ fn whole_resource_type_compacts_to_one_entry() {
         &Pattern::parse("Microsoft.MachineLearningServices/workspaces/jobs/*").unwrap(),
     );
     let role = generate(ix, mode, &req, &spec(), true);
-    assert_eq!(role.actions, vec!["Microsoft.MachineLearningServices/workspaces/jobs/*"]);
+    assert_eq!(
+        role.actions,
+        vec!["Microsoft.MachineLearningServices/workspaces/jobs/*"]
+    );
     assert_eq!(role.wildcards[0].matches, 5);
 }
 
@@ -204,7 +243,10 @@ fn explicit_form_names_every_operation() {
         Plane::Control,
         &Pattern::parse("Microsoft.MachineLearningServices/workspaces/jobs/*").unwrap(),
     );
-    req.add_unknown(Plane::Control, "Microsoft.MachineLearningServices/workspaces/jobz/read");
+    req.add_unknown(
+        Plane::Control,
+        "Microsoft.MachineLearningServices/workspaces/jobz/read",
+    );
     let role = generate(ix, mode, &req, &spec(), false);
     assert_eq!(role.actions.len(), 6);
     assert!(role.actions.iter().all(|a| !a.contains('*')));
@@ -220,8 +262,18 @@ fn a_300_operation_need_compacts_well() {
     let ix = &model().index;
     let mode = WildcardMode::Azure;
     let mut req = Requirement::new(ix);
-    req.add_entry(ix, mode, Plane::Control, &Pattern::parse("Microsoft.MachineLearningServices/*").unwrap());
-    for p in ["*/listKeys/action", "*/listsecrets/action", "*/secrets/*", "*/token/action"] {
+    req.add_entry(
+        ix,
+        mode,
+        Plane::Control,
+        &Pattern::parse("Microsoft.MachineLearningServices/*").unwrap(),
+    );
+    for p in [
+        "*/listKeys/action",
+        "*/listsecrets/action",
+        "*/secrets/*",
+        "*/token/action",
+    ] {
         req.remove_pattern(
             ix,
             mode,
@@ -233,6 +285,9 @@ fn a_300_operation_need_compacts_well() {
     assert!(n > 300, "{n}");
     let role = check_round_trip(mode, &req, true);
     check_minimal(mode, &req, &role);
-    assert!(role.actions.len() * 5 < n, "{} entries for {n} operations", role.actions.len());
+    assert!(
+        role.actions.len() * 5 < n,
+        "{} entries for {n} operations",
+        role.actions.len()
+    );
 }
-

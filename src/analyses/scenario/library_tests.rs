@@ -20,8 +20,14 @@ fn every_file_in_data_scenarios_is_embedded_and_nothing_else() {
         .filter(|n| n.ends_with(".toml"))
         .collect();
     on_disk.sort();
-    let embedded: Vec<String> = embedded::EMBEDDED.iter().map(|(n, _)| n.to_string()).collect();
-    assert_eq!(on_disk, embedded, "add new files to src/analyses/scenario/embedded.rs");
+    let embedded: Vec<String> = embedded::EMBEDDED
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    assert_eq!(
+        on_disk, embedded,
+        "add new files to src/analyses/scenario/embedded.rs"
+    );
     for (name, text) in embedded::EMBEDDED {
         let disk = std::fs::read_to_string(dir.join(name)).unwrap();
         assert_eq!(&disk, text, "{name}");
@@ -60,25 +66,42 @@ fn every_operation_is_in_the_catalog_or_explained() {
             for p in s.entries(plane) {
                 if p.is_literal() {
                     let known = cat.find_lower(plane, p.lower()).is_some();
-                    let explained = s
-                        .not_in_catalog
-                        .iter()
-                        .any(|n| n.operation.eq_ignore_ascii_case(p.as_str()) && !n.reason.trim().is_empty());
-                    assert!(known || explained, "{}: `{}` is not in the catalog ({plane})", s.name, p.as_str());
-                    assert!(!(known && explained), "{}: `{}` is in the catalog", s.name, p.as_str());
+                    let explained = s.not_in_catalog.iter().any(|n| {
+                        n.operation.eq_ignore_ascii_case(p.as_str()) && !n.reason.trim().is_empty()
+                    });
+                    assert!(
+                        known || explained,
+                        "{}: `{}` is not in the catalog ({plane})",
+                        s.name,
+                        p.as_str()
+                    );
+                    assert!(
+                        !(known && explained),
+                        "{}: `{}` is in the catalog",
+                        s.name,
+                        p.as_str()
+                    );
                     // The exact catalog spelling is used, so the explicit role reads as Azure lists it.
                     if let Some(id) = cat.find_lower(plane, p.lower()) {
                         assert_eq!(cat.name(id), p.as_str(), "{}: spelling", s.name);
                     }
                 } else {
                     let n = m.index.resolve(&p, plane, m.mode).count_ones(..);
-                    assert!(n > 0, "{}: pattern `{}` matches nothing", s.name, p.as_str());
+                    assert!(
+                        n > 0,
+                        "{}: pattern `{}` matches nothing",
+                        s.name,
+                        p.as_str()
+                    );
                 }
             }
         }
         for n in &s.not_in_catalog {
             assert!(
-                s.actions.iter().chain(&s.data_actions).any(|a| a.eq_ignore_ascii_case(&n.operation)),
+                s.actions
+                    .iter()
+                    .chain(&s.data_actions)
+                    .any(|a| a.eq_ignore_ascii_case(&n.operation)),
                 "{}: not_in_catalog `{}` is not one of the scenario's operations",
                 s.name,
                 n.operation
@@ -90,12 +113,21 @@ fn every_operation_is_in_the_catalog_or_explained() {
             for e in &l.operations {
                 let p = validate_user_pattern(e).unwrap();
                 let n = m.index.resolve(&p, plane, m.mode).count_ones(..);
-                assert!(n > 0, "{}: leaves_out `{e}` matches nothing in the catalog", s.name);
+                assert!(
+                    n > 0,
+                    "{}: leaves_out `{e}` matches nothing in the catalog",
+                    s.name
+                );
             }
         }
         let r = s.resolve(&m.index, m.mode);
         assert!(!r.requirement.is_empty(), "{}", s.name);
-        assert!(r.empty_patterns.is_empty(), "{}: {:?}", s.name, r.empty_patterns);
+        assert!(
+            r.empty_patterns.is_empty(),
+            "{}: {:?}",
+            s.name,
+            r.empty_patterns
+        );
     }
 }
 
@@ -104,11 +136,28 @@ fn scenarios_name_their_sources_and_say_what_they_leave_out() {
     for s in library().all() {
         assert!(!s.sources.is_empty(), "{}", s.name);
         for src in &s.sources {
-            assert!(src.url.starts_with("https://learn.microsoft.com/"), "{}: {}", s.name, src.url);
+            assert!(
+                src.url.starts_with("https://learn.microsoft.com/"),
+                "{}: {}",
+                s.name,
+                src.url
+            );
         }
-        assert!(!s.leaves_out.is_empty(), "{}: say what the scenario deliberately leaves out", s.name);
-        assert!(s.role_name.len() <= 256 && s.role_description.len() <= 512, "{}", s.name);
-        assert!(s.assignable_scopes.is_empty(), "{}: shipped scenarios name no tenant scope", s.name);
+        assert!(
+            !s.leaves_out.is_empty(),
+            "{}: say what the scenario deliberately leaves out",
+            s.name
+        );
+        assert!(
+            s.role_name.len() <= 256 && s.role_description.len() <= 512,
+            "{}",
+            s.name
+        );
+        assert!(
+            s.assignable_scopes.is_empty(),
+            "{}: shipped scenarios name no tenant scope",
+            s.name
+        );
     }
 }
 
@@ -116,8 +165,12 @@ fn scenarios_name_their_sources_and_say_what_they_leave_out() {
 fn secret_free_scenarios_hold_no_secret_bearing_operation() {
     let m = model();
     let risk = RiskModel::new(m).unwrap();
-    let secrets = risk.index.ops_in(risk.taxonomy.find("secret-exposure").unwrap());
-    let escalation = risk.index.ops_in(risk.taxonomy.find("privilege-escalation").unwrap());
+    let secrets = risk
+        .index
+        .ops_in(risk.taxonomy.find("secret-exposure").unwrap());
+    let escalation = risk
+        .index
+        .ops_in(risk.taxonomy.find("privilege-escalation").unwrap());
     for s in library().all() {
         let req = s.resolve(&m.index, m.mode).requirement;
         let leaked: Vec<&str> = req
@@ -138,9 +191,15 @@ fn secret_free_scenarios_hold_no_secret_bearing_operation() {
             "batch-endpoint-invocation" => assert!(!exposed.is_empty()),
             "training-job-submission" => assert_eq!(
                 exposed,
-                vec!["Microsoft.MachineLearningServices/workspaces/environments/readSecrets/action"]
+                vec![
+                    "Microsoft.MachineLearningServices/workspaces/environments/readSecrets/action"
+                ]
             ),
-            _ => assert!(exposed.is_empty(), "{} exposes secrets: {exposed:?}", s.name),
+            _ => assert!(
+                exposed.is_empty(),
+                "{} exposes secrets: {exposed:?}",
+                s.name
+            ),
         }
     }
 }
@@ -152,14 +211,32 @@ fn leaves_out_are_subtracted() {
     let ds = lib.get("data-scientist-no-secrets").unwrap();
     let r = ds.resolve(&m.index, m.mode);
     let names = r.requirement.names(&m.index, Plane::Control);
-    assert!(names.iter().any(|n| n.ends_with("/onlineEndpoints/score/action")));
-    assert!(!names.iter().any(|n| n.ends_with("/connections/listsecrets/action")));
-    assert!(!names.iter().any(|n| n.eq_ignore_ascii_case("Microsoft.MachineLearningServices/workspaces/write")));
+    assert!(
+        names
+            .iter()
+            .any(|n| n.ends_with("/onlineEndpoints/score/action"))
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.ends_with("/connections/listsecrets/action"))
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case("Microsoft.MachineLearningServices/workspaces/write"))
+    );
     assert!(r.removed_by_leave_out.iter().any(|v| !v.is_empty()));
 }
 
 #[test]
 fn unknown_scenario_suggests_a_name() {
-    let e = library().find("online-endpoint-monitor").unwrap_err().to_string();
-    assert!(e.contains("did you mean `online-endpoint-monitoring`"), "{e}");
+    let e = library()
+        .find("online-endpoint-monitor")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("did you mean `online-endpoint-monitoring`"),
+        "{e}"
+    );
 }

@@ -79,7 +79,10 @@ impl Scenario {
     /// Parses and checks one scenario file.
     pub fn parse(text: &str, origin: &str) -> Result<Scenario> {
         let s: Scenario = toml::from_str(text).map_err(|e| {
-            let (line, column) = e.span().map(|sp| line_col(text, sp.start)).unwrap_or((1, 1));
+            let (line, column) = e
+                .span()
+                .map(|sp| line_col(text, sp.start))
+                .unwrap_or((1, 1));
             Error::Syntax {
                 origin: origin.to_string(),
                 line,
@@ -93,7 +96,12 @@ impl Scenario {
 
     fn check(&self, origin: &str) -> Result<()> {
         let bad = |field: &str, msg: String| Err(Error::shape(origin, &format!("/{field}"), msg));
-        if self.name.is_empty() || !self.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if self.name.is_empty()
+            || !self
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return bad("name", format!("`{}` is not a kebab-case name", self.name));
         }
         for (field, v) in [
@@ -112,9 +120,15 @@ impl Scenario {
             return bad("actions", "a scenario needs at least one operation".into());
         }
         if self.sources.is_empty() {
-            return bad("sources", "a scenario names the documentation it rests on".into());
+            return bad(
+                "sources",
+                "a scenario names the documentation it rests on".into(),
+            );
         }
-        for (field, list) in [("actions", &self.actions), ("data_actions", &self.data_actions)] {
+        for (field, list) in [
+            ("actions", &self.actions),
+            ("data_actions", &self.data_actions),
+        ] {
             for (i, e) in list.iter().enumerate() {
                 if let Err(m) = validate_user_pattern(e) {
                     return bad(&format!("{field}/{i}"), m);
@@ -123,12 +137,18 @@ impl Scenario {
         }
         for (i, l) in self.leaves_out.iter().enumerate() {
             if l.reason.trim().is_empty() || l.operations.is_empty() {
-                return bad(&format!("leaves_out/{i}"), "needs operations and a reason".into());
+                return bad(
+                    &format!("leaves_out/{i}"),
+                    "needs operations and a reason".into(),
+                );
             }
             if let Some(p) = &l.plane
                 && Plane::parse(p).is_none()
             {
-                return bad(&format!("leaves_out/{i}/plane"), format!("`{p}` is not `control` or `data`"));
+                return bad(
+                    &format!("leaves_out/{i}/plane"),
+                    format!("`{p}` is not `control` or `data`"),
+                );
             }
             for (j, e) in l.operations.iter().enumerate() {
                 if let Err(m) = validate_user_pattern(e) {
@@ -145,12 +165,17 @@ impl Scenario {
             Plane::Control => &self.actions,
             Plane::Data => &self.data_actions,
         };
-        list.iter().filter_map(|e| validate_user_pattern(e).ok()).collect()
+        list.iter()
+            .filter_map(|e| validate_user_pattern(e).ok())
+            .collect()
     }
 
     /// The plane a leaves-out entry applies to.
     pub fn leave_out_plane(l: &LeaveOut) -> Plane {
-        l.plane.as_deref().and_then(Plane::parse).unwrap_or(Plane::Control)
+        l.plane
+            .as_deref()
+            .and_then(Plane::parse)
+            .unwrap_or(Plane::Control)
     }
 
     /// What the job needs in this catalog: every entry resolved, then the left-out
@@ -256,7 +281,9 @@ impl Library {
 
     pub fn get(&self, name: &str) -> Option<&Scenario> {
         let n = name.trim();
-        self.scenarios.iter().find(|s| s.name.eq_ignore_ascii_case(n))
+        self.scenarios
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(n))
     }
 
     /// Looks a scenario up, or explains which names exist.
@@ -307,7 +334,9 @@ url = "https://example.org"
 
     #[test]
     fn errors_name_file_and_place() {
-        let e = Scenario::parse(&MIN.replace("summary", "sumary"), "x.toml").unwrap_err().to_string();
+        let e = Scenario::parse(&MIN.replace("summary", "sumary"), "x.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("x.toml:4:1: "), "{e}");
         let e = Scenario::parse(&MIN.replace("\"Microsoft.A/x/read\"", "\"read\""), "x.toml")
             .unwrap_err()
@@ -318,7 +347,12 @@ url = "https://example.org"
             .to_string();
         assert!(e.contains("kebab-case"), "{e}");
         let no_sources = MIN.split("[[sources]]").next().unwrap().to_string() + "sources = []\n";
-        assert!(Scenario::parse(&no_sources, "x.toml").unwrap_err().to_string().contains("/sources"));
+        assert!(
+            Scenario::parse(&no_sources, "x.toml")
+                .unwrap_err()
+                .to_string()
+                .contains("/sources")
+        );
     }
 }
 

@@ -117,7 +117,12 @@ pub fn list(lib: &Library, index: &Index, mode: WildcardMode) -> ScenarioList {
 }
 
 /// One scenario resolved in this catalog; `risks` names the risk categories of an operation.
-pub fn describe(s: &Scenario, index: &Index, mode: WildcardMode, risks: &dyn Fn(OpId) -> Vec<String>) -> ScenarioReport {
+pub fn describe(
+    s: &Scenario,
+    index: &Index,
+    mode: WildcardMode,
+    risks: &dyn Fn(OpId) -> Vec<String>,
+) -> ScenarioReport {
     let cat = index.catalog();
     let r = s.resolve(index, mode);
     let req = &r.requirement;

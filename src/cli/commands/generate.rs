@@ -3,14 +3,14 @@
 
 use crate::analyses::generate::levels::{self, Level, SetAside};
 use crate::analyses::generate::{GeneratedRole, Requirement, RoleSpec, generate, validate_scope};
+use crate::analyses::needs::{NeedSet, Needs};
 use crate::analyses::scenario::Library;
 use crate::cli::args::{GenerateArgs, LevelArg};
+use crate::cli::input::read_text;
 use crate::cli::input::write_atomic;
 use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
 use crate::error::{Error, Result};
-use crate::analyses::needs::{NeedSet, Needs};
-use crate::cli::input::read_text;
 use crate::graph::Index;
 use crate::model::{Plane, validate_user_pattern};
 use crate::report::{self, generate as notes, role_formats};
@@ -54,7 +54,11 @@ pub fn run(model: &Model, a: &GenerateArgs) -> Result<i32> {
     }
     if let Some(path) = &a.output {
         let shown = path.display().to_string();
-        notes::note(&notes::summary_line(&built.role, a.format.as_str(), Some(&shown)));
+        notes::note(&notes::summary_line(
+            &built.role,
+            a.format.as_str(),
+            Some(&shown),
+        ));
     }
     Ok(EXIT_OK)
 }
@@ -73,7 +77,11 @@ pub struct Built {
 pub fn build(model: &Model, a: &GenerateArgs) -> Result<Built> {
     let g = gather(model, a)?;
     if g.req.is_empty() {
-        let why = g.warnings.first().map(|w| format!(" ({w})")).unwrap_or_default();
+        let why = g
+            .warnings
+            .first()
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
         return Err(Error::usage(format!(
             "generate: the inputs select no operation; nothing to put in a role{why}"
         )));
@@ -104,17 +112,28 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
             let s = super::scenarios::find(&lib, name)?;
             let r = s.resolve(ix, model.mode);
             for p in &r.empty_patterns {
-                warnings.push(format!("scenario {}: `{p}` matches nothing in this catalog", s.name));
+                warnings.push(format!(
+                    "scenario {}: `{p}` matches nothing in this catalog",
+                    s.name
+                ));
             }
             req.union_with(&r.requirement);
-            scenarios.push((s.role_name.clone(), s.role_description.clone(), s.title.clone(), s.assignable_scopes.clone()));
+            scenarios.push((
+                s.role_name.clone(),
+                s.role_description.clone(),
+                s.title.clone(),
+                s.assignable_scopes.clone(),
+            ));
         }
     }
     let mut lists: Vec<Needs> = Vec::new();
     if let Some(path) = &a.needs {
         let shown = path.display().to_string();
         let text = read_text(path)?;
-        lists.push(Needs::parse(&text, if shown == "-" { "<stdin>" } else { &shown })?);
+        lists.push(Needs::parse(
+            &text,
+            if shown == "-" { "<stdin>" } else { &shown },
+        )?);
     }
     if !a.action.is_empty() {
         lists.push(Needs::from_actions(&a.action)?);
@@ -122,14 +141,19 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
     for needs in &lists {
         let set = needs.resolve(model);
         warnings.extend(set.warnings.iter().cloned());
-        warnings.extend(set.unresolved.iter().map(|u| format!("needs incomplete: {u}")));
+        warnings.extend(
+            set.unresolved
+                .iter()
+                .map(|u| format!("needs incomplete: {u}")),
+        );
         req.union_with(&from_need_set(ix, &set, &mut warned));
     }
     let mut set_aside = Vec::new();
     if !a.level.is_empty() {
         let lv: Vec<Level> = a.level.iter().map(|l| level(*l)).collect();
         for r in &a.resource {
-            validate_user_pattern(r).map_err(|m| Error::usage(format!("generate --resource: {m}")))?;
+            validate_user_pattern(r)
+                .map_err(|m| Error::usage(format!("generate --resource: {m}")))?;
         }
         let (mut sel, matches) = levels::select(ix, model.mode, &lv, &a.resource);
         for m in matches.iter().filter(|m| m.selected == 0) {
@@ -182,7 +206,11 @@ fn from_need_set(index: &Index, set: &NeedSet, warned: &mut Vec<String>) -> Requ
 
 fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec, Vec<String>)> {
     let mut warnings = Vec::new();
-    let single = if g.scenarios.len() == 1 { g.scenarios.first() } else { None };
+    let single = if g.scenarios.len() == 1 {
+        g.scenarios.first()
+    } else {
+        None
+    };
     let name = match (&a.name, single) {
         (Some(n), _) => n.trim().to_string(),
         (None, Some(s)) => s.0.clone(),
@@ -193,10 +221,14 @@ fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec,
         }
     };
     if name.is_empty() {
-        return Err(Error::usage("generate --name: the role name must not be empty"));
+        return Err(Error::usage(
+            "generate --name: the role name must not be empty",
+        ));
     }
     if name.contains(['{', '}', '<', '>']) {
-        return Err(Error::usage(format!("generate --name: `{name}` looks like a placeholder")));
+        return Err(Error::usage(format!(
+            "generate --name: `{name}` looks like a placeholder"
+        )));
     }
     let description = match (&a.description, single) {
         (Some(d), _) => d.trim().to_string(),
@@ -206,8 +238,12 @@ fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec,
             format!("Combines the azrbac scenarios: {}.", titles.join("; "))
         }
         (None, None) => {
-            let n = g.req.count(&model.index, Plane::Control) + g.req.count(&model.index, Plane::Data);
-            format!("Grants exactly {n} operation{} (generated by azrbac).", if n == 1 { "" } else { "s" })
+            let n =
+                g.req.count(&model.index, Plane::Control) + g.req.count(&model.index, Plane::Data);
+            format!(
+                "Grants exactly {n} operation{} (generated by azrbac).",
+                if n == 1 { "" } else { "s" }
+            )
         }
     };
     let raw_scopes: Vec<String> = if a.scope.is_empty() {
@@ -233,9 +269,14 @@ fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec,
             scopes.push(v);
         }
     }
-    let mgs = scopes.iter().filter(|s| crate::analyses::generate::is_management_group(s)).count();
+    let mgs = scopes
+        .iter()
+        .filter(|s| crate::analyses::generate::is_management_group(s))
+        .count();
     if mgs > 1 {
-        return Err(Error::usage("generate --scope: a custom role may name at most one management group"));
+        return Err(Error::usage(
+            "generate --scope: a custom role may name at most one management group",
+        ));
     }
     if mgs == 1 && g.req.count(&model.index, Plane::Data) > 0 {
         warnings.push(

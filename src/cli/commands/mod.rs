@@ -5,11 +5,11 @@ pub mod catalog;
 pub mod check;
 pub mod expand;
 pub mod explain;
+pub mod generate;
 pub mod import;
 pub mod recommend;
 pub mod risks;
 pub mod roles;
-pub mod generate;
 pub mod scenarios;
 
 use crate::analyses::risk::RiskModel;
@@ -27,7 +27,11 @@ pub fn risk_lookup(model: &Model) -> Result<impl Fn(OpId) -> Vec<String>> {
 /// The operation sets an access level leaves out unless asked: (category, flag, ids).
 /// Secret exposure goes with `--include-secrets`; privilege escalation and identity takeover
 /// with `--include-escalation`.
-pub fn risky_sets(model: &Model, secrets: bool, escalation: bool) -> Result<Vec<(String, &'static str, FixedBitSet)>> {
+pub fn risky_sets(
+    model: &Model,
+    secrets: bool,
+    escalation: bool,
+) -> Result<Vec<(String, &'static str, FixedBitSet)>> {
     let risk = RiskModel::new(model)?;
     let mut out = Vec::new();
     for (key, flag, keep) in [
@@ -39,7 +43,9 @@ pub fn risky_sets(model: &Model, secrets: bool, escalation: bool) -> Result<Vec<
             continue;
         }
         let Some(c) = risk.taxonomy.find(key) else {
-            return Err(Error::Internal(format!("the risk taxonomy has no `{key}` category")));
+            return Err(Error::Internal(format!(
+                "the risk taxonomy has no `{key}` category"
+            )));
         };
         out.push((key.to_string(), flag, risk.index.ops_in(c).clone()));
     }
