@@ -120,8 +120,8 @@ struct ArmBlock<'a> {
 }
 
 /// Where the template deploys: a management group when the first scope is one, else a
-/// subscription. Returns (ARM schema, Bicep target scope, scope function).
-fn deployment_scope(role: &GeneratedRole) -> (&'static str, &'static str, &'static str) {
+/// subscription. Returns (ARM schema, Bicep target scope).
+fn deployment_scope(role: &GeneratedRole) -> (&'static str, &'static str) {
     if role
         .assignable_scopes
         .first()
@@ -130,28 +130,25 @@ fn deployment_scope(role: &GeneratedRole) -> (&'static str, &'static str, &'stat
         (
             "https://schema.management.azure.com/schemas/2019-08-01/managementGroupDeploymentTemplate.json#",
             "managementGroup",
-            "managementGroup()",
         )
     } else {
         (
             "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
             "subscription",
-            "subscription()",
         )
     }
 }
 
 /// An ARM template (subscription or management-group deployment) holding the role.
 pub fn arm(role: &GeneratedRole) -> String {
-    let (schema, _, scope_fn) = deployment_scope(role);
-    let quoted = role.name.replace('\'', "''");
+    let (schema, _) = deployment_scope(role);
     let v = ArmTemplate {
         schema,
         content_version: "1.0.0.0",
         resources: [ArmResource {
             ty: "Microsoft.Authorization/roleDefinitions",
             api_version: ROLE_DEFINITIONS_API,
-            name: format!("[guid({scope_fn}.id, '{quoted}')]"),
+            name: role.guid.clone(),
             properties: ArmProperties {
                 role_name: arm_literal(&role.name),
                 description: arm_literal(&role.description),
@@ -181,14 +178,14 @@ fn arm_literal(s: &str) -> String {
 
 /// A Bicep file holding the role.
 pub fn bicep(role: &GeneratedRole) -> String {
-    let (_, target, scope_fn) = deployment_scope(role);
+    let (_, target) = deployment_scope(role);
     let mut s = String::new();
     let _ = writeln!(s, "targetScope = '{target}'\n");
     let _ = writeln!(
         s,
         "resource roleDefinition 'Microsoft.Authorization/roleDefinitions@{ROLE_DEFINITIONS_API}' = {{"
     );
-    let _ = writeln!(s, "  name: guid({scope_fn}.id, {})", bicep_str(&role.name));
+    let _ = writeln!(s, "  name: '{}'", role.guid);
     s.push_str("  properties: {\n");
     let _ = writeln!(s, "    roleName: {}", bicep_str(&role.name));
     let _ = writeln!(s, "    description: {}", bicep_str(&role.description));
@@ -392,6 +389,7 @@ mod tests {
     fn role() -> GeneratedRole {
         GeneratedRole {
             name: "Team's \"ML\" role".into(),
+            guid: "3f2504e0-4f89-81d3-9a0c-0305e82c3301".into(),
             description: "Reads ${things}".into(),
             assignable_scopes: vec!["/subscriptions/00000000-0000-0000-0000-000000000000".into()],
             actions: vec!["Microsoft.A/x/read".into(), "Microsoft.A/y/*".into()],
@@ -422,16 +420,17 @@ mod tests {
     }
 
     #[test]
-    fn arm_escapes_quotes_in_the_guid_expression() {
+    fn templates_name_the_role_by_its_guid() {
         let s = arm(&role());
         assert!(
-            s.contains(r#""[guid(subscription().id, 'Team''s \"ML\" role')]""#),
+            s.contains(r#""name": "3f2504e0-4f89-81d3-9a0c-0305e82c3301""#),
             "{s}"
         );
         assert!(s.contains("subscriptionDeploymentTemplate"));
+        assert!(bicep(&role()).contains("  name: '3f2504e0-4f89-81d3-9a0c-0305e82c3301'\n"));
         let mut mg = role();
         mg.assignable_scopes = vec!["/providers/Microsoft.Management/managementGroups/mg".into()];
-        assert!(arm(&mg).contains("managementGroup().id"));
+        assert!(arm(&mg).contains("managementGroupDeploymentTemplate"));
         assert!(bicep(&mg).starts_with("targetScope = 'managementGroup'"));
         assert_eq!(arm_literal("[x] y"), "[x] y");
         assert_eq!(arm_literal("[x]"), "[[x]");

@@ -48,6 +48,9 @@ pub struct UnknownNeed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedRole {
     pub name: String,
+    /// A GUID derived from the name and the first assignable scope ([`role_guid`]), used as
+    /// the resource name in ARM and Bicep so that redeploying updates the same role.
+    pub guid: String,
     pub description: String,
     pub assignable_scopes: Vec<String>,
     pub actions: Vec<String>,
@@ -140,6 +143,10 @@ pub fn generate(
         .collect();
     let [actions, data_actions] = lists;
     GeneratedRole {
+        guid: role_guid(
+            &spec.name,
+            spec.assignable_scopes.first().map_or("", String::as_str),
+        ),
         name: spec.name.clone(),
         description: spec.description.clone(),
         assignable_scopes: spec.assignable_scopes.clone(),
@@ -149,6 +156,36 @@ pub fn generate(
         unknown,
         compact,
     }
+}
+
+/// A deterministic GUID for a role: FNV-1a (128-bit) of the lower-cased name and scope,
+/// shaped as an RFC 9562 version-8 (custom) UUID. The same role in the same scope always gets
+/// the same GUID; a different name or scope gets another.
+pub fn role_guid(name: &str, scope: &str) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let mut h = OFFSET;
+    let key = format!(
+        "{}\n{}",
+        name.trim().to_lowercase(),
+        scope.trim().to_ascii_lowercase()
+    );
+    for b in key.bytes() {
+        h ^= u128::from(b);
+        h = h.wrapping_mul(PRIME);
+    }
+    // Version 8 in bits 76..80, variant 0b10 in bits 62..64.
+    h = (h & !(0xf << 76)) | (0x8 << 76);
+    h = (h & !(0x3 << 62)) | (0x2 << 62);
+    let x = format!("{h:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &x[..8],
+        &x[8..12],
+        &x[12..16],
+        &x[16..20],
+        &x[20..]
+    )
 }
 
 /// The closest catalog operation of the same plane, searched within the name's provider

@@ -193,11 +193,11 @@ fn levels_leave_out_secrets_and_escalation_unless_asked() {
     );
 }
 
-/// The forms azrbac can read back today. Bicep is rendered but not yet parsed (the Bicep
-/// reader is still a stub), so it is checked by the renderer's own tests only.
+/// Every output form, with a file name that makes azrbac's reader pick its parser.
 const READABLE: &[(role_formats::RoleOutput, &str)] = &[
     (role_formats::RoleOutput::Az, "role.json"),
     (role_formats::RoleOutput::Arm, "role.template.json"),
+    (role_formats::RoleOutput::Bicep, "role.bicep"),
     (role_formats::RoleOutput::Terraform, "role.tf"),
 ];
 
@@ -220,6 +220,12 @@ fn read_back(
         back.unresolved
     );
     assert_eq!(back.name.as_deref(), Some(role.name.as_str()), "{origin}");
+    if matches!(
+        form,
+        role_formats::RoleOutput::Arm | role_formats::RoleOutput::Bicep
+    ) {
+        assert_eq!(back.guid.as_deref(), Some(role.guid.as_str()), "{origin}");
+    }
     assert_eq!(
         back.description.as_deref(),
         Some(role.description.as_str()),
