@@ -7,7 +7,7 @@ use crate::model::catalog::sort_byte;
 use crate::model::{Catalog, OpId, Pattern, Plane, WildcardMode};
 use fixedbitset::FixedBitSet;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::HashMap;
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeKind {
@@ -49,16 +49,41 @@ impl Index {
             label: String::new(),
             ranges: empty,
         });
-        let mut children: HashMap<(NodeIndex, Box<str>), NodeIndex> = HashMap::new();
+        let mut children: HashMap<(NodeIndex, Box<str>), NodeIndex> = HashMap::default();
         let mut keys = Vec::with_capacity(catalog.len());
-        let mut by_last: HashMap<Box<str>, Vec<OpId>> = HashMap::new();
+        let mut by_last: HashMap<Box<str>, Vec<OpId>> = HashMap::default();
         let mut op_nodes = Vec::with_capacity(catalog.len());
+        // The nodes of the previous operation's path: operations come in canonical order, so
+        // consecutive ones share most of their path and need no lookup for it.
+        let mut path: Vec<NodeIndex> = Vec::new();
+        let mut prev: &str = "";
         for id in 0..catalog.len() as OpId {
             let plane = catalog.op(id).plane as usize;
             let lower = catalog.lower(id);
             keys.push(lower.bytes().map(sort_byte).collect::<Box<[u8]>>());
             let last = lower.rsplit('/').next().unwrap_or(lower);
-            by_last.entry(last.into()).or_default().push(id);
+            match by_last.get_mut(last) {
+                Some(v) => v.push(id),
+                None => {
+                    by_last.insert(last.into(), vec![id]);
+                }
+            }
+            // Segments shared with the previous name: every `/` inside their common prefix
+            // closes one (plus the last segment when the names are equal).
+            let lcp = lower
+                .bytes()
+                .zip(prev.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let equal = lcp == lower.len() && lcp == prev.len();
+            let shared = (lower.as_bytes()[..lcp]
+                .iter()
+                .filter(|b| **b == b'/')
+                .count()
+                + usize::from(equal))
+            .min(path.len());
+            path.truncate(shared);
+            prev = lower;
             let mut node = root;
             widen(&mut graph[root].ranges[plane], id);
             for (depth, (seg, spelled)) in lower
@@ -66,6 +91,11 @@ impl Index {
                 .zip(catalog.name(id).split('/'))
                 .enumerate()
             {
+                if depth < shared {
+                    node = path[depth];
+                    widen(&mut graph[node].ranges[plane], id);
+                    continue;
+                }
                 let key = (node, Box::<str>::from(seg));
                 node = match children.get(&key) {
                     Some(n) => *n,
@@ -84,6 +114,7 @@ impl Index {
                         n
                     }
                 };
+                path.push(node);
                 widen(&mut graph[node].ranges[plane], id);
             }
             let mut ranges = empty;

@@ -5,7 +5,9 @@ use super::plane::Plane;
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Index of an operation in the catalog. Control-plane operations come first, each plane in
 /// canonical order, so iterating ids in order yields sorted output.
@@ -65,10 +67,15 @@ impl Catalog {
     /// Builds a catalog from providers in the order given. Operations are identified by
     /// (plane, name ignoring ASCII case); the first spelling seen is kept.
     pub fn build(providers: Vec<ProviderOps>, provenance: Provenance) -> Catalog {
+        let total: usize = providers.iter().map(|p| p.operations.len()).sum();
         let mut provider_names: Vec<String> = Vec::new();
-        let mut provider_lookup: HashMap<String, u32> = HashMap::new();
-        let mut seen: [HashMap<String, usize>; 2] = [HashMap::new(), HashMap::new()];
-        let mut staged: Vec<(String, String, Plane, u32, Option<String>)> = Vec::new();
+        let mut provider_lookup: HashMap<String, u32> = HashMap::default();
+        let mut seen: [HashMap<String, usize>; 2] = [
+            HashMap::with_capacity_and_hasher(total, Default::default()),
+            HashMap::default(),
+        ];
+        let mut staged: Vec<(String, String, Plane, u32, Option<String>)> =
+            Vec::with_capacity(total);
         for p in providers {
             let key = p.name.to_ascii_lowercase();
             let pid = match provider_lookup.get(&key) {
@@ -97,10 +104,28 @@ impl Catalog {
                 }
             }
         }
-        staged.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| canonical_cmp(&a.1, &b.1)));
+        // Stable partition by plane; a compact catalog file is already in canonical order
+        // within each plane, so the sort is usually skipped.
+        let (mut staged, data): (Vec<_>, Vec<_>) =
+            staged.into_iter().partition(|o| o.2 == Plane::Control);
+        let by_name = |a: &(String, String, Plane, u32, Option<String>),
+                       b: &(String, String, Plane, u32, Option<String>)| {
+            canonical_cmp(&a.1, &b.1)
+        };
+        let control_len = staged.len();
+        staged.extend(data);
+        for part in [0..control_len, control_len..staged.len()] {
+            let slice = &mut staged[part];
+            if !slice.is_sorted_by(|a, b| by_name(a, b).is_le()) {
+                slice.sort_by(by_name);
+            }
+        }
         let mut ops = Vec::with_capacity(staged.len());
         let mut lower = Vec::with_capacity(staged.len());
-        let mut lookup: [HashMap<String, OpId>; 2] = [HashMap::new(), HashMap::new()];
+        let mut lookup: [HashMap<String, OpId>; 2] = [
+            HashMap::with_capacity_and_hasher(control_len, Default::default()),
+            HashMap::with_capacity_and_hasher(staged.len() - control_len, Default::default()),
+        ];
         let mut control_count = 0;
         for (i, (name, l, plane, provider, description)) in staged.into_iter().enumerate() {
             if plane == Plane::Control {

@@ -43,7 +43,11 @@ fn arm_and_terraform_forms_expand_like_the_az_form() {
             .to_str()
             .unwrap(),
     );
-    for (form, file) in [("arm", "r.template.json"), ("bicep", "r.bicep"), ("terraform", "r.tf")] {
+    for (form, file) in [
+        ("arm", "r.template.json"),
+        ("bicep", "r.bicep"),
+        ("terraform", "r.tf"),
+    ] {
         for compact in [false, true] {
             let path = dir.path().join(format!("{compact}-{file}"));
             let p = path.to_str().unwrap();
