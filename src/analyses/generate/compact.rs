@@ -483,7 +483,7 @@ mod exactness_tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(12))]
+        #![proptest_config(ProptestConfig::with_cases(24))]
 
         #[test]
         fn counting_agrees_with_the_reference_matcher(

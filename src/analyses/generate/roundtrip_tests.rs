@@ -157,7 +157,7 @@ fn mode_of(literal: bool) -> WildcardMode {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(32))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn generated_roles_expand_to_exactly_the_needs(
