@@ -1,25 +1,27 @@
 //! The compact form: replace lists of needed operations by wildcard entries that match
 //! exactly needed operations in the catalog, using as few entries as the search finds.
 //!
-//! Candidates have one `*` (Azure rejects more) and the shape `P*S`: `P` is a prefix of a
-//! needed name that goes past the provider namespace (a segment boundary such as
-//! `.../onlineEndpoints/`, the end of a segment such as `.../onlineEndpoints`, or the common
-//! prefix of two neighbouring needs such as `.../data`), and `S` is a suffix of a needed name
-//! that starts at a segment boundary, with or without its slash (`/read`, `read`,
-//! `/listKeys/action`, ...), or is empty; `S` never starts inside a segment (no `re*ad`). A candidate is valid when every catalog operation
-//! of the plane it matches, under the active wildcard mode, is needed, and it matches at least
-//! two. Matching is counted exactly: for a fixed `P`, the operations below `P` are sorted by
-//! their reversed remainder, so the operations ending in `S` form one run found by binary
-//! search; in Azure mode a `P/*/S` candidate also matches `P/S` (the collapsed `/*/`), which is
-//! looked up separately. Every chosen wildcard is re-checked with the graph index.
+//! Candidates have one `*` (Azure rejects more) and the shape `P*S`. `P` is a prefix of a
+//! needed name that goes past the provider namespace: a segment boundary
+//! (`.../onlineEndpoints/`), the end of a segment (`.../onlineEndpoints`), or the common prefix
+//! of two neighbouring needs (`.../data`). `S` is a suffix of a needed name that starts at a
+//! segment boundary, with or without its slash (`/read`, `read`, `/listKeys/action`), or is
+//! empty; it never starts inside a segment (no `re*ad`). A candidate is valid when every
+//! catalog operation of the plane it matches, under the active wildcard mode, is needed, and it
+//! matches at least two. Matching is counted exactly: for a fixed `P`, the operations below `P`
+//! are sorted by their reversed remainder, so the operations ending in `S` form one run found
+//! by binary search; in Azure mode a `P/*/S` candidate also matches `P/S` (the collapsed
+//! `/*/`), which is looked up separately. Every chosen wildcard is re-checked with the index.
 //!
-//! Selection is greedy set cover (largest number of still-uncovered needs first; ties go to
-//! the more specific entry, i.e. the longer literal text, then alphabetical order), followed
-//! by a pass that drops every wildcard whose operations the other entries cover and turns a
-//! wildcard that contributes a single operation into that operation's name. Guarantees: the
-//! entries match exactly the needs; no entry can be removed; never more entries than the
-//! explicit list; deterministic; the count is within a factor H(k) ≤ 1 + ln k of the smallest
-//! cover built from the same candidates (k = largest candidate), the greedy bound.
+//! Selection is greedy set cover (most still-uncovered needs first; ties go to the more
+//! specific entry: longer literal text, then a `*` that starts a segment, then one that ends a
+//! segment, then alphabetical order), then a local search that lets one candidate replace two
+//! or more entries while that lowers the count, then a pass that drops every wildcard the other
+//! entries make redundant and turns a wildcard contributing a single operation into that
+//! operation's name. Guarantees: the entries match exactly the needs; no entry can be removed;
+//! never more entries than the explicit list; deterministic; the count is within the greedy
+//! bound H(k) <= 1 + ln k of the smallest cover built from the same candidates (k = the largest
+//! candidate).
 
 use crate::graph::Index;
 use crate::model::catalog::canonical_cmp;
@@ -71,6 +73,7 @@ pub fn compact_plane(
         candidates(index, mode, plane, &needs)
     };
     let picked = greedy_cover(&cands, needs.len());
+    let picked = improve(&cands, picked, needs.len());
     let chosen = minimise(&cands, picked, needs.len());
     let mut covered = FixedBitSet::with_capacity(needs.len());
     let mut out = Vec::new();
@@ -287,6 +290,78 @@ fn greedy_cover(cands: &[Candidate], n: usize) -> Vec<usize> {
         }
     }
     picked
+}
+
+/// Local improvement after the greedy pass: a candidate that can stand in for two or more
+/// current entries (wildcards whose needs it covers where nothing else does, and needs still
+/// listed by name) replaces them. Repeats while some swap lowers the entry count, taking the
+/// largest saving first (ties: the more specific candidate, then alphabetical order).
+fn improve(cands: &[Candidate], mut picked: Vec<usize>, n: usize) -> Vec<usize> {
+    loop {
+        let mut count = vec![0u32; n];
+        for i in &picked {
+            for k in &cands[*i].covers {
+                count[*k as usize] += 1;
+            }
+        }
+        let mut chosen = FixedBitSet::with_capacity(cands.len());
+        for i in &picked {
+            chosen.insert(*i);
+        }
+        let mut best: Option<(usize, Specificity, usize, Vec<usize>)> = None;
+        let mut inside = FixedBitSet::with_capacity(n);
+        let mut dropped = vec![0u32; n];
+        for (ci, c) in cands.iter().enumerate() {
+            if chosen.contains(ci) {
+                continue;
+            }
+            inside.clear();
+            for k in &c.covers {
+                inside.insert(*k as usize);
+            }
+            // Needs listed by name that the candidate covers.
+            let names = c.covers.iter().filter(|k| count[**k as usize] == 0).count();
+            // Wildcards it can replace, taken one by one so coverage always holds.
+            let mut drop = Vec::new();
+            for (pos, pi) in picked.iter().enumerate() {
+                let p = &cands[*pi];
+                let ok = p.covers.iter().all(|k| {
+                    let k = *k as usize;
+                    inside.contains(k) || count[k] - dropped[k] > 1
+                });
+                if ok {
+                    for k in &p.covers {
+                        dropped[*k as usize] += 1;
+                    }
+                    drop.push(pos);
+                }
+            }
+            for pos in &drop {
+                for k in &cands[picked[*pos]].covers {
+                    dropped[*k as usize] = 0;
+                }
+            }
+            let absorbed = names + drop.len();
+            if absorbed < 2 {
+                continue;
+            }
+            let saving = absorbed - 1;
+            let better = match &best {
+                None => true,
+                Some((s, spec, _, _)) => saving > *s || (saving == *s && c.specificity > *spec),
+            };
+            if better {
+                best = Some((saving, c.specificity, ci, drop));
+            }
+        }
+        let Some((_, _, ci, drop)) = best else {
+            return picked;
+        };
+        for pos in drop.iter().rev() {
+            picked.remove(*pos);
+        }
+        picked.push(ci);
+    }
 }
 
 /// Drops wildcards the other chosen entries make redundant and replaces a wildcard that

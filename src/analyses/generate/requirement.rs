@@ -2,7 +2,6 @@
 //! operations as ids, names the catalog does not list kept as written), and how entries
 //! (names or patterns) add to it.
 
-use crate::effective::Unknown;
 use crate::graph::Index;
 use crate::model::catalog::canonical_cmp;
 use crate::model::{OpId, Pattern, Plane, WildcardMode};
@@ -113,17 +112,5 @@ impl Requirement {
         out.extend(self.unknown[plane as usize].iter().cloned());
         out.sort_by(|a, b| canonical_cmp(a, b));
         out
-    }
-
-    /// The requirement as an effective-permission value, to compare with a role's expansion.
-    pub fn as_unknowns(&self) -> [Vec<Unknown>; 2] {
-        self.unknown.clone().map(|list| {
-            list.into_iter()
-                .map(|name| Unknown {
-                    name,
-                    conditional: false,
-                })
-                .collect()
-        })
     }
 }
