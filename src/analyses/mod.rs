@@ -4,8 +4,10 @@
 pub mod check;
 pub mod diff;
 pub mod expand;
+pub mod generate;
 pub mod group;
 pub mod needs;
 pub mod recommend;
 pub mod risk;
 pub mod risks;
+pub mod scenario;

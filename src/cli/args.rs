@@ -1,6 +1,7 @@
 //! Command-line arguments (clap). Nothing here does work: `cli::plan` validates and runs.
 
 use crate::report::Format;
+use crate::report::role_formats::RoleOutput;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -52,6 +53,10 @@ pub enum Command {
     Expand(ExpandArgs),
     /// Explain whether a role grants an operation, and which entry decides it.
     Explain(ExplainArgs),
+    /// List the Azure ML scenario library, or show one scenario.
+    Scenarios(ScenariosArgs),
+    /// Generate the smallest custom role granting exactly what a job needs.
+    Generate(GenerateArgs),
     /// List a role's effective operations by risk category (privilege escalation, secrets, ...).
     Risks(RisksArgs),
     /// Check a role against the operations a job needs: missing and excess operations.
@@ -156,12 +161,79 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ScenariosArgs {
+    /// A scenario name (or a scenario .toml file) to show; omit to list the library.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
 pub struct RisksArgs {
     /// Role files (JSON, Terraform `.tf` or plan JSON, Bicep), `-`, built-in role names or GUIDs.
     #[arg(required = true, value_name = "ROLE")]
     pub roles: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum LevelArg {
+    Read,
+    Write,
+    Delete,
+    Action,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("needs_source").required(true).multiple(true).args(["scenario", "needs", "action", "level"])))]
+pub struct GenerateArgs {
+    /// Scenarios from the library (`azrbac scenarios`) or scenario .toml files; several are combined.
+    #[arg(long, value_name = "NAME", num_args = 1..)]
+    pub scenario: Vec<String>,
+    /// A needs file: one operation or pattern a line, a JSON array, or a role file.
+    #[arg(long, value_name = "FILE")]
+    pub needs: Option<std::path::PathBuf>,
+    /// An operation or pattern the role must grant (repeatable; `control:`/`data:` picks a plane).
+    #[arg(long, value_name = "OP", num_args = 1..)]
+    pub action: Vec<String>,
+    /// Access levels (comma-separated): every operation of these verbs under --resource.
+    #[arg(long, value_enum, value_delimiter = ',', requires = "resource")]
+    pub level: Vec<LevelArg>,
+    /// Resource types (or patterns) for --level, e.g. Microsoft.MachineLearningServices/workspaces/onlineEndpoints.
+    #[arg(long, value_name = "PATTERN", num_args = 1.., requires = "level")]
+    pub resource: Vec<String>,
+    /// With --level: keep operations that expose secrets or keys.
+    #[arg(long, requires = "level")]
+    pub include_secrets: bool,
+    /// With --level: keep operations that escalate privileges or take over identities.
+    #[arg(long, requires = "level")]
+    pub include_escalation: bool,
+    /// The role's display name (unique in the tenant).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The role's description.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Assignable scopes (management group, subscription, resource group or resource ids).
+    #[arg(long, value_name = "SCOPE", num_args = 1..)]
+    pub scope: Vec<String>,
+    /// Replace lists by wildcards that match exactly the needed operations today.
+    #[arg(long)]
+    pub compact: bool,
+    /// Output form.
+    #[arg(long, value_enum, default_value_t = RoleOutput::Az)]
+    pub format: RoleOutput,
+    /// Write the role to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Overwrite --output if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Fail (exit 1) when a needed operation is not in the catalog.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Where the needed operations come from: exactly one of the three.

@@ -10,10 +10,13 @@ pub mod diff_sarif;
 pub mod diff_table;
 pub mod expand;
 pub mod explain;
+pub mod generate;
 pub mod mdtable;
 pub mod recommend;
 pub mod risks;
+pub mod role_formats;
 pub mod roles;
+pub mod scenarios;
 pub mod style;
 
 use serde::Serialize;

@@ -8,4 +8,5 @@ mod diff;
 mod diff_git;
 mod diff_history;
 mod diff_iac;
+mod generate;
 mod model;
