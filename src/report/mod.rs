@@ -5,6 +5,8 @@ pub mod actions;
 pub mod catalog;
 pub mod expand;
 pub mod explain;
+pub mod lint;
+pub mod lint_sarif;
 pub mod roles;
 pub mod style;
 

@@ -5,4 +5,6 @@ pub mod catalog;
 pub mod expand;
 pub mod explain;
 pub mod import;
+pub mod lint;
 pub mod roles;
+pub mod rule;

@@ -1,0 +1,56 @@
+//! AZR105 covered-entry: an entry whose every catalog operation another entry of the same
+//! list of the same block already matches.
+
+use super::Rule;
+use crate::analyses::lint::context::{Class, EntryFacts, RoleCtx};
+use crate::analyses::lint::{Hit, Severity};
+
+pub const RULE: Rule = Rule {
+    code: "AZR105",
+    name: "covered-entry",
+    severity: Severity::Warning,
+    summary: "An entry adds nothing: another entry of the same list of the same block matches all it matches",
+    doc: include_str!("../../../../docs/rules/AZR105.md"),
+    check,
+};
+
+fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
+    for (i, a) in ctx.entries.iter().enumerate() {
+        // Entries that match nothing on their plane are reported by the error rules (or
+        // AZR101); whether a wildcard also matches their text is beside the point.
+        if a.class != Class::Known {
+            continue;
+        }
+        let mut best: Option<&EntryFacts<'_>> = None;
+        for (j, b) in ctx.entries.iter().enumerate() {
+            if j == i || b.block != a.block || b.field != a.field || b.class != Class::Known {
+                continue;
+            }
+            if b.entry.pattern.lower() == a.entry.pattern.lower() {
+                continue; // a duplicate (AZR103), not a cover
+            }
+            // Equal sets: only the later entry is the redundant one.
+            let covers = a.set.is_subset(&b.set) && (a.count < b.count || j < i);
+            if covers && best.is_none_or(|x| b.count > x.count) {
+                best = Some(b);
+            }
+        }
+        let Some(b) = best else {
+            continue;
+        };
+        let verb = if a.is_grant() { "granted" } else { "removed" };
+        let msg = if a.entry.pattern.is_literal() {
+            format!("`{}` is already {verb} by `{}` ({})", a.text(), b.text(), b.entry.pointer)
+        } else {
+            format!(
+                "`{}` adds nothing: all {} catalog operation{} it matches are already {verb} by `{}` ({})",
+                a.text(),
+                a.count,
+                if a.count == 1 { "" } else { "s" },
+                b.text(),
+                b.entry.pointer
+            )
+        };
+        out.push(Hit::at_entry(&a.entry.pointer, &a.entry.raw, msg));
+    }
+}
