@@ -44,7 +44,10 @@ fn rule_descriptor(r: &Rule) -> Value {
 
 fn result(f: &Finding, rule_index: Option<usize>) -> Value {
     let mut physical = Map::new();
-    physical.insert("artifactLocation".into(), json!({ "uri": path_uri(&f.file) }));
+    physical.insert(
+        "artifactLocation".into(),
+        json!({ "uri": path_uri(&f.file) }),
+    );
     if let Some(line) = f.line {
         let mut region = Map::new();
         region.insert("startLine".into(), json!(line));

@@ -62,6 +62,15 @@ impl EntryFacts<'_> {
 pub struct BlockFacts {
     pub grants: FixedBitSet,
     pub exclusions: FixedBitSet,
+    /// Lists of this block (by `Field` order) holding a value lint cannot read (an ARM
+    /// expression, a variable): their sets are lower bounds.
+    pub unresolved: [bool; 4],
+}
+
+impl BlockFacts {
+    pub fn is_unresolved(&self, field: Field) -> bool {
+        self.unresolved[field as usize]
+    }
 }
 
 /// Everything the rules need about one role.
@@ -76,7 +85,11 @@ pub struct RoleCtx<'a> {
 }
 
 impl<'a> RoleCtx<'a> {
-    pub fn new<R: Resolver>(env: &'a LintEnv<'a>, role: &'a RoleDefinition, resolver: &R) -> RoleCtx<'a> {
+    pub fn new<R: Resolver>(
+        env: &'a LintEnv<'a>,
+        role: &'a RoleDefinition,
+        resolver: &R,
+    ) -> RoleCtx<'a> {
         let index = &env.model.index;
         let catalog = index.catalog();
         let mode = env.model.mode;
@@ -86,6 +99,7 @@ impl<'a> RoleCtx<'a> {
             let mut facts = BlockFacts {
                 grants: index.empty_set(),
                 exclusions: index.empty_set(),
+                unresolved: Field::ALL.map(|f| unresolved_in(role, &block.pointer, f)),
             };
             for field in Field::ALL {
                 let plane = field.plane();
@@ -93,7 +107,11 @@ impl<'a> RoleCtx<'a> {
                     let mut set = index.empty_set();
                     let class = if has_placeholder(&entry.raw) {
                         Class::Placeholder
-                    } else if entry.pattern.namespace().is_some_and(|ns| !catalog.has_provider(ns)) {
+                    } else if entry
+                        .pattern
+                        .namespace()
+                        .is_some_and(|ns| !catalog.has_provider(ns))
+                    {
                         Class::UnknownNamespace
                     } else if entry.pattern.is_literal() && !entry.pattern.as_str().contains('/') {
                         Class::NotAnOperation
@@ -156,7 +174,9 @@ impl<'a> RoleCtx<'a> {
 
     /// The entries of one list of one block.
     pub fn list(&self, block: usize, field: Field) -> impl Iterator<Item = &EntryFacts<'a>> {
-        self.entries.iter().filter(move |e| e.block == block && e.field == field)
+        self.entries
+            .iter()
+            .filter(move |e| e.block == block && e.field == field)
     }
 
     /// What an entry of a grant list really grants: its set minus its block's exclusions.
@@ -174,6 +194,32 @@ impl<'a> RoleCtx<'a> {
     /// Names of the operations in a set, in canonical order.
     pub fn names(&self, set: &FixedBitSet) -> Vec<String> {
         set.ones().map(|i| self.op_name(i).to_string()).collect()
+    }
+}
+
+/// Whether `role.unresolved` names the list `field` of the block at `block_pointer` (the
+/// parsers write "<pointer> is the expression ..."), or an item of it.
+fn unresolved_in(role: &RoleDefinition, block_pointer: &str, field: Field) -> bool {
+    role.unresolved.iter().any(|u| {
+        let pointer = u.split(' ').next().unwrap_or("");
+        let Some(rest) = pointer
+            .strip_prefix(block_pointer)
+            .and_then(|r| r.strip_prefix('/'))
+        else {
+            return false;
+        };
+        let key = rest.split('/').next().unwrap_or("");
+        key.eq_ignore_ascii_case(field.name()) || key.eq_ignore_ascii_case(snake(field))
+    })
+}
+
+/// The Terraform spelling of a list (`not_actions`).
+fn snake(field: Field) -> &'static str {
+    match field {
+        Field::Actions => "actions",
+        Field::NotActions => "not_actions",
+        Field::DataActions => "data_actions",
+        Field::NotDataActions => "not_data_actions",
     }
 }
 
@@ -210,7 +256,7 @@ pub fn is_expression(s: &str) -> bool {
 }
 
 /// The assignable scopes lint can read: literal values, with their pointers.
-pub fn literal_scopes<'r>(role: &'r RoleDefinition) -> impl Iterator<Item = (&'r str, &'r str)> {
+pub fn literal_scopes(role: &RoleDefinition) -> impl Iterator<Item = (&str, &str)> {
     role.assignable_scopes
         .iter()
         .filter(|(s, _)| !is_expression(s))
@@ -241,8 +287,14 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        assert_eq!(placeholder("/subscriptions/<subscriptionId>"), Some("<subscriptionId>"));
-        assert_eq!(placeholder("Microsoft.A/{operationName}/read"), Some("{operationName}"));
+        assert_eq!(
+            placeholder("/subscriptions/<subscriptionId>"),
+            Some("<subscriptionId>")
+        );
+        assert_eq!(
+            placeholder("Microsoft.A/{operationName}/read"),
+            Some("{operationName}")
+        );
         assert_eq!(placeholder("Microsoft.A/b/read"), None);
         assert_eq!(placeholder("a{}b"), None);
         assert_eq!(placeholder("a>b<"), None);

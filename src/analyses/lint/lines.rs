@@ -21,13 +21,19 @@ pub fn locate_findings(text: &str, role: &RoleDefinition, findings: &mut [Findin
     let sub = &text[start..];
     for f in findings.iter_mut() {
         let at = match relative(&f.pointer, &role.pointer) {
-            Some(rel) => locate(sub, rel).and_then(|(l, c)| offset(sub, l, c)).map(|o| start + o),
+            Some(rel) => locate(sub, rel)
+                .and_then(|(l, c)| offset(sub, l, c))
+                .map(|o| start + o),
             None => locate(text, &f.pointer).and_then(|(l, c)| offset(text, l, c)),
         };
         if let Some(at) = at {
             let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
             // Count lines from the role's start when the value is inside it.
-            let (base, from) = if at >= start { (rline, start - (rcol - 1)) } else { (1, 0) };
+            let (base, from) = if at >= start {
+                (rline, start - (rcol - 1))
+            } else {
+                (1, 0)
+            };
             f.line = Some(base + text[from..line_start].matches('\n').count());
             f.column = Some(text[line_start..at].chars().count() + 1);
         }

@@ -143,7 +143,10 @@ impl<'m> LintEnv<'m> {
         LintEnv {
             model,
             contributor,
-            role_assignment_write: model.index.catalog().find(Plane::Control, ROLE_ASSIGNMENT_WRITE),
+            role_assignment_write: model
+                .index
+                .catalog()
+                .find(Plane::Control, ROLE_ASSIGNMENT_WRITE),
         }
     }
 }

@@ -91,9 +91,13 @@ mod tests {
         assert!(warnings.codes().iter().all(|c| c.starts_with("AZR1")));
         assert!(!warnings.codes().contains(&"AZR103") && !warnings.codes().contains(&"AZR104"));
         assert!(warnings.codes().contains(&"AZR101"));
-        let e = Selection::parse(&v(&["AZR999"]), &[]).unwrap_err().to_string();
+        let e = Selection::parse(&v(&["AZR999"]), &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("names no rule"), "{e}");
-        let e = Selection::parse(&[], &v(&["unknown-operaton"])).unwrap_err().to_string();
+        let e = Selection::parse(&[], &v(&["unknown-operaton"]))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("did you mean `unknown-operation`"), "{e}");
     }
 }

@@ -14,7 +14,8 @@ pub fn operation(index: &Index, plane: Plane, name: &str) -> Option<String> {
     if catalog.has_provider(ns) {
         let (lo, hi) = index.prefix_range(&format!("{ns}/"), plane);
         let cut = ns.len() + 1;
-        let candidates: Vec<(&str, OpId)> = (lo..hi).map(|id| (&catalog.name(id)[cut..], id)).collect();
+        let candidates: Vec<(&str, OpId)> =
+            (lo..hi).map(|id| (&catalog.name(id)[cut..], id)).collect();
         if let Some(best) = did_you_mean(rest, candidates.iter().map(|(r, _)| *r))
             && let Some((_, id)) = candidates.iter().find(|(r, _)| std::ptr::eq(*r, best))
         {
@@ -25,7 +26,10 @@ pub fn operation(index: &Index, plane: Plane, name: &str) -> Option<String> {
     let (lo, hi) = catalog.plane_range(plane);
     let suffix = format!("/{rest}");
     (lo..hi)
-        .find(|id| catalog.lower(*id).ends_with(&suffix) && catalog.lower(*id).matches('/').count() == lower.matches('/').count())
+        .find(|id| {
+            catalog.lower(*id).ends_with(&suffix)
+                && catalog.lower(*id).matches('/').count() == lower.matches('/').count()
+        })
         .map(|id| catalog.name(id).to_string())
 }
 
@@ -45,16 +49,36 @@ mod tests {
         let m = Model::embedded().unwrap();
         let ix = &m.index;
         assert_eq!(
-            operation(ix, Plane::Control, "Microsoft.MachineLearningServices/workspaces/onlineEndpoint/read").as_deref(),
+            operation(
+                ix,
+                Plane::Control,
+                "Microsoft.MachineLearningServices/workspaces/onlineEndpoint/read"
+            )
+            .as_deref(),
             Some("Microsoft.MachineLearningServices/workspaces/onlineEndpoints/read")
         );
         // The shared namespace does not make an unrelated name similar.
-        assert_eq!(operation(ix, Plane::Control, "Microsoft.MachineLearningServices/zzzzzzzz/qqqq"), None);
+        assert_eq!(
+            operation(
+                ix,
+                Plane::Control,
+                "Microsoft.MachineLearningServices/zzzzzzzz/qqqq"
+            ),
+            None
+        );
         // Same path, other provider.
         assert_eq!(
-            operation(ix, Plane::Control, "Microsoft.Network/storageAccounts/listKeys/action").as_deref(),
+            operation(
+                ix,
+                Plane::Control,
+                "Microsoft.Network/storageAccounts/listKeys/action"
+            )
+            .as_deref(),
             Some("Microsoft.Storage/storageAccounts/listkeys/action")
         );
-        assert_eq!(namespace(ix, "Microsoft.Comptue").as_deref(), Some("Microsoft.Compute"));
+        assert_eq!(
+            namespace(ix, "Microsoft.Comptue").as_deref(),
+            Some("Microsoft.Compute")
+        );
     }
 }

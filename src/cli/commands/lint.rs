@@ -23,9 +23,19 @@ pub fn run(model: &Model, a: &LintArgs) -> Result<i32> {
     let mut unreadable = false;
     for path in expand_inputs(&a.files)? {
         let shown = path.display().to_string();
-        let origin = if shown == "-" { "<stdin>".to_string() } else { shown };
-        match read_text(&path).and_then(|text| parse_role_text(&text, &origin).map(|roles| (text, roles))) {
-            Ok((text, roles)) => loaded.push(Loaded { origin, text, roles }),
+        let origin = if shown == "-" {
+            "<stdin>".to_string()
+        } else {
+            shown
+        };
+        match read_text(&path)
+            .and_then(|text| parse_role_text(&text, &origin).map(|roles| (text, roles)))
+        {
+            Ok((text, roles)) => loaded.push(Loaded {
+                origin,
+                text,
+                roles,
+            }),
             Err(e) => {
                 report::error(&e.to_string());
                 unreadable = true;
@@ -42,7 +52,11 @@ pub fn run(model: &Model, a: &LintArgs) -> Result<i32> {
         })
         .collect();
     let rep = lint(&env, &inputs, &selection);
-    let rules: Vec<_> = RULES.iter().copied().filter(|r| selection.enabled(r)).collect();
+    let rules: Vec<_> = RULES
+        .iter()
+        .copied()
+        .filter(|r| selection.enabled(r))
+        .collect();
     report::out(&match a.format {
         Format::Json => report::lint::json(&rep),
         Format::Sarif => report::lint_sarif::sarif(&rep, &rules, env!("CARGO_PKG_VERSION")),

@@ -15,7 +15,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
-    for e in ctx.entries.iter().filter(|e| e.is_grant() && e.class == Class::Known) {
+    for e in ctx
+        .entries
+        .iter()
+        .filter(|e| e.is_grant() && e.class == Class::Known)
+    {
         let p = &e.entry.pattern;
         if p.is_literal() {
             continue;
@@ -33,7 +37,10 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
                 p.as_str(),
                 e.count
             )
-        } else if p.star_count() == 1 && p.suffix().is_empty() && p.prefix().matches('/').count() == 1 {
+        } else if p.star_count() == 1
+            && p.suffix().is_empty()
+            && p.prefix().matches('/').count() == 1
+        {
             format!(
                 "`{}` grants every {plane} operation of {first} ({} in the catalog), and every one Azure adds later",
                 p.as_str(),

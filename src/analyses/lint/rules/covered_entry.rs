@@ -18,12 +18,19 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
     for (i, a) in ctx.entries.iter().enumerate() {
         // Entries that match nothing on their plane are reported by the error rules (or
         // AZR101); whether a wildcard also matches their text is beside the point.
-        if a.class != Class::Known {
+        // Entries Azure rejects (several `*`) neither cover nor are covered: AZR003 says what
+        // to fix first.
+        if a.class != Class::Known || a.entry.pattern.star_count() > 1 {
             continue;
         }
         let mut best: Option<&EntryFacts<'_>> = None;
         for (j, b) in ctx.entries.iter().enumerate() {
-            if j == i || b.block != a.block || b.field != a.field || b.class != Class::Known {
+            if j == i
+                || b.block != a.block
+                || b.field != a.field
+                || b.class != Class::Known
+                || b.entry.pattern.star_count() > 1
+            {
                 continue;
             }
             if b.entry.pattern.lower() == a.entry.pattern.lower() {
@@ -40,13 +47,24 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
         };
         let verb = if a.is_grant() { "granted" } else { "removed" };
         let msg = if a.entry.pattern.is_literal() {
-            format!("`{}` is already {verb} by `{}` ({})", a.text(), b.text(), b.entry.pointer)
+            format!(
+                "`{}` is already {verb} by `{}` ({})",
+                a.text(),
+                b.text(),
+                b.entry.pointer
+            )
+        } else if a.count == 1 {
+            format!(
+                "`{}` adds nothing: the one catalog operation it matches is already {verb} by `{}` ({})",
+                a.text(),
+                b.text(),
+                b.entry.pointer
+            )
         } else {
             format!(
-                "`{}` adds nothing: all {} catalog operation{} it matches are already {verb} by `{}` ({})",
+                "`{}` adds nothing: all {} catalog operations it matches are already {verb} by `{}` ({})",
                 a.text(),
                 a.count,
-                if a.count == 1 { "" } else { "s" },
                 b.text(),
                 b.entry.pointer
             )

@@ -32,16 +32,24 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
             (theirs, mine - theirs)
         });
     // The entry that grants role-assignment writes (net of its block's NotActions).
-    let assign = ctx.env.role_assignment_write.filter(|id| eff.contains(*id)).and_then(|id| {
-        ctx.entries
-            .iter()
-            .filter(|e| e.field == Field::Actions && e.set.contains(id as usize))
-            .find(|e| !ctx.blocks[e.block].exclusions.contains(id as usize))
-            .map(|e| (e, eff.conditional_only.contains(id as usize)))
-    });
+    let assign = ctx
+        .env
+        .role_assignment_write
+        .filter(|id| eff.contains(*id))
+        .and_then(|id| {
+            ctx.entries
+                .iter()
+                .filter(|e| e.field == Field::Actions && e.set.contains(id as usize))
+                .find(|e| !ctx.blocks[e.block].exclusions.contains(id as usize))
+                .map(|e| (e, eff.conditional_only.contains(id as usize)))
+        });
     let contributor = match superset {
-        Some((n, 0)) => Some(format!("the same {n} control-plane operations as {CONTRIBUTOR}")),
-        Some((n, more)) => Some(format!("all {n} control-plane operations {CONTRIBUTOR} grants and {more} more")),
+        Some((n, 0)) => Some(format!(
+            "the same {n} control-plane operations as {CONTRIBUTOR}"
+        )),
+        Some((n, more)) => Some(format!(
+            "all {n} control-plane operations {CONTRIBUTOR} grants and {more} more"
+        )),
         None => None,
     };
     match (assign, contributor) {

@@ -15,7 +15,13 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
-    if !ctx.is_custom() || ctx.role.permissions.iter().all(|b| b.data_actions.is_empty()) {
+    if !ctx.is_custom()
+        || ctx
+            .role
+            .permissions
+            .iter()
+            .all(|b| b.data_actions.is_empty())
+    {
         return;
     }
     for (scope, pointer) in literal_scopes(ctx.role).filter(|(s, _)| is_management_group(s)) {

@@ -15,14 +15,21 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
     for (i, e) in ctx.entries.iter().enumerate() {
-        let first = ctx.entries[..i]
-            .iter()
-            .find(|f| f.block == e.block && f.field == e.field && f.entry.pattern.lower() == e.entry.pattern.lower());
+        let first = ctx.entries[..i].iter().find(|f| {
+            f.block == e.block
+                && f.field == e.field
+                && f.entry.pattern.lower() == e.entry.pattern.lower()
+        });
         if let Some(f) = first {
             out.push(Hit::at_entry(
                 &e.entry.pointer,
                 &e.entry.raw,
-                format!("`{}` repeats the {} entry at {}", e.text(), e.field.name(), f.entry.pointer),
+                format!(
+                    "`{}` repeats the {} entry at {}",
+                    e.text(),
+                    e.field.name(),
+                    f.entry.pointer
+                ),
             ));
         }
     }

@@ -20,11 +20,9 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
     }
     // A value lint cannot read (an ARM expression, a Terraform variable) is reported by
     // AZR201, not as missing.
-    if role
-        .unresolved
-        .iter()
-        .any(|u| u.to_ascii_lowercase().contains("assignablescopes") || u.contains("assignable_scopes"))
-    {
+    if role.unresolved.iter().any(|u| {
+        u.to_ascii_lowercase().contains("assignablescopes") || u.contains("assignable_scopes")
+    }) {
         return;
     }
     out.push(Hit::new(

@@ -15,15 +15,26 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
-    if ctx.role.name.as_deref().is_some_and(|n| !n.trim().is_empty()) {
+    if ctx
+        .role
+        .name
+        .as_deref()
+        .is_some_and(|n| !n.trim().is_empty())
+    {
         return;
     }
     let key = match ctx.role.format {
         RoleFormat::CliInput => "`Name`",
-        RoleFormat::CliOutput | RoleFormat::Rest | RoleFormat::ArmTemplate | RoleFormat::Bicep => "`roleName`",
+        RoleFormat::CliOutput | RoleFormat::Rest | RoleFormat::ArmTemplate | RoleFormat::Bicep => {
+            "`roleName`"
+        }
         RoleFormat::Terraform => "`name`",
     };
-    let what = if ctx.role.name.is_some() { "an empty name" } else { "no name" };
+    let what = if ctx.role.name.is_some() {
+        "an empty name"
+    } else {
+        "no name"
+    };
     out.push(Hit::new(
         &ctx.role.pointer,
         format!("the role has {what} ({key}); Azure requires a display name, unique in the tenant"),

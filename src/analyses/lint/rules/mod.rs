@@ -85,8 +85,64 @@ pub fn is_management_group(scope: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
+    use crate::analyses::lint::{LintEnv, Selection, lint_role};
+    use crate::data::Model;
+    use crate::model::parse_roles_json;
+
+    /// The fenced blocks of a doc page: (info string, body).
+    fn blocks(doc: &str) -> Vec<(&str, &str)> {
+        let parts: Vec<&str> = doc.split("```").collect();
+        parts
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .map(|b| b.split_once('\n').unwrap_or((b, "")))
+            .collect()
+    }
+
+    #[test]
+    fn every_doc_example_gives_the_output_it_shows() {
+        let model = Model::embedded().unwrap();
+        let env = LintEnv::new(&model);
+        let mut bad = Vec::new();
+        for r in RULES {
+            let b = blocks(r.doc);
+            let (_, example) = b
+                .iter()
+                .find(|(info, _)| *info == "json")
+                .expect("a JSON example");
+            let (_, shown) = b
+                .iter()
+                .find(|(info, _)| info.is_empty())
+                .expect("an output block");
+            let value: serde_json::Value = serde_json::from_str(example).unwrap();
+            let roles = parse_roles_json(&value, "example.json").unwrap();
+            let lines: Vec<String> = lint_role(&env, &roles[0], &Selection::all())
+                .iter()
+                .map(|f| format!("{} {}", f.code, f.message))
+                .collect();
+            let shown = shown.trim();
+            assert!(
+                shown.starts_with(r.code),
+                "{r:?}: the output block shows this rule"
+            );
+            if !lines.iter().any(|l| l == shown) {
+                bad.push(format!(
+                    "{r:?}: doc shows\n{shown}\nlint gives\n{}",
+                    lines.join("\n")
+                ));
+            }
+            assert!(
+                r.doc
+                    .contains(&format!("Severity: {}\n", r.severity.as_str())),
+                "{r:?}: severity line"
+            );
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n\n"));
+    }
 
     #[test]
     fn registry_is_consistent() {
@@ -106,18 +162,34 @@ mod tests {
                 Severity::Warning => '1',
                 Severity::Info => '2',
             };
-            assert_eq!(r.code.as_bytes()[3] as char, band, "{r:?}: code band matches severity");
+            assert_eq!(
+                r.code.as_bytes()[3] as char,
+                band,
+                "{r:?}: code band matches severity"
+            );
             assert!(
-                r.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') && !r.name.starts_with('-'),
+                r.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !r.name.starts_with('-'),
                 "{r:?}: kebab-case name"
             );
-            assert!(r.doc.starts_with(&format!("# {} {}\n", r.code, r.name)), "{r:?}: doc title");
-            for section in ["## What it flags", "## Why it matters", "## Example", "## Fix"] {
+            assert!(
+                r.doc.starts_with(&format!("# {} {}\n", r.code, r.name)),
+                "{r:?}: doc title"
+            );
+            for section in [
+                "## What it flags",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
                 assert!(r.doc.contains(section), "{r:?}: doc lacks {section}");
             }
             assert!(!r.summary.is_empty() && !r.summary.contains('\n'), "{r:?}");
             assert_eq!(find(r.name).map(|x| x.code), Some(r.code));
-            assert_eq!(find(&r.code.to_ascii_lowercase()).map(|x| x.code), Some(r.code));
+            assert_eq!(
+                find(&r.code.to_ascii_lowercase()).map(|x| x.code),
+                Some(r.code)
+            );
         }
         let names: std::collections::BTreeSet<&str> = RULES.iter().map(|r| r.name).collect();
         assert_eq!(names.len(), RULES.len(), "names are unique");

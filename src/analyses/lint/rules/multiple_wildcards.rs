@@ -14,7 +14,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
-    for e in ctx.entries.iter().filter(|e| e.entry.pattern.star_count() > 1) {
+    for e in ctx
+        .entries
+        .iter()
+        .filter(|e| e.entry.pattern.star_count() > 1)
+    {
         out.push(Hit::at_entry(
             &e.entry.pointer,
             &e.entry.raw,

@@ -17,16 +17,25 @@ pub const RULE: Rule = Rule {
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
     let mode = ctx.env.model.mode;
-    for e in ctx.entries.iter().filter(|e| !e.is_grant() && e.class == Class::Known) {
+    for e in ctx
+        .entries
+        .iter()
+        .filter(|e| !e.is_grant() && e.class == Class::Known)
+    {
         let grants = &ctx.blocks[e.block].grants;
         if !e.set.is_disjoint(grants) {
             continue;
         }
         let grant_field = Field::grant(e.plane());
+        if ctx.blocks[e.block].is_unresolved(grant_field) {
+            continue; // what the block grants is not known
+        }
         // A grant the catalog does not list (kept as written) that this entry matches is
         // removed by it.
         let removes_unknown = ctx.list(e.block, grant_field).any(|g| {
-            g.count == 0 && g.entry.pattern.is_literal() && e.entry.pattern.matches(g.entry.pattern.lower(), mode)
+            g.count == 0
+                && g.entry.pattern.is_literal()
+                && e.entry.pattern.matches(g.entry.pattern.lower(), mode)
         });
         if removes_unknown {
             continue;
@@ -38,12 +47,17 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
                 grant_field.name(),
                 plane_word(e.plane())
             )
+        } else if e.count == 1 {
+            format!(
+                "`{}` removes nothing: the operation it matches is not granted by this block's {}",
+                e.text(),
+                grant_field.name()
+            )
         } else {
             format!(
-                "`{}` removes nothing: none of the {} operation{} it matches is granted by this block's {}",
+                "`{}` removes nothing: none of the {} operations it matches is granted by this block's {}",
                 e.text(),
                 e.count,
-                if e.count == 1 { "" } else { "s" },
                 grant_field.name()
             )
         };

@@ -19,7 +19,10 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
             out.push(Hit::at_entry(
                 &e.entry.pointer,
                 &e.entry.raw,
-                format!("`{}` contains the placeholder `{p}`: replace it with an operation name", e.text()),
+                format!(
+                    "`{}` contains the placeholder `{p}`: replace it with an operation name",
+                    e.text()
+                ),
             ));
         }
     }

@@ -14,11 +14,19 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
-    for e in ctx.entries.iter().filter(|e| e.entry.raw.trim() != e.entry.raw) {
+    for e in ctx
+        .entries
+        .iter()
+        .filter(|e| e.entry.raw.trim() != e.entry.raw)
+    {
         out.push(Hit::at_entry(
             &e.entry.pointer,
             &e.entry.raw,
-            format!("{:?} has surrounding whitespace; write `{}`", e.entry.raw, e.text()),
+            format!(
+                "{:?} has surrounding whitespace; write `{}`",
+                e.entry.raw,
+                e.text()
+            ),
         ));
     }
 }

@@ -14,7 +14,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
-    for e in ctx.entries.iter().filter(|e| e.class == Class::UnknownNamespace) {
+    for e in ctx
+        .entries
+        .iter()
+        .filter(|e| e.class == Class::UnknownNamespace)
+    {
         let ns = e.entry.pattern.namespace().unwrap_or_default();
         let hint = suggest::namespace(&ctx.env.model.index, ns)
             .map(|s| format!(" (did you mean `{s}`?)"))
@@ -22,7 +26,10 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
         out.push(Hit::at_entry(
             &e.entry.pointer,
             &e.entry.raw,
-            format!("`{ns}` in `{}` is not a resource provider namespace in the catalog{hint}", e.text()),
+            format!(
+                "`{ns}` in `{}` is not a resource provider namespace in the catalog{hint}",
+                e.text()
+            ),
         ));
     }
 }

@@ -21,7 +21,11 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
                 let hint = suggest::operation(index, e.plane(), e.text())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
-                format!("`{}` is not a {} operation in the catalog{hint}", e.text(), plane_word(e.plane()))
+                format!(
+                    "`{}` is not a {} operation in the catalog{hint}",
+                    e.text(),
+                    plane_word(e.plane())
+                )
             }
             Class::NotAnOperation => format!(
                 "`{}` is not an operation name: expected `Namespace.Provider/resourceType/verb`",

@@ -28,7 +28,10 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
             out.push(Hit::at_entry(
                 pointer,
                 scope,
-                format!("not checked: assignable scope is the expression `{}`", scope.trim()),
+                format!(
+                    "not checked: assignable scope is the expression `{}`",
+                    scope.trim()
+                ),
             ));
         }
     }

@@ -22,7 +22,10 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
             out.push(Hit::at_entry(
                 pointer,
                 scope,
-                format!("assignable scope `{}` contains a wildcard; Azure accepts only literal scopes", scope.trim()),
+                format!(
+                    "assignable scope `{}` contains a wildcard; Azure accepts only literal scopes",
+                    scope.trim()
+                ),
             ));
         }
     }

@@ -21,7 +21,11 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
             continue;
         };
         let there = other(e.plane());
-        let target = if e.field.is_exclusion() { Field::exclusion(there) } else { Field::grant(there) };
+        let target = if e.field.is_exclusion() {
+            Field::exclusion(there)
+        } else {
+            Field::grant(there)
+        };
         let msg = if e.entry.pattern.is_literal() {
             format!(
                 "`{}` is a {} operation: it belongs in {}, not {}",
