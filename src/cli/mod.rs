@@ -4,6 +4,7 @@
 pub mod args;
 pub mod commands;
 pub mod input;
+pub mod needs_arg;
 
 use crate::data::Model;
 use crate::error::{Error, Result};
@@ -62,13 +63,19 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Expand(a) => {
             check_format("expand", a.format, &[Format::Table, Format::Json])?;
             if a.roles.is_empty() && !a.all_builtins {
-                return Err(Error::usage("expand: name at least one ROLE, or pass --all-builtins"));
+                return Err(Error::usage(
+                    "expand: name at least one ROLE, or pass --all-builtins",
+                ));
             }
             let model = load_model(&cli.global)?;
             commands::expand::run(&model, &a)
         }
         Command::Lint(a) => {
-            check_format("lint", a.format, &[Format::Table, Format::Json, Format::Sarif])?;
+            check_format(
+                "lint",
+                a.format,
+                &[Format::Table, Format::Json, Format::Sarif],
+            )?;
             let model = load_model(&cli.global)?;
             commands::lint::run(&model, &a)
         }
@@ -80,6 +87,33 @@ fn execute(cli: Cli) -> Result<i32> {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
             commands::explain::run(&model, &a)
+        }
+        Command::Risks(a) => {
+            check_format(
+                "risks",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::risks::run(&model, &a)
+        }
+        Command::Check(a) => {
+            check_format(
+                "check",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::check::run(&model, &a)
+        }
+        Command::Recommend(a) => {
+            check_format(
+                "recommend",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::recommend::run(&model, &a)
         }
     }
 }

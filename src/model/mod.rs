@@ -1,5 +1,6 @@
 //! The typed model: planes, patterns, the operation catalog and role definitions.
 
+pub mod bicep;
 pub mod catalog;
 pub mod json;
 pub mod ops_parse;
@@ -7,11 +8,14 @@ pub mod pattern;
 pub mod plane;
 pub mod role;
 pub mod role_parse;
+pub mod role_text;
 pub mod roleset;
+pub mod terraform;
 
-pub use catalog::{Catalog, OpId, Operation, ProviderOps, Provenance, canonical_cmp};
+pub use catalog::{Catalog, OpId, Operation, Provenance, ProviderOps, canonical_cmp};
 pub use pattern::{Pattern, PatternError, validate_user_pattern};
 pub use plane::{Plane, WildcardMode};
 pub use role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
 pub use role_parse::parse_roles_json;
+pub use role_text::parse_role_text;
 pub use roleset::RoleSet;

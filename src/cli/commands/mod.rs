@@ -2,9 +2,12 @@
 
 pub mod actions;
 pub mod catalog;
+pub mod check;
 pub mod expand;
 pub mod explain;
 pub mod import;
 pub mod lint;
+pub mod recommend;
+pub mod risks;
 pub mod roles;
 pub mod rule;
