@@ -441,6 +441,21 @@ fn sarif_is_valid_and_carries_rules_and_lines() {
 /// - AZR106 on the intro example: `Actions: ["*"]`.
 /// - AZR107 on Workspace Admin Custom: `Microsoft.Authorization/roleAssignments/*` grants
 ///   role-assignment writes (the documentation says it "can assign existing roles").
+/// - AZR109, one finding per entry and risk category, each after the entry's own exclusions:
+///   `workspaces/*/read` reaches the secret-returning reads (`metadata/secrets/read`,
+///   `listNotebookKeys/read`, `listNotebookAccessToken/read`) in every role that grants it;
+///   `workspaces/*/action` reaches the key-listing actions (16 in Data Scientist Custom,
+///   which excludes `workspaces/listKeys` and `computes/listKeys`; 18 in Workspace Admin
+///   Custom, which excludes neither), job submission and compute application access;
+///   `*/write` and `*/delete` reach job and deployment writes (code execution), outbound-rule
+///   changes (network exposure) and deletions; the explicit entries of the restricted,
+///   MLOps, MLflow and online-endpoint roles are flagged exactly for the dangerous operations
+///   they name (`experiments/runs/submit/action`, `environments/build/action`,
+///   `metadata/secrets/read`, `onlineEndpoints/listKeys|token|regenerateKeys/action`, ...);
+///   the scoring role's `onlineEndpoints/*/action` also grants listing and regenerating keys;
+///   the intro example's `*` reaches every category (its `Microsoft.Authorization/*/write`
+///   exclusion leaves the Authorization deletes and `elevateAccess/action`).
+///   The labeling roles and Labeler Custom grant nothing of medium or higher severity.
 ///
 /// Roles without a finding beyond AZR010 (Labeler Custom, Vendor account admin, Customer QA,
 /// Vendor QA, the two online-endpoint roles) list known operations without redundancy.
@@ -479,6 +494,7 @@ fn azure_ml_documentation_roles() {
         ("AZR105", 1),
         ("AZR106", 1),
         ("AZR107", 1),
+        ("AZR109", 59),
     ];
     let got: Vec<(&str, usize)> = by_code.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_eq!(got, want);

@@ -10,8 +10,10 @@ pub mod rules;
 pub mod select;
 pub mod suggest;
 
+use crate::analyses::risk::{RiskModel, Severity as RiskSeverity};
 use crate::data::Model;
 use crate::effective::{Resolver, expand};
+use crate::error::Result;
 use crate::model::{OpId, Plane, RoleDefinition};
 use context::RoleCtx;
 use fixedbitset::FixedBitSet;
@@ -122,7 +124,17 @@ pub struct LintEnv<'m> {
     pub contributor: Option<FixedBitSet>,
     /// `Microsoft.Authorization/roleAssignments/write` in the catalog.
     pub role_assignment_write: Option<OpId>,
+    /// The risk taxonomy over the catalog.
+    pub risk: RiskModel,
+    /// The categories lint reports (severity medium and up), most severe first; and every
+    /// operation in any of them.
+    pub dangerous: Vec<usize>,
+    pub dangerous_ops: FixedBitSet,
 }
+
+/// The least severe risk category lint reports as dangerous; `low` (ordinary configuration
+/// changes) is left to `azrbac risks`.
+pub const DANGEROUS_FROM: RiskSeverity = RiskSeverity::Medium;
 
 /// The name of the built-in role the custom-owner rule compares with.
 pub const CONTRIBUTOR: &str = "Contributor";
@@ -130,7 +142,7 @@ pub const CONTRIBUTOR: &str = "Contributor";
 pub const ROLE_ASSIGNMENT_WRITE: &str = "Microsoft.Authorization/roleAssignments/write";
 
 impl<'m> LintEnv<'m> {
-    pub fn new(model: &'m Model) -> LintEnv<'m> {
+    pub fn new(model: &'m Model) -> Result<LintEnv<'m>> {
         let contributor = model.builtins.by_name(CONTRIBUTOR).map(|r| {
             let eff = expand(&model.index, r, model.mode);
             let mut set = eff.granted;
@@ -140,14 +152,26 @@ impl<'m> LintEnv<'m> {
             set.intersect_with(&control);
             set
         });
-        LintEnv {
+        let risk = RiskModel::new(model)?;
+        let mut dangerous: Vec<usize> = (0..risk.taxonomy.categories().len())
+            .filter(|c| risk.index.severity(*c) >= DANGEROUS_FROM)
+            .collect();
+        dangerous.sort_by_key(|c| std::cmp::Reverse(risk.index.severity(*c)));
+        let mut dangerous_ops = model.index.empty_set();
+        for c in &dangerous {
+            dangerous_ops.union_with(risk.index.ops_in(*c));
+        }
+        Ok(LintEnv {
             model,
             contributor,
             role_assignment_write: model
                 .index
                 .catalog()
                 .find(Plane::Control, ROLE_ASSIGNMENT_WRITE),
-        }
+            risk,
+            dangerous,
+            dangerous_ops,
+        })
     }
 }
 
@@ -233,7 +257,8 @@ pub fn lint(env: &LintEnv<'_>, inputs: &[LintInput<'_>], selection: &Selection) 
     }
 }
 
-/// Sorts one file's findings: by line and column (unlocated last, by pointer), then code.
+/// Sorts one file's findings: by line and column (unlocated last, by pointer), then code;
+/// findings of one rule at one place keep the order the rule gave them (stable sort).
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         let ka = (a.line.is_none(), a.line, a.column);
@@ -241,6 +266,5 @@ pub fn sort_findings(findings: &mut [Finding]) {
         ka.cmp(&kb)
             .then_with(|| a.pointer.cmp(&b.pointer))
             .then_with(|| a.code.cmp(b.code))
-            .then_with(|| a.message.cmp(&b.message))
     });
 }

@@ -42,7 +42,7 @@ pub fn run(model: &Model, a: &LintArgs) -> Result<i32> {
             }
         }
     }
-    let env = LintEnv::new(model);
+    let env = LintEnv::new(model)?;
     let inputs: Vec<LintInput<'_>> = loaded
         .iter()
         .map(|l| LintInput {

@@ -54,13 +54,17 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
     };
     match (assign, contributor) {
         (Some((e, conditional)), c) => {
-            let cond = if conditional { " (under a condition azrbac does not evaluate)" } else { "" };
+            let (cond, unless) = if conditional {
+                (" under a condition azrbac does not evaluate", "unless the condition restricts it, ")
+            } else {
+                ("", "")
+            };
             let also = c.map(|c| format!(", and {c}")).unwrap_or_default();
             out.push(Hit::at_entry(
                 &e.entry.pointer,
                 &e.entry.raw,
                 format!(
-                    "`{}` grants `{ROLE_ASSIGNMENT_WRITE}`{cond}{also}: the holder can give any role, Owner included, to anyone (itself too) within the assignable scopes",
+                    "`{}` grants `{ROLE_ASSIGNMENT_WRITE}`{cond}{also}: {unless}the holder can give any role, Owner included, to anyone (itself too) within the assignable scopes",
                     e.text()
                 ),
             ));

@@ -9,6 +9,7 @@ use super::{Hit, Severity};
 mod broad_wildcard;
 mod covered_entry;
 mod custom_owner;
+mod dangerous_operation;
 mod data_actions_management_group;
 mod duplicate_entry;
 mod matches_nothing;
@@ -64,6 +65,7 @@ pub static RULES: &[&Rule] = &[
     &broad_wildcard::RULE,
     &custom_owner::RULE,
     &data_actions_management_group::RULE,
+    &dangerous_operation::RULE,
     &unresolved_value::RULE,
 ];
 
@@ -106,7 +108,7 @@ mod tests {
     #[test]
     fn every_doc_example_gives_the_output_it_shows() {
         let model = Model::embedded().unwrap();
-        let env = LintEnv::new(&model);
+        let env = LintEnv::new(&model).unwrap();
         let mut bad = Vec::new();
         for r in RULES {
             let b = blocks(r.doc);
