@@ -499,3 +499,29 @@ fn azure_ml_documentation_roles() {
     let got: Vec<(&str, usize)> = by_code.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_eq!(got, want);
 }
+
+/// Terraform `azurerm_role_definition` resources are linted like JSON roles; findings carry
+/// the parser's `ADDRESS.field[i]@LINE:COLUMN` locators and their lines; `scope` counts as an
+/// assignable scope (Terraform adds it), and values from variables are reported as not
+/// checked instead of missing.
+#[test]
+fn terraform_roles_are_linted_at_their_lines() {
+    let rel = "tests/fixtures/lint/terraform/roles.tf";
+    let (code, out, err) = run_here(&["lint", rel]);
+    assert_eq!(code, 1, "{err}");
+    golden(&root().join("tests/fixtures/lint/terraform/roles.expected"), &out);
+    let (_, json, _) = run_here(&["lint", "--format", "json", rel]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let text = std::fs::read_to_string(root().join(rel)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["code"] != "AZR009"));
+    for f in findings {
+        let line = f["line"].as_u64().unwrap() as usize;
+        let pointer = f["pointer"].as_str().unwrap();
+        assert!(pointer.ends_with(&format!("@{line}:{}", f["column"])), "{pointer}");
+        if let Some(e) = f["entry"].as_str() {
+            assert!(lines[line - 1].contains(&format!("\"{e}\"")), "{rel}:{line}: {e}");
+        }
+    }
+}

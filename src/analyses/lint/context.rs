@@ -197,18 +197,22 @@ impl<'a> RoleCtx<'a> {
     }
 }
 
-/// Whether `role.unresolved` names the list `field` of the block at `block_pointer` (the
-/// parsers write "<pointer> is the expression ..."), or an item of it.
+/// Whether `role.unresolved` names the list `field` of the block at `block_pointer`, or an
+/// item of it. The parsers start each message with where the value is: a JSON pointer
+/// (`/permissions/0/actions is the expression ...`) or a Terraform path
+/// (`azurerm_role_definition.x.permissions[0].actions is ...`); a block's locator may carry
+/// `@LINE:COLUMN`.
 fn unresolved_in(role: &RoleDefinition, block_pointer: &str, field: Field) -> bool {
+    let block_path = block_pointer.split('@').next().unwrap_or("");
     role.unresolved.iter().any(|u| {
         let pointer = u.split(' ').next().unwrap_or("");
         let Some(rest) = pointer
-            .strip_prefix(block_pointer)
-            .and_then(|r| r.strip_prefix('/'))
+            .strip_prefix(block_path)
+            .and_then(|r| r.strip_prefix('/').or_else(|| r.strip_prefix('.')))
         else {
             return false;
         };
-        let key = rest.split('/').next().unwrap_or("");
+        let key = rest.split(['/', '.', '[']).next().unwrap_or("");
         key.eq_ignore_ascii_case(field.name()) || key.eq_ignore_ascii_case(snake(field))
     })
 }

@@ -1,15 +1,27 @@
-//! Line and column (in Unicode code points) of each finding, from its JSON pointer, through
-//! `model::json::locate`.
-//! The role object is located once; each finding inside it is then located in the role's own
-//! text, so a file with many roles is not rescanned from the start for every finding.
+//! Line and column (in Unicode code points) of each finding: from its JSON pointer through
+//! `model::json::locate`, or from the `PATH@LINE:COLUMN` locator that the Terraform and Bicep
+//! parsers write (through `model::role_text::locate`).
+//! For JSON, the role object is located once; each finding inside it is then located in the
+//! role's own text, so a file with many roles is not rescanned from the start for every finding.
 
 use super::Finding;
 use crate::model::RoleDefinition;
 use crate::model::json::locate;
 
-/// Fills `line`/`column` of findings about `role`, whose file text is `text` (JSON).
+/// Whether a pointer is a format-specific locator rather than a JSON pointer.
+fn is_locator(pointer: &str) -> bool {
+    !pointer.is_empty() && !pointer.starts_with('/')
+}
+
+/// Fills `line`/`column` of findings about `role`, whose file text is `text`.
 pub fn locate_findings(text: &str, role: &RoleDefinition, findings: &mut [Finding]) {
-    if findings.is_empty() {
+    for f in findings.iter_mut().filter(|f| is_locator(&f.pointer)) {
+        if let Some((l, c)) = crate::model::role_text::locate(text, &f.pointer) {
+            f.line = Some(l);
+            f.column = Some(c);
+        }
+    }
+    if findings.iter().all(|f| is_locator(&f.pointer)) || is_locator(&role.pointer) {
         return;
     }
     let Some((rline, rcol)) = locate(text, &role.pointer) else {
@@ -19,7 +31,7 @@ pub fn locate_findings(text: &str, role: &RoleDefinition, findings: &mut [Findin
         return;
     };
     let sub = &text[start..];
-    for f in findings.iter_mut() {
+    for f in findings.iter_mut().filter(|f| !is_locator(&f.pointer)) {
         let at = match relative(&f.pointer, &role.pointer) {
             Some(rel) => locate(sub, rel)
                 .and_then(|(l, c)| offset(sub, l, c))

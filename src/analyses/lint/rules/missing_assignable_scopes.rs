@@ -3,6 +3,7 @@
 use super::Rule;
 use crate::analyses::lint::context::RoleCtx;
 use crate::analyses::lint::{Hit, Severity};
+use crate::model::RoleFormat;
 
 pub const RULE: Rule = Rule {
     code: "AZR009",
@@ -19,10 +20,14 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
         return;
     }
     // A value lint cannot read (an ARM expression, a Terraform variable) is reported by
-    // AZR201, not as missing.
-    if role.unresolved.iter().any(|u| {
-        u.to_ascii_lowercase().contains("assignablescopes") || u.contains("assignable_scopes")
-    }) {
+    // AZR201, not as missing; Terraform adds `scope` to the assignable scopes.
+    let unreadable = role.unresolved.iter().any(|u| {
+        let at = u.split(' ').next().unwrap_or("").to_ascii_lowercase();
+        at.contains("assignablescopes")
+            || at.contains("assignable_scopes")
+            || (role.format == RoleFormat::Terraform && at.ends_with(".scope"))
+    });
+    if unreadable {
         return;
     }
     out.push(Hit::new(
