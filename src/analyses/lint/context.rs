@@ -217,6 +217,26 @@ fn unresolved_in(role: &RoleDefinition, block_pointer: &str, field: Field) -> bo
     })
 }
 
+/// Whether `role.unresolved` names a value whose key (the last segment of its location, an
+/// item index aside) is one of `keys`: `/properties/roleName`, `azurerm_role_definition.x.name`,
+/// `/AssignableScopes`, `azurerm_role_definition.x.assignable_scopes[1]`.
+pub fn unresolved_key(role: &RoleDefinition, keys: &[&str]) -> bool {
+    role.unresolved.iter().any(|u| {
+        let at = u.split(' ').next().unwrap_or("");
+        let segs: Vec<&str> = at
+            .split(['/', '.'])
+            .map(|s| s.split('[').next().unwrap_or(""))
+            .filter(|s| !s.is_empty())
+            .collect();
+        let key = match segs.as_slice() {
+            [.., k, last] if last.bytes().all(|b| b.is_ascii_digit()) => k,
+            [.., last] => last,
+            [] => return false,
+        };
+        keys.iter().any(|k| k.eq_ignore_ascii_case(key))
+    })
+}
+
 /// The Terraform spelling of a list (`not_actions`).
 fn snake(field: Field) -> &'static str {
     match field {
@@ -302,6 +322,25 @@ mod tests {
         assert_eq!(placeholder("Microsoft.A/b/read"), None);
         assert_eq!(placeholder("a{}b"), None);
         assert_eq!(placeholder("a>b<"), None);
+    }
+
+    #[test]
+    fn unresolved_keys() {
+        let mut role = RoleDefinition::empty(crate::model::RoleFormat::Terraform, "t.tf", "");
+        role.unresolved = vec![
+            "azurerm_role_definition.name.permissions[0].actions is `var.a`, not a literal list"
+                .into(),
+            "azurerm_role_definition.x.assignable_scopes[1] is `var.s`, not a literal".into(),
+            "/properties/assignableScopes/0 is the expression `[x]`".into(),
+        ];
+        assert!(
+            !unresolved_key(&role, &["name"]),
+            "a resource named `name` is not the name"
+        );
+        assert!(unresolved_key(&role, &["assignable_scopes"]));
+        assert!(unresolved_key(&role, &["assignableScopes"]));
+        assert!(unresolved_key(&role, &["actions"]));
+        assert!(!unresolved_key(&role, &["scope"]));
     }
 
     #[test]

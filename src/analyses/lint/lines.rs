@@ -13,8 +13,39 @@ fn is_locator(pointer: &str) -> bool {
     !pointer.is_empty() && !pointer.starts_with('/')
 }
 
+/// Where each line of a file starts: built once per file, it turns a (line, column) into a
+/// byte offset and back without rescanning the text.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Byte offset of a 1-based line and byte column (as `json::locate` counts them).
+    fn offset(&self, text: &str, line: usize, column: usize) -> Option<usize> {
+        let at = self.starts.get(line.checked_sub(1)?)? + column.checked_sub(1)?;
+        (at <= text.len()).then_some(at)
+    }
+
+    /// 1-based line of a byte offset, and the offset where that line starts.
+    fn line_of(&self, at: usize) -> (usize, usize) {
+        let i = self.starts.partition_point(|s| *s <= at).max(1);
+        (i, self.starts[i - 1])
+    }
+}
+
 /// Fills `line`/`column` of findings about `role`, whose file text is `text`.
-pub fn locate_findings(text: &str, role: &RoleDefinition, findings: &mut [Finding]) {
+pub fn locate_findings(
+    text: &str,
+    lines: &LineIndex,
+    role: &RoleDefinition,
+    findings: &mut [Finding],
+) {
     for f in findings.iter_mut().filter(|f| is_locator(&f.pointer)) {
         if let Some((l, c)) = crate::model::role_text::locate(text, &f.pointer) {
             f.line = Some(l);
@@ -27,27 +58,31 @@ pub fn locate_findings(text: &str, role: &RoleDefinition, findings: &mut [Findin
     let Some((rline, rcol)) = locate(text, &role.pointer) else {
         return;
     };
-    let Some(start) = offset(text, rline, rcol) else {
+    let Some(start) = lines.offset(text, rline, rcol) else {
         return;
     };
     let sub = &text[start..];
     for f in findings.iter_mut().filter(|f| !is_locator(&f.pointer)) {
         let at = match relative(&f.pointer, &role.pointer) {
-            Some(rel) => locate(sub, rel)
-                .and_then(|(l, c)| offset(sub, l, c))
-                .map(|o| start + o),
-            None => locate(text, &f.pointer).and_then(|(l, c)| offset(text, l, c)),
+            // Inside the role: located in the role's own text, then shifted.
+            Some(rel) => locate(sub, rel).and_then(|(l, c)| {
+                // On the role's first line, columns count from the role's start.
+                let base = if l == 1 {
+                    start
+                } else {
+                    lines.starts.get(rline - 1 + l - 1).copied()?
+                };
+                Some(base + c - 1)
+            }),
+            None => locate(text, &f.pointer).and_then(|(l, c)| lines.offset(text, l, c)),
         };
-        if let Some(at) = at {
-            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-            // Count lines from the role's start when the value is inside it.
-            let (base, from) = if at >= start {
-                (rline, start - (rcol - 1))
-            } else {
-                (1, 0)
-            };
-            f.line = Some(base + text[from..line_start].matches('\n').count());
-            f.column = Some(text[line_start..at].chars().count() + 1);
+        if let Some(at) = at.filter(|a| *a <= text.len()) {
+            let (line, line_start) = lines.line_of(at);
+            f.line = Some(line);
+            f.column = Some(
+                text.get(line_start..at)
+                    .map_or(1, |s| s.chars().count() + 1),
+            );
         }
     }
 }
@@ -60,16 +95,6 @@ fn relative<'p>(pointer: &'p str, base: &str) -> Option<&'p str> {
     } else {
         None
     }
-}
-
-/// Byte offset of a 1-based line and (byte) column.
-fn offset(text: &str, line: usize, column: usize) -> Option<usize> {
-    let mut start = 0;
-    for _ in 1..line {
-        start += text[start..].find('\n')? + 1;
-    }
-    let at = start + column - 1;
-    (at <= text.len()).then_some(at)
 }
 
 #[cfg(test)]
@@ -88,10 +113,14 @@ mod tests {
     #[test]
     fn offsets_match_locate() {
         let text = "[\n  {\"a\": 1},\n  {\"Actions\": [\n    \"x\"]}\n]";
+        let ix = LineIndex::new(text);
         let (l, c) = locate(text, "/1").unwrap();
-        let at = offset(text, l, c).unwrap();
+        let at = ix.offset(text, l, c).unwrap();
         assert_eq!(&text[at..at + 1], "{");
         let (l2, c2) = locate(&text[at..], "/Actions/0").unwrap();
         assert_eq!((l + l2 - 1, c2), locate(text, "/1/Actions/0").unwrap());
+        assert_eq!(ix.line_of(0), (1, 0));
+        assert_eq!(ix.line_of(2), (2, 2));
+        assert_eq!(ix.line_of(text.len()), (5, text.rfind('\n').unwrap() + 1));
     }
 }

@@ -130,6 +130,8 @@ pub struct LintEnv<'m> {
     /// operation in any of them.
     pub dangerous: Vec<usize>,
     pub dangerous_ops: FixedBitSet,
+    /// "Did you mean" answers, memoised for the run.
+    pub suggestions: suggest::Suggestions,
 }
 
 /// The least severe risk category lint reports as dangerous; `low` (ordinary configuration
@@ -171,6 +173,7 @@ impl<'m> LintEnv<'m> {
             risk,
             dangerous,
             dangerous_ops,
+            suggestions: suggest::Suggestions::default(),
         })
     }
 }
@@ -229,11 +232,12 @@ pub fn lint(env: &LintEnv<'_>, inputs: &[LintInput<'_>], selection: &Selection) 
     let mut roles = 0;
     for input in inputs {
         let mut file_findings = Vec::new();
+        let line_index = input.text.map(lines::LineIndex::new);
         for role in input.roles {
             roles += 1;
             let mut fs = lint_role(env, role, selection);
-            if let Some(text) = input.text {
-                lines::locate_findings(text, role, &mut fs);
+            if let (Some(text), Some(ix)) = (input.text, &line_index) {
+                lines::locate_findings(text, ix, role, &mut fs);
             }
             file_findings.extend(fs);
         }

@@ -1,7 +1,7 @@
 //! AZR009 missing-assignable-scopes: a role without assignable scopes.
 
 use super::Rule;
-use crate::analyses::lint::context::RoleCtx;
+use crate::analyses::lint::context::{RoleCtx, unresolved_key};
 use crate::analyses::lint::{Hit, Severity};
 use crate::model::RoleFormat;
 
@@ -21,12 +21,11 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
     }
     // A value lint cannot read (an ARM expression, a Terraform variable) is reported by
     // AZR201, not as missing; Terraform adds `scope` to the assignable scopes.
-    let unreadable = role.unresolved.iter().any(|u| {
-        let at = u.split(' ').next().unwrap_or("").to_ascii_lowercase();
-        at.contains("assignablescopes")
-            || at.contains("assignable_scopes")
-            || (role.format == RoleFormat::Terraform && at.ends_with(".scope"))
-    });
+    let mut keys = vec!["assignableScopes", "assignable_scopes"];
+    if role.format == RoleFormat::Terraform {
+        keys.push("scope");
+    }
+    let unreadable = unresolved_key(role, &keys);
     if unreadable {
         return;
     }

@@ -1,7 +1,7 @@
 //! AZR008 missing-name: a role without a display name.
 
 use super::Rule;
-use crate::analyses::lint::context::RoleCtx;
+use crate::analyses::lint::context::{RoleCtx, unresolved_key};
 use crate::analyses::lint::{Hit, Severity};
 use crate::model::RoleFormat;
 
@@ -21,6 +21,10 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
         .as_deref()
         .is_some_and(|n| !n.trim().is_empty())
     {
+        return;
+    }
+    // A name lint cannot read (a Terraform interpolation) is reported by AZR201.
+    if unresolved_key(ctx.role, &["Name", "roleName"]) {
         return;
     }
     let key = match ctx.role.format {

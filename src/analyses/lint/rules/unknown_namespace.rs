@@ -2,7 +2,7 @@
 
 use super::Rule;
 use crate::analyses::lint::context::{Class, RoleCtx};
-use crate::analyses::lint::{Hit, Severity, suggest};
+use crate::analyses::lint::{Hit, Severity};
 
 pub const RULE: Rule = Rule {
     code: "AZR002",
@@ -20,7 +20,10 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
         .filter(|e| e.class == Class::UnknownNamespace)
     {
         let ns = e.entry.pattern.namespace().unwrap_or_default();
-        let hint = suggest::namespace(&ctx.env.model.index, ns)
+        let hint = ctx
+            .env
+            .suggestions
+            .namespace(&ctx.env.model.index, ns)
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         out.push(Hit::at_entry(

@@ -2,7 +2,7 @@
 
 use super::Rule;
 use crate::analyses::lint::context::{Class, RoleCtx, plane_word};
-use crate::analyses::lint::{Hit, Severity, suggest};
+use crate::analyses::lint::{Hit, Severity};
 
 pub const RULE: Rule = Rule {
     code: "AZR001",
@@ -18,7 +18,10 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
     for e in &ctx.entries {
         let msg = match e.class {
             Class::UnknownOperation => {
-                let hint = suggest::operation(index, e.plane(), e.text())
+                let hint = ctx
+                    .env
+                    .suggestions
+                    .operation(index, e.plane(), e.text())
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 format!(
