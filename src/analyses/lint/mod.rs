@@ -272,3 +272,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
             .then_with(|| a.code.cmp(b.code))
     });
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;

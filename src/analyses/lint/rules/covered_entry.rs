@@ -4,6 +4,7 @@
 use super::Rule;
 use crate::analyses::lint::context::{Class, EntryFacts, RoleCtx};
 use crate::analyses::lint::{Hit, Severity};
+use crate::model::Field;
 
 pub const RULE: Rule = Rule {
     code: "AZR105",
@@ -15,6 +16,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
+    let mode = ctx.env.model.mode;
     for (i, a) in ctx.entries.iter().enumerate() {
         // Entries that match nothing on their plane are reported by the error rules (or
         // AZR101); whether a wildcard also matches their text is beside the point.
@@ -23,6 +25,15 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
         if a.class != Class::Known || a.entry.pattern.star_count() > 1 {
             continue;
         }
+        // Names of the literal grants of this block and plane that the catalog lacks.
+        let unknown_grants: Vec<&str> = if a.is_grant() {
+            Vec::new()
+        } else {
+            ctx.list(a.block, Field::grant(a.plane()))
+                .filter(|g| g.count == 0 && g.entry.pattern.is_literal())
+                .map(|g| g.entry.pattern.lower())
+                .collect()
+        };
         let mut best: Option<&EntryFacts<'_>> = None;
         for (j, b) in ctx.entries.iter().enumerate() {
             if j == i
@@ -36,8 +47,15 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
             if b.entry.pattern.lower() == a.entry.pattern.lower() {
                 continue; // a duplicate (AZR103), not a cover
             }
-            // Equal sets: only the later entry is the redundant one.
-            let covers = a.set.is_subset(&b.set) && (a.count < b.count || j < i);
+            // Equal sets: only the later entry is the redundant one. An exclusion also removes
+            // the grants the catalog does not list whose names it matches: B must match those
+            // too.
+            let covers = a.set.is_subset(&b.set)
+                && (a.count < b.count || j < i)
+                && (a.is_grant()
+                    || unknown_grants.iter().all(|n| {
+                        !a.entry.pattern.matches(n, mode) || b.entry.pattern.matches(n, mode)
+                    }));
             if covers && best.is_none_or(|x| b.count > x.count) {
                 best = Some(b);
             }
