@@ -432,3 +432,7 @@ pub fn group_excess(
         weight,
     }
 }
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

@@ -152,8 +152,11 @@ pub fn resolve_roles(model: &Model, reference: &str) -> Result<Vec<RoleDefinitio
     if let Some(r) = model.builtins.by_name(reference) {
         return Ok(vec![r.clone()]);
     }
-    let looks_like_file =
-        reference.contains('/') || reference.contains('\\') || reference.ends_with(".json");
+    let looks_like_file = reference.contains('/')
+        || reference.contains('\\')
+        || [".json", ".tf", ".bicep"]
+            .iter()
+            .any(|e| reference.ends_with(e));
     let hint = model
         .builtins
         .suggest(reference)

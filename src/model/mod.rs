@@ -1,6 +1,7 @@
 //! The typed model: planes, patterns, the operation catalog and role definitions.
 
 pub mod bicep;
+mod bicep_parse;
 pub mod catalog;
 pub mod json;
 pub mod ops_parse;

@@ -114,7 +114,7 @@ pub fn table_text(r: &CheckReport) -> String {
                 g.plane.to_string(),
                 g.resource_type.clone(),
                 g.operations.len().to_string(),
-                abbreviate(&g.operations, 6),
+                abbreviate(&g.operations, 4),
                 g.categories.join(", "),
             ]);
         }

@@ -381,3 +381,64 @@ fn section_5_of_the_spec_is_covered_by_the_fixture() {
     }
     assert!(checked >= 50, "{checked}");
 }
+
+#[test]
+fn terraform_and_bicep_roles_work_with_every_role_command() {
+    for file in ["iac/roles.tf", "iac/roles.bicep"] {
+        let path = fx(file);
+        let v = run_json(&["risks", &path, "--format", "json"]);
+        let roles = v["roles"].as_array().unwrap();
+        assert_eq!(roles.len(), 2, "{file}");
+        let pe = &roles[0]["categories"][0];
+        assert_eq!(pe["key"], "privilege-escalation", "{file}");
+        assert!(pe["entries"][0]["pointer"].as_str().unwrap().ends_with(
+            if file.ends_with(".tf") {
+                "@19:7"
+            } else {
+                "@21:11"
+            }
+        ));
+        assert_eq!(roles[0]["complete"], true);
+        assert_eq!(
+            roles[1]["complete"], false,
+            "{file}: expressions make the role incomplete"
+        );
+        assert!(!roles[1]["unresolved"].as_array().unwrap().is_empty());
+        let (code, out, err) = run(&["expand", &path]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("incomplete: "), "{out}");
+        assert!(err.contains("incomplete"), "{err}");
+    }
+    // check takes one role: a file holding two is refused.
+    let (code, _, err) = run(&[
+        "check",
+        &fx("iac/roles.bicep"),
+        "--action",
+        &format!("{MLS}/workspaces/read"),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("holds 2 roles"), "{err}");
+}
+
+#[test]
+fn terraform_plan_json_is_read_as_its_after_states() {
+    let v = run_json(&["expand", &fx("iac/plan.json"), "--format", "json"]);
+    let roles = v["roles"].as_array().unwrap();
+    assert_eq!(roles.len(), 2, "deleted roles have no after state");
+    assert_eq!(roles[0]["name"], "ML job runner");
+    assert!(
+        strings(&roles[0]["actions"]).contains(&format!("{MLS}/workspaces/computes/start/action"))
+    );
+    assert!(!strings(&roles[0]["actions"]).contains(&format!("{MLS}/workspaces/listKeys/action")));
+    assert_eq!(
+        roles[1]["complete"], false,
+        "a value known only after apply"
+    );
+    let (code, out, _) = run(&[
+        "check",
+        &fx("iac/plan.json"),
+        "--action",
+        &format!("{MLS}/workspaces/read"),
+    ]);
+    assert_eq!(code, 2, "two roles: {out}");
+}
