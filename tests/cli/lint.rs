@@ -508,32 +508,18 @@ fn azure_ml_documentation_roles() {
     assert_eq!(got, want);
 }
 
-/// Terraform `azurerm_role_definition` resources are linted like JSON roles; findings carry
-/// the parser's `ADDRESS.field[i]@LINE:COLUMN` locators and their lines; `scope` counts as an
-/// assignable scope (Terraform adds it), and values from variables are reported as not
-/// checked instead of missing.
-#[test]
-fn terraform_roles_are_linted_at_their_lines() {
-    let rel = "tests/fixtures/lint/terraform/roles.tf";
+/// Lints an infrastructure-code fixture, pins its output, and checks that every finding's
+/// line is the one its locator names and that the entry is written on it.
+fn lint_iac(rel: &str, expected: &str) -> Vec<serde_json::Value> {
     let (code, out, err) = run_here(&["lint", rel]);
     assert_eq!(code, 1, "{err}");
-    golden(
-        &root().join("tests/fixtures/lint/terraform/roles.expected"),
-        &out,
-    );
+    golden(&root().join(expected), &out);
     let (_, json, _) = run_here(&["lint", "--format", "json", rel]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let text = std::fs::read_to_string(root().join(rel)).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    let findings = v["findings"].as_array().unwrap();
-    // `scope` from a data source and a name with interpolation are unreadable, not missing.
-    assert!(
-        findings
-            .iter()
-            .all(|f| f["code"] != "AZR009" && f["code"] != "AZR008")
-    );
-    assert_eq!(findings.iter().filter(|f| f["code"] == "AZR201").count(), 3);
-    for f in findings {
+    let findings = v["findings"].as_array().unwrap().clone();
+    for f in &findings {
         let line = f["line"].as_u64().unwrap() as usize;
         let pointer = f["pointer"].as_str().unwrap();
         assert!(
@@ -541,10 +527,53 @@ fn terraform_roles_are_linted_at_their_lines() {
             "{pointer}"
         );
         if let Some(e) = f["entry"].as_str() {
+            let at: String = lines[line - 1]
+                .chars()
+                .skip(f["column"].as_u64().unwrap() as usize - 1)
+                .collect();
             assert!(
-                lines[line - 1].contains(&format!("\"{e}\"")),
-                "{rel}:{line}: {e}"
+                at[1..].starts_with(e),
+                "{rel}:{line}: {e} not at the column"
             );
         }
     }
+    findings
+}
+
+/// Terraform `azurerm_role_definition` resources are linted like JSON roles; findings carry
+/// the parser's `ADDRESS.field[i]@LINE:COLUMN` locators and their lines; `scope` counts as an
+/// assignable scope (Terraform adds it), and values from variables are reported as not
+/// checked instead of missing.
+#[test]
+fn terraform_roles_are_linted_at_their_lines() {
+    let findings = lint_iac(
+        "tests/fixtures/lint/terraform/roles.tf",
+        "tests/fixtures/lint/terraform/roles.expected",
+    );
+    // `scope` from a data source and a name with interpolation are unreadable, not missing.
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["code"] != "AZR009" && f["code"] != "AZR008")
+    );
+    assert_eq!(findings.iter().filter(|f| f["code"] == "AZR201").count(), 3);
+}
+
+/// Bicep `Microsoft.Authorization/roleDefinitions` resources likewise: a data operation in
+/// `actions`, DataActions with a management-group scope, a repeated exclusion, and scopes from
+/// a parameter (not checked, not missing).
+#[test]
+fn bicep_roles_are_linted_at_their_lines() {
+    let findings = lint_iac(
+        "tests/fixtures/lint/bicep/roles.bicep",
+        "tests/fixtures/lint/bicep/roles.expected",
+    );
+    let codes: Vec<&str> = findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["AZR004", "AZR109", "AZR108", "AZR201", "AZR201", "AZR103"]
+    );
 }
