@@ -6,6 +6,7 @@ pub mod diff;
 pub mod expand;
 pub mod generate;
 pub mod group;
+pub mod lint;
 pub mod needs;
 pub mod recommend;
 pub mod risk;

@@ -57,6 +57,11 @@ pub enum Command {
     Scenarios(ScenariosArgs),
     /// Generate the smallest custom role granting exactly what a job needs.
     Generate(GenerateArgs),
+    /// Lint role files: what Azure would reject (errors) and what a reviewer should question
+    /// (warnings).
+    Lint(LintArgs),
+    /// Show a lint rule's documentation, or list every rule.
+    Rule(RuleArgs),
     /// List a role's effective operations by risk category (privilege escalation, secrets, ...).
     Risks(RisksArgs),
     /// Check a role against the operations a job needs: missing and excess operations.
@@ -306,4 +311,31 @@ pub enum FailOnArg {
     None,
     Added,
     HighRisk,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Role files (any format azrbac reads), directories (every `*.json` inside) or `-`.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Run only these rules: codes (`AZR001`), code prefixes (`AZR1`), names or `ALL`;
+    /// comma-separated or repeated.
+    #[arg(long, value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Skip these rules (same forms as --select).
+    #[arg(long, value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Exit 1 on warnings too, not only on errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`AZR001`) or name (`unknown-operation`); without it, every rule is listed.
+    pub code: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

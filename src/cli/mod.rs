@@ -83,6 +83,19 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_catalog_model(&cli.global)?;
             commands::generate::run(model, &a)
         }
+        Command::Lint(a) => {
+            check_format(
+                "lint",
+                a.format,
+                &[Format::Table, Format::Json, Format::Sarif],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::lint::run(model, &a)
+        }
+        Command::Rule(a) => {
+            check_format("rule", a.format, &[Format::Table, Format::Json])?;
+            commands::rule::run(&a)
+        }
         Command::Explain(a) => {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;

@@ -11,6 +11,8 @@ pub mod diff_table;
 pub mod expand;
 pub mod explain;
 pub mod generate;
+pub mod lint;
+pub mod lint_sarif;
 pub mod mdtable;
 pub mod recommend;
 pub mod risks;

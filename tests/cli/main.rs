@@ -9,4 +9,5 @@ mod diff_git;
 mod diff_history;
 mod diff_iac;
 mod generate;
+mod lint;
 mod model;

@@ -8,6 +8,7 @@ pub mod expand;
 pub mod explain;
 pub mod generate;
 pub mod import;
+pub mod lint;
 pub mod recommend;
 pub mod risks;
 pub mod roles;
@@ -52,3 +53,4 @@ pub fn risky_sets(
     }
     Ok(out)
 }
+pub mod rule;
