@@ -2,9 +2,13 @@
 //! and later diff, lint, generate, who-can), returning plain data for the report layer.
 
 pub mod check;
+pub mod diff;
 pub mod expand;
+pub mod generate;
 pub mod group;
+pub mod lint;
 pub mod needs;
 pub mod recommend;
 pub mod risk;
 pub mod risks;
+pub mod scenario;

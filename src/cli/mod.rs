@@ -70,6 +70,32 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_model(&cli.global)?;
             commands::expand::run(model, &a)
         }
+        Command::Scenarios(a) => {
+            check_format(
+                "scenarios",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_catalog_model(&cli.global)?;
+            commands::scenarios::run(model, &a)
+        }
+        Command::Generate(a) => {
+            let model = load_catalog_model(&cli.global)?;
+            commands::generate::run(model, &a)
+        }
+        Command::Lint(a) => {
+            check_format(
+                "lint",
+                a.format,
+                &[Format::Table, Format::Json, Format::Sarif],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::lint::run(model, &a)
+        }
+        Command::Rule(a) => {
+            check_format("rule", a.format, &[Format::Table, Format::Json])?;
+            commands::rule::run(&a)
+        }
         Command::Explain(a) => {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
@@ -102,6 +128,16 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_model(&cli.global)?;
             commands::recommend::run(model, &a)
         }
+        Command::Diff(a) => {
+            check_format(
+                "diff",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown, Format::Sarif],
+            )?;
+            commands::diff::check_args(&a)?;
+            let model = load_model(&cli.global)?;
+            commands::diff::run(model, &a)
+        }
     }
 }
 
@@ -123,6 +159,27 @@ pub fn check_format(command: &str, format: Format, allowed: &[Format]) -> Result
 /// never dropped: freeing its ~100,000 allocations at exit would only cost time.
 pub fn load_model(global: &GlobalArgs) -> Result<&'static Model> {
     Ok(Box::leak(Box::new(build_model(global)?)))
+}
+
+/// Builds the model without built-in roles (`--builtin-roles` does not apply), for commands
+/// that only use the catalog. Kept for the rest of the process like [`load_model`].
+pub fn load_catalog_model(global: &GlobalArgs) -> Result<&'static Model> {
+    let catalog = match &global.catalog {
+        Some(p) => Some((input::read_text(p)?, p.display().to_string())),
+        None => None,
+    };
+    let model = Model::load_catalog_only(
+        catalog.as_ref().map(|(t, o)| (t.as_str(), o.as_str())),
+        mode_of(global),
+    )?;
+    Ok(Box::leak(Box::new(model)))
+}
+
+fn mode_of(global: &GlobalArgs) -> WildcardMode {
+    match global.wildcards {
+        Wildcards::Azure => WildcardMode::Azure,
+        Wildcards::Literal => WildcardMode::Literal,
+    }
 }
 
 fn build_model(global: &GlobalArgs) -> Result<Model> {

@@ -4,12 +4,21 @@
 pub mod actions;
 pub mod catalog;
 pub mod check;
+pub mod diff_json;
+pub mod diff_markdown;
+pub mod diff_sarif;
+pub mod diff_table;
 pub mod expand;
 pub mod explain;
+pub mod generate;
+pub mod lint;
+pub mod lint_sarif;
 pub mod mdtable;
 pub mod recommend;
 pub mod risks;
+pub mod role_formats;
 pub mod roles;
+pub mod scenarios;
 pub mod style;
 
 use serde::Serialize;

@@ -4,4 +4,10 @@
 
 mod analyzer;
 mod common;
+mod diff;
+mod diff_git;
+mod diff_history;
+mod diff_iac;
+mod generate;
+mod lint;
 mod model;
