@@ -1,6 +1,8 @@
 //! The typed model: planes, patterns, the operation catalog and role definitions.
 
+pub mod assignment;
 pub mod catalog;
+pub mod inventory;
 pub mod json;
 pub mod ops_parse;
 pub mod pattern;
@@ -8,6 +10,7 @@ pub mod plane;
 pub mod role;
 pub mod role_parse;
 pub mod roleset;
+pub mod scope;
 
 pub use catalog::{Catalog, OpId, Operation, ProviderOps, Provenance, canonical_cmp};
 pub use pattern::{Pattern, PatternError, validate_user_pattern};
