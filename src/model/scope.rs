@@ -441,7 +441,7 @@ mod tests {
         assert_eq!(p.exact, None);
         assert_eq!(p.nodes[0], ep);
         assert_eq!(p.unplaced, None);
-        assert_eq!(t.descendants(mg).len(), 5);
+        assert_eq!(t.descendants(mg).len(), 4);
         let other = t.path("/subscriptions/other/resourceGroups/x");
         assert_eq!(other.nodes, vec![ROOT]);
         assert_eq!(other.unplaced_text.as_deref(), Some("/subscriptions/other"));
