@@ -21,7 +21,11 @@ pub struct Model {
 
 impl Model {
     /// Builds the model from catalog and built-in role texts (embedded ones by default).
-    pub fn load(catalog: Option<(&str, &str)>, roles: Option<(&str, &str)>, mode: WildcardMode) -> Result<Model> {
+    pub fn load(
+        catalog: Option<(&str, &str)>,
+        roles: Option<(&str, &str)>,
+        mode: WildcardMode,
+    ) -> Result<Model> {
         let (ctext, corigin) = catalog.unwrap_or((CATALOG_JSON, "embedded catalog"));
         let (rtext, rorigin) = roles.unwrap_or((ROLES_JSON, "embedded built-in roles"));
         let catalog = Catalog::from_compact_json(ctext, corigin)?;

@@ -97,7 +97,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("Contributer", ["Contributor", "Owner"]), Some("Contributor"));
+        assert_eq!(
+            did_you_mean("Contributer", ["Contributor", "Owner"]),
+            Some("Contributor")
+        );
         assert_eq!(did_you_mean("zzzz", ["Contributor", "Owner"]), None);
     }
 

@@ -58,7 +58,11 @@ pub fn expand_role(model: &Model, role: &RoleDefinition) -> (RoleExpansion, Effe
     let ix = &model.index;
     let unknown_actions: Vec<String> = eff.unknown[0].iter().map(|u| u.name.clone()).collect();
     let unknown_data_actions: Vec<String> = eff.unknown[1].iter().map(|u| u.name.clone()).collect();
-    let mut unknown: Vec<String> = unknown_actions.iter().chain(&unknown_data_actions).cloned().collect();
+    let mut unknown: Vec<String> = unknown_actions
+        .iter()
+        .chain(&unknown_data_actions)
+        .cloned()
+        .collect();
     unknown.sort_by(|a, b| canonical_cmp(a, b));
     unknown.dedup();
     let actions = eff.names(ix, Plane::Control);

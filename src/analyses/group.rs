@@ -19,9 +19,12 @@ pub struct ProviderGroup {
     pub types: Vec<TypeGroup>,
 }
 
+/// Resource types of one provider: sort key → (spelling, verbs).
+type TypeMap = BTreeMap<String, (String, Vec<String>)>;
+
 /// Groups names (any order) by provider (first segment) and resource type, sorted.
 pub fn group_names<S: AsRef<str>>(names: &[S]) -> Vec<ProviderGroup> {
-    let mut by: BTreeMap<String, (String, BTreeMap<String, (String, Vec<String>)>)> = BTreeMap::new();
+    let mut by: BTreeMap<String, (String, TypeMap)> = BTreeMap::new();
     for n in names {
         let n = n.as_ref();
         let provider = n.split('/').next().unwrap_or(n);
@@ -30,7 +33,9 @@ pub fn group_names<S: AsRef<str>>(names: &[S]) -> Vec<ProviderGroup> {
         let p = by
             .entry(sort_key(provider))
             .or_insert_with(|| (provider.to_string(), BTreeMap::new()));
-        let t = p.1.entry(sort_key(rt)).or_insert_with(|| (rt.to_string(), Vec::new()));
+        let t =
+            p.1.entry(sort_key(rt))
+                .or_insert_with(|| (rt.to_string(), Vec::new()));
         t.1.push(verb);
     }
     by.into_values()
@@ -39,7 +44,10 @@ pub fn group_names<S: AsRef<str>>(names: &[S]) -> Vec<ProviderGroup> {
                 .into_values()
                 .map(|(resource_type, mut verbs)| {
                     verbs.sort_by(|a, b| canonical_cmp(a, b));
-                    TypeGroup { resource_type, verbs }
+                    TypeGroup {
+                        resource_type,
+                        verbs,
+                    }
                 })
                 .collect();
             ProviderGroup {
@@ -52,7 +60,9 @@ pub fn group_names<S: AsRef<str>>(names: &[S]) -> Vec<ProviderGroup> {
 }
 
 fn sort_key(s: &str) -> String {
-    s.bytes().map(|b| crate::model::catalog::sort_byte(b) as char).collect()
+    s.bytes()
+        .map(|b| crate::model::catalog::sort_byte(b) as char)
+        .collect()
 }
 
 #[cfg(test)]
@@ -61,7 +71,12 @@ mod tests {
 
     #[test]
     fn groups() {
-        let g = group_names(&["Microsoft.B/x/read", "Microsoft.A/y/listKeys/action", "Microsoft.A/y/read", "Microsoft.A/read"]);
+        let g = group_names(&[
+            "Microsoft.B/x/read",
+            "Microsoft.A/y/listKeys/action",
+            "Microsoft.A/y/read",
+            "Microsoft.A/read",
+        ]);
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].provider, "Microsoft.A");
         assert_eq!(g[0].count, 3);

@@ -32,7 +32,10 @@ pub fn read_text(path: &Path) -> Result<String> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(Error::Io {
             path: shown,
-            message: format!("file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit", meta.len()),
+            message: format!(
+                "file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+                meta.len()
+            ),
         });
     }
     let buf = std::fs::read(path).map_err(|e| Error::io(&shown, &e))?;
@@ -49,7 +52,7 @@ pub fn decode(buf: Vec<u8>, origin: &str) -> Result<String> {
     }
     if buf.starts_with(&[0xFF, 0xFE]) || buf.starts_with(&[0xFE, 0xFF]) {
         let le = buf[0] == 0xFF;
-        if buf.len() % 2 != 0 {
+        if !buf.len().is_multiple_of(2) {
             return Err(Error::Io {
                 path: origin.into(),
                 message: "truncated UTF-16 text".into(),
@@ -57,14 +60,24 @@ pub fn decode(buf: Vec<u8>, origin: &str) -> Result<String> {
         }
         let units: Vec<u16> = buf[2..]
             .chunks_exact(2)
-            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
             .collect();
         return String::from_utf16(&units).map_err(|_| Error::Io {
             path: origin.into(),
             message: "not valid UTF-16 text".into(),
         });
     }
-    let start = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    let start = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
     match String::from_utf8(buf) {
         Ok(mut s) => {
             if start > 0 {
@@ -74,7 +87,10 @@ pub fn decode(buf: Vec<u8>, origin: &str) -> Result<String> {
         }
         Err(e) => Err(Error::Io {
             path: origin.into(),
-            message: format!("not valid UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            message: format!(
+                "not valid UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
         }),
     }
 }
@@ -132,13 +148,16 @@ pub fn resolve_roles(model: &Model, reference: &str) -> Result<Vec<RoleDefinitio
     if is_guid(reference.trim()) {
         return match model.builtins.by_guid(reference) {
             Some(r) => Ok(vec![r.clone()]),
-            None => Err(Error::usage(format!("`{reference}` is not the GUID of a built-in role (and no such file exists)"))),
+            None => Err(Error::usage(format!(
+                "`{reference}` is not the GUID of a built-in role (and no such file exists)"
+            ))),
         };
     }
     if let Some(r) = model.builtins.by_name(reference) {
         return Ok(vec![r.clone()]);
     }
-    let looks_like_file = reference.contains('/') || reference.contains('\\') || reference.ends_with(".json");
+    let looks_like_file =
+        reference.contains('/') || reference.contains('\\') || reference.ends_with(".json");
     let hint = model
         .builtins
         .suggest(reference)
@@ -150,7 +169,9 @@ pub fn resolve_roles(model: &Model, reference: &str) -> Result<Vec<RoleDefinitio
             message: format!("no such file or directory, and no built-in role has this name{hint}"),
         })
     } else {
-        Err(Error::usage(format!("`{reference}` is neither a file nor a built-in role name{hint}")))
+        Err(Error::usage(format!(
+            "`{reference}` is neither a file nor a built-in role name{hint}"
+        )))
     }
 }
 
@@ -168,14 +189,19 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir.display().to_string(), &e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
+        .map_err(|e| Error::io(&dir.display().to_string(), &e))?;
     std::io::Write::write_all(&mut tmp, contents.as_bytes()).map_err(|e| Error::io(&shown, &e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         // Keep an existing file's mode; new files get the usual 0644 rather than tempfile's 0600.
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
-        let _ = tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode));
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode));
     }
     tmp.persist(path).map_err(|e| Error::io(&shown, &e.error))?;
     Ok(())
@@ -188,9 +214,17 @@ mod tests {
     #[test]
     fn decodes_boms() {
         assert_eq!(decode(b"\xEF\xBB\xBF{}".to_vec(), "f").unwrap(), "{}");
-        assert_eq!(decode(vec![0xFF, 0xFE, b'{', 0, b'}', 0], "f").unwrap(), "{}");
-        assert_eq!(decode(vec![0xFE, 0xFF, 0, b'{', 0, b'}'], "f").unwrap(), "{}");
-        let e = decode(vec![b'{', 0xC3, 0x28], "f.json").unwrap_err().to_string();
+        assert_eq!(
+            decode(vec![0xFF, 0xFE, b'{', 0, b'}', 0], "f").unwrap(),
+            "{}"
+        );
+        assert_eq!(
+            decode(vec![0xFE, 0xFF, 0, b'{', 0, b'}'], "f").unwrap(),
+            "{}"
+        );
+        let e = decode(vec![b'{', 0xC3, 0x28], "f.json")
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "f.json: not valid UTF-8 text (invalid byte at offset 1)");
     }
 }

@@ -62,7 +62,9 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Expand(a) => {
             check_format("expand", a.format, &[Format::Table, Format::Json])?;
             if a.roles.is_empty() && !a.all_builtins {
-                return Err(Error::usage("expand: name at least one ROLE, or pass --all-builtins"));
+                return Err(Error::usage(
+                    "expand: name at least one ROLE, or pass --all-builtins",
+                ));
             }
             let model = load_model(&cli.global)?;
             commands::expand::run(&model, &a)

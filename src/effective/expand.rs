@@ -58,7 +58,10 @@ impl Effective {
     /// Every effective operation name of a plane: catalog spelling for known operations,
     /// unknown literals as written; sorted canonically.
     pub fn names(&self, index: &Index, plane: Plane) -> Vec<String> {
-        let mut out: Vec<String> = self.ids(index, plane).map(|i| index.catalog().name(i).to_string()).collect();
+        let mut out: Vec<String> = self
+            .ids(index, plane)
+            .map(|i| index.catalog().name(i).to_string())
+            .collect();
         let unknown = &self.unknown[plane as usize];
         if !unknown.is_empty() {
             out.extend(unknown.iter().map(|u| u.name.clone()));
@@ -76,7 +79,12 @@ impl Effective {
             .filter(|i| *i >= lo as usize && *i < hi as usize)
             .map(|i| index.catalog().name(i as OpId).to_string())
             .collect();
-        out.extend(self.unknown[plane as usize].iter().filter(|u| u.conditional).map(|u| u.name.clone()));
+        out.extend(
+            self.unknown[plane as usize]
+                .iter()
+                .filter(|u| u.conditional)
+                .map(|u| u.name.clone()),
+        );
         out.sort_by(|a, b| canonical_cmp(a, b));
         out
     }
@@ -106,7 +114,9 @@ fn difference(a: &FixedBitSet, b: &FixedBitSet) -> FixedBitSet {
 /// Adds an unknown literal, keeping canonical order; an unconditional grant wins over a
 /// conditional one of the same name (names compared ignoring ASCII case).
 pub(crate) fn add_unknown(list: &mut Vec<Unknown>, name: &str, conditional: bool) {
-    match list.binary_search_by(|u| canonical_cmp(&u.name.to_ascii_lowercase(), &name.to_ascii_lowercase())) {
+    match list.binary_search_by(|u| {
+        canonical_cmp(&u.name.to_ascii_lowercase(), &name.to_ascii_lowercase())
+    }) {
         Ok(i) => list[i].conditional &= conditional,
         Err(i) => list.insert(
             i,
@@ -121,16 +131,29 @@ pub(crate) fn add_unknown(list: &mut Vec<Unknown>, name: &str, conditional: bool
 /// How a role's entries are resolved to operation sets; lets the naive matcher and the
 /// graph index share the same role algebra.
 pub trait Resolver {
-    fn len(&self) -> usize;
-    fn resolve_into(&self, pattern: &crate::model::Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet);
+    /// Number of operation ids (the bitset width).
+    fn width(&self) -> usize;
+    fn resolve_into(
+        &self,
+        pattern: &crate::model::Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    );
     fn is_known_literal(&self, pattern: &crate::model::Pattern, plane: Plane) -> bool;
 }
 
 impl Resolver for Index {
-    fn len(&self) -> usize {
+    fn width(&self) -> usize {
         self.catalog().len()
     }
-    fn resolve_into(&self, pattern: &crate::model::Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) {
+    fn resolve_into(
+        &self,
+        pattern: &crate::model::Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    ) {
         Index::resolve_into(self, pattern, plane, mode, out);
     }
     fn is_known_literal(&self, pattern: &crate::model::Pattern, plane: Plane) -> bool {
@@ -144,8 +167,12 @@ pub fn expand(index: &Index, role: &RoleDefinition, mode: WildcardMode) -> Effec
 }
 
 /// Expands a role with any resolver (the index, or the naive scan in tests and benches).
-pub fn expand_with<R: Resolver>(resolver: &R, role: &RoleDefinition, mode: WildcardMode) -> Effective {
-    let n = resolver.len();
+pub fn expand_with<R: Resolver>(
+    resolver: &R,
+    role: &RoleDefinition,
+    mode: WildcardMode,
+) -> Effective {
+    let n = resolver.width();
     let mut uncond = FixedBitSet::with_capacity(n);
     let mut cond = FixedBitSet::with_capacity(n);
     let mut allow = FixedBitSet::with_capacity(n);
@@ -167,9 +194,15 @@ pub fn expand_with<R: Resolver>(resolver: &R, role: &RoleDefinition, mode: Wildc
             for e in grants {
                 if e.pattern.is_literal()
                     && !resolver.is_known_literal(&e.pattern, plane)
-                    && !removes.iter().any(|x| x.pattern.matches(e.pattern.lower(), mode))
+                    && !removes
+                        .iter()
+                        .any(|x| x.pattern.matches(e.pattern.lower(), mode))
                 {
-                    add_unknown(&mut unknown[plane as usize], e.pattern.as_str(), conditional);
+                    add_unknown(
+                        &mut unknown[plane as usize],
+                        e.pattern.as_str(),
+                        conditional,
+                    );
                 }
             }
         }

@@ -62,11 +62,19 @@ pub struct PlaneExplanation {
 
 /// Explains an operation name against a role on every plane where the catalog lists it or
 /// an entry of that plane matches it.
-pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: WildcardMode) -> Vec<PlaneExplanation> {
+pub fn explain(
+    index: &Index,
+    role: &RoleDefinition,
+    operation: &str,
+    mode: WildcardMode,
+) -> Vec<PlaneExplanation> {
     let op = operation.trim();
     let mut out = Vec::new();
     for plane in Plane::BOTH {
-        let catalog_name = index.catalog().find(plane, op).map(|id| index.catalog().name(id).to_string());
+        let catalog_name = index
+            .catalog()
+            .find(plane, op)
+            .map(|id| index.catalog().name(id).to_string());
         let mut blocks = Vec::new();
         for (b, block) in role.permissions.iter().enumerate() {
             let matching = |field: Field| -> Vec<EntryRef> {
@@ -81,7 +89,8 @@ pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: Wild
                         index: i,
                         text: e.pattern.as_str().to_string(),
                         pointer: e.pointer.clone(),
-                        needs_collapse: mode == WildcardMode::Azure && !e.pattern.matches(op, WildcardMode::Literal),
+                        needs_collapse: mode == WildcardMode::Azure
+                            && !e.pattern.matches(op, WildcardMode::Literal),
                     })
                     .collect()
             };
@@ -96,8 +105,23 @@ pub fn explain(index: &Index, role: &RoleDefinition, operation: &str, mode: Wild
                 });
             }
         }
-        if catalog_name.is_none() && blocks.iter().all(|b| b.grants.is_empty()) {
-            continue;
+        if catalog_name.is_none() {
+            // A name the catalog lists on the other plane only is that plane's operation: a
+            // wildcard of this plane says nothing about it. A literal entry naming it here is
+            // still reported (it grants exactly what it says; lint calls it misplaced).
+            let other = match plane {
+                Plane::Control => Plane::Data,
+                Plane::Data => Plane::Control,
+            };
+            let listed_elsewhere = index.catalog().find(other, op).is_some();
+            let literal_match = blocks
+                .iter()
+                .flat_map(|b| b.grants.iter().chain(&b.removals))
+                .any(|e| !e.text.contains('*'));
+            let any_grant = blocks.iter().any(|b| !b.grants.is_empty());
+            if !any_grant || (listed_elsewhere && !literal_match) {
+                continue;
+            }
         }
         let effective: Vec<&BlockTrace> = blocks
             .iter()

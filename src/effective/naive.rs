@@ -9,11 +9,17 @@ use fixedbitset::FixedBitSet;
 pub struct Naive<'a>(pub &'a Catalog);
 
 impl Resolver for Naive<'_> {
-    fn len(&self) -> usize {
+    fn width(&self) -> usize {
         self.0.len()
     }
 
-    fn resolve_into(&self, pattern: &Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) {
+    fn resolve_into(
+        &self,
+        pattern: &Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    ) {
         let (lo, hi) = self.0.plane_range(plane);
         for id in lo..hi {
             if pattern.matches(self.0.name(id as OpId), mode) {

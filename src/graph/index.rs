@@ -61,13 +61,21 @@ impl Index {
             by_last.entry(last.into()).or_default().push(id);
             let mut node = root;
             widen(&mut graph[root].ranges[plane], id);
-            for (depth, (seg, spelled)) in lower.split('/').zip(catalog.name(id).split('/')).enumerate() {
+            for (depth, (seg, spelled)) in lower
+                .split('/')
+                .zip(catalog.name(id).split('/'))
+                .enumerate()
+            {
                 let key = (node, Box::<str>::from(seg));
                 node = match children.get(&key) {
                     Some(n) => *n,
                     None => {
                         let n = graph.add_node(Node {
-                            kind: if depth == 0 { NodeKind::Provider } else { NodeKind::Segment },
+                            kind: if depth == 0 {
+                                NodeKind::Provider
+                            } else {
+                                NodeKind::Segment
+                            },
                             label: spelled.to_string(),
                             ranges: empty,
                         });
@@ -152,7 +160,13 @@ impl Index {
     /// Adds every catalog operation of `plane` that `pattern` matches to `out`; returns how
     /// many it matched. A literal pattern absent from the catalog matches nothing here (the
     /// caller records it as unknown).
-    pub fn resolve_into(&self, pattern: &Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) -> usize {
+    pub fn resolve_into(
+        &self,
+        pattern: &Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    ) -> usize {
         if pattern.is_literal() {
             return match self.catalog.find_lower(plane, pattern.lower()) {
                 Some(id) => {
@@ -214,11 +228,19 @@ impl Index {
 /// the verb is `x/action`.
 pub fn resource_type_of(name: &str) -> &str {
     let segs: Vec<&str> = name.split('/').collect();
-    let drop = if segs.len() >= 3 && segs[segs.len() - 1].eq_ignore_ascii_case("action") { 2 } else { 1 };
+    let drop = if segs.len() >= 3 && segs[segs.len() - 1].eq_ignore_ascii_case("action") {
+        2
+    } else {
+        1
+    };
     if segs.len() <= drop {
         return segs.first().copied().unwrap_or(name);
     }
-    let keep: usize = segs[..segs.len() - drop].iter().map(|s| s.len() + 1).sum::<usize>() - 1;
+    let keep: usize = segs[..segs.len() - drop]
+        .iter()
+        .map(|s| s.len() + 1)
+        .sum::<usize>()
+        - 1;
     &name[..keep]
 }
 
@@ -234,7 +256,7 @@ fn widen(r: &mut (OpId, OpId), id: OpId) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ProviderOps, Provenance};
+    use crate::model::{Provenance, ProviderOps};
 
     fn index() -> Index {
         let ops = [
@@ -256,26 +278,73 @@ mod tests {
 
     fn names(ix: &Index, p: &str, plane: Plane, mode: WildcardMode) -> Vec<String> {
         let set = ix.resolve(&Pattern::parse(p).unwrap(), plane, mode);
-        set.ones().map(|i| ix.catalog().name(i as OpId).to_string()).collect()
+        set.ones()
+            .map(|i| ix.catalog().name(i as OpId).to_string())
+            .collect()
     }
 
     #[test]
     fn resolves_like_the_rules() {
         let ix = index();
         assert_eq!(
-            names(&ix, "Microsoft.KeyVault/vaults/*/read", Plane::Control, WildcardMode::Azure),
-            vec!["Microsoft.KeyVault/vaults/read", "Microsoft.KeyVault/vaults/secrets/read"]
+            names(
+                &ix,
+                "Microsoft.KeyVault/vaults/*/read",
+                Plane::Control,
+                WildcardMode::Azure
+            ),
+            vec![
+                "Microsoft.KeyVault/vaults/read",
+                "Microsoft.KeyVault/vaults/secrets/read"
+            ]
         );
         assert_eq!(
-            names(&ix, "Microsoft.KeyVault/vaults/*/read", Plane::Control, WildcardMode::Literal),
+            names(
+                &ix,
+                "Microsoft.KeyVault/vaults/*/read",
+                Plane::Control,
+                WildcardMode::Literal
+            ),
             vec!["Microsoft.KeyVault/vaults/secrets/read"]
         );
-        assert_eq!(names(&ix, "microsoft.keyvault/vaults*", Plane::Control, WildcardMode::Azure).len(), 4);
-        assert_eq!(names(&ix, "*", Plane::Data, WildcardMode::Azure), vec!["Microsoft.KeyVault/vaults/secrets/getSecret/action"]);
-        assert_eq!(names(&ix, "*/read", Plane::Control, WildcardMode::Azure).len(), 4);
+        assert_eq!(
+            names(
+                &ix,
+                "microsoft.keyvault/vaults*",
+                Plane::Control,
+                WildcardMode::Azure
+            )
+            .len(),
+            4
+        );
+        assert_eq!(
+            names(&ix, "*", Plane::Data, WildcardMode::Azure),
+            vec!["Microsoft.KeyVault/vaults/secrets/getSecret/action"]
+        );
+        assert_eq!(
+            names(&ix, "*/read", Plane::Control, WildcardMode::Azure).len(),
+            4
+        );
         assert!(names(&ix, "Microsoft.Nope/*", Plane::Control, WildcardMode::Azure).is_empty());
-        assert_eq!(names(&ix, "MICROSOFT.KEYVAULT/VAULTS/READ", Plane::Control, WildcardMode::Azure).len(), 1);
-        assert!(names(&ix, "Microsoft.KeyVault/vaults/secrets/getSecret/action", Plane::Control, WildcardMode::Azure).is_empty());
+        assert_eq!(
+            names(
+                &ix,
+                "MICROSOFT.KEYVAULT/VAULTS/READ",
+                Plane::Control,
+                WildcardMode::Azure
+            )
+            .len(),
+            1
+        );
+        assert!(
+            names(
+                &ix,
+                "Microsoft.KeyVault/vaults/secrets/getSecret/action",
+                Plane::Control,
+                WildcardMode::Azure
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -285,15 +354,26 @@ mod tests {
         let vaults = ix.child(kv, "vaults").unwrap();
         let (lo, hi) = ix.graph()[vaults].ranges[0];
         let inside: Vec<&str> = (lo..hi).map(|i| ix.catalog().name(i)).collect();
-        assert!(inside.iter().all(|n| n.starts_with("Microsoft.KeyVault/vaults/")), "{inside:?}");
+        assert!(
+            inside
+                .iter()
+                .all(|n| n.starts_with("Microsoft.KeyVault/vaults/")),
+            "{inside:?}"
+        );
         assert_eq!(inside.len(), 3);
     }
 
     #[test]
     fn resource_types() {
         assert_eq!(resource_type_of("Microsoft.A/x/y/read"), "Microsoft.A/x/y");
-        assert_eq!(resource_type_of("Microsoft.A/x/listKeys/action"), "Microsoft.A/x");
-        assert_eq!(resource_type_of("Microsoft.A/register/action"), "Microsoft.A");
+        assert_eq!(
+            resource_type_of("Microsoft.A/x/listKeys/action"),
+            "Microsoft.A/x"
+        );
+        assert_eq!(
+            resource_type_of("Microsoft.A/register/action"),
+            "Microsoft.A"
+        );
         assert_eq!(resource_type_of("Microsoft.A/read"), "Microsoft.A");
     }
 }

@@ -254,7 +254,8 @@ impl Catalog {
 
     /// Reads the compact file format.
     pub fn from_compact_json(text: &str, origin: &str) -> Result<Catalog> {
-        let file: CompactCatalog = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
+        let file: CompactCatalog =
+            serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
         if file.kind != CATALOG_KIND {
             return Err(Error::shape(
                 origin,
@@ -333,7 +334,11 @@ mod tests {
         let c = Catalog::build(
             vec![p(
                 "Microsoft.A",
-                &[("Microsoft.A/x/read", false), ("microsoft.a/X/READ", false), ("Microsoft.A/x/read", true)],
+                &[
+                    ("Microsoft.A/x/read", false),
+                    ("microsoft.a/X/READ", false),
+                    ("Microsoft.A/x/read", true),
+                ],
             )],
             Provenance::default(),
         );
@@ -350,19 +355,36 @@ mod tests {
         let c = Catalog::build(
             vec![p(
                 "Microsoft.A",
-                &[("Microsoft.A/b/read", false), ("Microsoft.A/b-c/read", false), ("Microsoft.A/b", false)],
+                &[
+                    ("Microsoft.A/b/read", false),
+                    ("Microsoft.A/b-c/read", false),
+                    ("Microsoft.A/b", false),
+                ],
             )],
             Provenance::default(),
         );
         let names: Vec<_> = (0..3).map(|i| c.name(i)).collect();
-        assert_eq!(names, vec!["Microsoft.A/b", "Microsoft.A/b/read", "Microsoft.A/b-c/read"]);
+        assert_eq!(
+            names,
+            vec![
+                "Microsoft.A/b",
+                "Microsoft.A/b/read",
+                "Microsoft.A/b-c/read"
+            ]
+        );
     }
 
     #[test]
     fn compact_round_trip() {
         let c = Catalog::build(
-            vec![p("Microsoft.B", &[("Microsoft.B/y/write", true)]), p("Microsoft.A", &[("Microsoft.A/x/read", false)])],
-            Provenance { source: "test".into(), source_date: "2026-01-01".into() },
+            vec![
+                p("Microsoft.B", &[("Microsoft.B/y/write", true)]),
+                p("Microsoft.A", &[("Microsoft.A/x/read", false)]),
+            ],
+            Provenance {
+                source: "test".into(),
+                source_date: "2026-01-01".into(),
+            },
         );
         let text = c.to_compact_json(false).unwrap();
         let back = Catalog::from_compact_json(&text, "t").unwrap();

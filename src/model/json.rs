@@ -276,7 +276,9 @@ fn skip_value(text: &str, pos: &mut usize) -> Option<()> {
             None
         }
         _ => {
-            while *pos < b.len() && !matches!(b[*pos], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t') {
+            while *pos < b.len()
+                && !matches!(b[*pos], b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+            {
                 *pos += 1;
             }
             Some(())
@@ -295,23 +297,33 @@ mod tests {
         assert_eq!(locate(DOC, ""), Some((1, 1)));
         assert_eq!(locate(DOC, "/Name"), Some((2, 11)));
         assert_eq!(locate(DOC, "/Actions/1"), Some((5, 5)));
-        assert_eq!(locate(DOC, "/k~1e/x/1/y"), Some((7, 23)));
+        assert_eq!(locate(DOC, "/k~1e/x/1/y"), Some((7, 26)));
         assert_eq!(locate(DOC, "/Actions/2"), None);
         assert_eq!(locate(DOC, "/nope"), None);
     }
 
     #[test]
     fn obj_rules() {
-        let v: Value = serde_json::from_str(r#"{"Actions": ["a"], "notactions": null, "X": 1}"#).unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{"Actions": ["a"], "notactions": null, "X": 1}"#).unwrap();
         let o = Obj::new(&v, "f", "", "role").unwrap();
-        assert_eq!(o.opt_str_list("ACTIONS").unwrap().unwrap()[0].1, "/Actions/0");
+        assert_eq!(
+            o.opt_str_list("ACTIONS").unwrap().unwrap()[0].1,
+            "/Actions/0"
+        );
         assert!(o.opt_str_list("NotActions").unwrap().is_none());
-        let e = o.deny_unknown(&["Actions", "NotActions"], "role").unwrap_err().to_string();
+        let e = o
+            .deny_unknown(&["Actions", "NotActions"], "role")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("unknown field `X`"), "{e}");
         let dup: Value = serde_json::from_str(r#"{"a": 1, "A": 2}"#).unwrap();
         assert!(Obj::new(&dup, "f", "", "role").is_err());
         let typo: Value = serde_json::from_str(r#"{"NotAction": []}"#).unwrap();
-        let e = Obj::new(&typo, "f", "", "role").unwrap().deny_unknown(&["Actions", "NotActions"], "role").unwrap_err();
+        let e = Obj::new(&typo, "f", "", "role")
+            .unwrap()
+            .deny_unknown(&["Actions", "NotActions"], "role")
+            .unwrap_err();
         assert!(e.to_string().contains("did you mean `NotActions`"), "{e}");
     }
 }

@@ -12,7 +12,7 @@ pub mod role_parse;
 pub mod roleset;
 pub mod scope;
 
-pub use catalog::{Catalog, OpId, Operation, ProviderOps, Provenance, canonical_cmp};
+pub use catalog::{Catalog, OpId, Operation, Provenance, ProviderOps, canonical_cmp};
 pub use pattern::{Pattern, PatternError, validate_user_pattern};
 pub use plane::{Plane, WildcardMode};
 pub use role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};

@@ -6,9 +6,24 @@ use super::json::{Obj, kind};
 use crate::error::{Error, Result};
 use serde_json::Value;
 
-const PROVIDER_KEYS: &[&str] = &["id", "name", "type", "displayName", "operations", "resourceTypes"];
+const PROVIDER_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "type",
+    "displayName",
+    "operations",
+    "resourceTypes",
+];
 const RESOURCE_TYPE_KEYS: &[&str] = &["name", "displayName", "operations", "links", "locations"];
-const OPERATION_KEYS: &[&str] = &["name", "displayName", "description", "isDataAction", "origin", "properties", "actionType"];
+const OPERATION_KEYS: &[&str] = &[
+    "name",
+    "displayName",
+    "description",
+    "isDataAction",
+    "origin",
+    "properties",
+    "actionType",
+];
 
 /// Parses one provider object or an array of providers. Operations are collected both from
 /// the provider's own `operations` and from every `resourceTypes[].operations`.
@@ -23,7 +38,10 @@ pub fn parse_provider_operations(value: &Value, origin: &str) -> Result<Vec<Prov
         other => Err(Error::shape(
             origin,
             "",
-            format!("expected a provider object or an array of providers, found {}", kind(other)),
+            format!(
+                "expected a provider object or an array of providers, found {}",
+                kind(other)
+            ),
         )),
     }
 }
@@ -97,7 +115,8 @@ fn collect_ops(parent: &Obj<'_>, out: &mut ProviderOps) -> Result<()> {
         }
         let is_data = o.opt_bool("isDataAction")?.unwrap_or(false);
         let description = o.opt_str("description")?.map(str::to_string);
-        out.operations.push((name.to_string(), is_data, description));
+        out.operations
+            .push((name.to_string(), is_data, description));
     }
     Ok(())
 }
@@ -118,10 +137,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_shapes() {
-        let v: Value = serde_json::from_str(r#"{"name":"Microsoft.A","operations":[{"name":"Microsoft.A/*"}]}"#).unwrap();
+        let v: Value = serde_json::from_str(
+            r#"{"name":"Microsoft.A","operations":[{"name":"Microsoft.A/*"}]}"#,
+        )
+        .unwrap();
         assert!(parse_provider_operations(&v, "a.json").is_err());
         let v: Value = serde_json::from_str(r#"{"operations":[]}"#).unwrap();
-        assert_eq!(parse_provider_operations(&v, "a.json").unwrap_err().to_string(), "a.json: provider has no `name`");
+        assert_eq!(
+            parse_provider_operations(&v, "a.json")
+                .unwrap_err()
+                .to_string(),
+            "a.json: provider has no `name`"
+        );
         let v: Value = serde_json::from_str(r#"{"name":"A","operations":{}}"#).unwrap();
         assert!(parse_provider_operations(&v, "a.json").is_err());
     }

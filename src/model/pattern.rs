@@ -243,37 +243,96 @@ mod tests {
         // The test vectors of the reference spec, section 2.2.
         assert!(m("*", "Microsoft.Compute/virtualMachines/read", Azure));
         assert!(m("*/read", "Microsoft.Compute/virtualMachines/read", Azure));
-        assert!(m("Microsoft.Compute/*", "Microsoft.Compute/virtualMachines/extensions/write", Azure));
-        assert!(m("Microsoft.Network/*/read", "Microsoft.Network/virtualNetworks/subnets/read", Azure));
-        assert!(m(&format!("{MLS}/workspaces/*/read"), &format!("{MLS}/workspaces/datasets/registered/profile/read"), Azure));
-        assert!(m(&format!("{MLS}/workspaces/computes/*/write"), &format!("{MLS}/workspaces/computes/write"), Azure));
-        assert!(m(&format!("{MLS}/workspaces/*/read"), &format!("{MLS}/workspaces/read"), Azure));
-        assert!(m(&format!("{MLS}/workspaces/onlineEndpoints/*/action"), &format!("{MLS}/workspaces/onlineendpoints/listkeys/action"), Azure));
-        assert!(!m("Microsoft.Storage/*/write", "Microsoft.Storage/storageAccounts/read", Azure));
+        assert!(m(
+            "Microsoft.Compute/*",
+            "Microsoft.Compute/virtualMachines/extensions/write",
+            Azure
+        ));
+        assert!(m(
+            "Microsoft.Network/*/read",
+            "Microsoft.Network/virtualNetworks/subnets/read",
+            Azure
+        ));
+        assert!(m(
+            &format!("{MLS}/workspaces/*/read"),
+            &format!("{MLS}/workspaces/datasets/registered/profile/read"),
+            Azure
+        ));
+        assert!(m(
+            &format!("{MLS}/workspaces/computes/*/write"),
+            &format!("{MLS}/workspaces/computes/write"),
+            Azure
+        ));
+        assert!(m(
+            &format!("{MLS}/workspaces/*/read"),
+            &format!("{MLS}/workspaces/read"),
+            Azure
+        ));
+        assert!(m(
+            &format!("{MLS}/workspaces/onlineEndpoints/*/action"),
+            &format!("{MLS}/workspaces/onlineendpoints/listkeys/action"),
+            Azure
+        ));
+        assert!(!m(
+            "Microsoft.Storage/*/write",
+            "Microsoft.Storage/storageAccounts/read",
+            Azure
+        ));
     }
 
     #[test]
     fn segment_star_collapse_only_in_azure_mode() {
-        assert!(m("Microsoft.KeyVault/vaults/*/read", "Microsoft.KeyVault/vaults/read", Azure));
-        assert!(!m("Microsoft.KeyVault/vaults/*/read", "Microsoft.KeyVault/vaults/read", Literal));
-        assert!(m("Microsoft.KeyVault/vaults/*/read", "Microsoft.KeyVault/vaults/x/read", Literal));
+        assert!(m(
+            "Microsoft.KeyVault/vaults/*/read",
+            "Microsoft.KeyVault/vaults/read",
+            Azure
+        ));
+        assert!(!m(
+            "Microsoft.KeyVault/vaults/*/read",
+            "Microsoft.KeyVault/vaults/read",
+            Literal
+        ));
+        assert!(m(
+            "Microsoft.KeyVault/vaults/*/read",
+            "Microsoft.KeyVault/vaults/x/read",
+            Literal
+        ));
         // A star not flanked by slashes never collapses.
-        assert!(!m("Microsoft.KeyVault/vaults*/read", "Microsoft.KeyVault/vault/read", Azure));
-        assert!(m("Microsoft.KeyVault/vaults*/read", "Microsoft.KeyVault/vaults/read", Azure));
+        assert!(!m(
+            "Microsoft.KeyVault/vaults*/read",
+            "Microsoft.KeyVault/vault/read",
+            Azure
+        ));
+        assert!(m(
+            "Microsoft.KeyVault/vaults*/read",
+            "Microsoft.KeyVault/vaults/read",
+            Azure
+        ));
     }
 
     #[test]
     fn case_and_whitespace() {
-        assert!(m("  MICROSOFT.compute/*  ", "microsoft.Compute/disks/read", Azure));
+        assert!(m(
+            "  MICROSOFT.compute/*  ",
+            "microsoft.Compute/disks/read",
+            Azure
+        ));
         assert_eq!(Pattern::parse(" a/b ").unwrap().as_str(), "a/b");
         assert_eq!(Pattern::parse("   "), Err(PatternError::Empty));
-        assert_eq!(Pattern::parse("a/\u{7}b"), Err(PatternError::ControlCharacter));
+        assert_eq!(
+            Pattern::parse("a/\u{7}b"),
+            Err(PatternError::ControlCharacter)
+        );
     }
 
     #[test]
     fn literal_matches_exactly() {
         assert!(m("Microsoft.Foo/bar/read", "microsoft.foo/BAR/read", Azure));
-        assert!(!m("Microsoft.Foo/bar/read", "Microsoft.Foo/bar/read/x", Azure));
+        assert!(!m(
+            "Microsoft.Foo/bar/read",
+            "Microsoft.Foo/bar/read/x",
+            Azure
+        ));
         assert!(!m("Microsoft.Foo/bar", "Microsoft.Foo/bar/read", Azure));
     }
 

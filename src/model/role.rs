@@ -24,7 +24,12 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 4] = [Field::Actions, Field::NotActions, Field::DataActions, Field::NotDataActions];
+    pub const ALL: [Field; 4] = [
+        Field::Actions,
+        Field::NotActions,
+        Field::DataActions,
+        Field::NotDataActions,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -214,7 +219,12 @@ impl RoleDefinition {
         }
         m.insert(
             "assignableScopes".into(),
-            json!(self.assignable_scopes.iter().map(|(s, _)| s).collect::<Vec<_>>()),
+            json!(
+                self.assignable_scopes
+                    .iter()
+                    .map(|(s, _)| s)
+                    .collect::<Vec<_>>()
+            ),
         );
         if let Some(id) = &self.id {
             m.insert("id".into(), json!(id));
@@ -292,7 +302,9 @@ mod tests {
         assert!(is_guid("f6c7c914-8db3-469d-8ca1-694a8f32e121"));
         assert!(!is_guid("f6c7c914-8db3-469d-8ca1-694a8f32e12"));
         assert_eq!(
-            guid_of("/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/F6C7C914-8DB3-469D-8CA1-694A8F32E121"),
+            guid_of(
+                "/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/F6C7C914-8DB3-469D-8CA1-694A8F32E121"
+            ),
             Some("f6c7c914-8db3-469d-8ca1-694a8f32e121".to_string())
         );
         assert_eq!(guid_of("[guid(subscription().id)]"), None);

@@ -12,22 +12,78 @@ const ROLE_DEF_TYPE: &str = "Microsoft.Authorization/roleDefinitions";
 
 /// Keys of a flat role object (CLI input, PowerShell, CLI output).
 const FLAT_KEYS: &[&str] = &[
-    "Name", "Id", "IsCustom", "Description", "Actions", "NotActions", "DataActions", "NotDataActions",
-    "AssignableScopes", "Condition", "ConditionVersion", "roleName", "roleType", "type", "permissions",
-    "createdOn", "updatedOn", "createdBy", "updatedBy", "systemData",
+    "Name",
+    "Id",
+    "IsCustom",
+    "Description",
+    "Actions",
+    "NotActions",
+    "DataActions",
+    "NotDataActions",
+    "AssignableScopes",
+    "Condition",
+    "ConditionVersion",
+    "roleName",
+    "roleType",
+    "type",
+    "permissions",
+    "createdOn",
+    "updatedOn",
+    "createdBy",
+    "updatedBy",
+    "systemData",
 ];
 /// Keys of the REST wrapper (GET output, Resource Graph row, ARM template resource).
 const WRAPPER_KEYS: &[&str] = &[
-    "id", "name", "type", "properties", "apiVersion", "dependsOn", "scope", "condition", "comments",
-    "metadata", "copy", "tenantId", "subscriptionId", "resourceGroup", "location", "kind", "managedBy",
-    "sku", "plan", "tags", "identity", "zones", "extendedLocation", "systemData", "existing",
+    "id",
+    "name",
+    "type",
+    "properties",
+    "apiVersion",
+    "dependsOn",
+    "scope",
+    "condition",
+    "comments",
+    "metadata",
+    "copy",
+    "tenantId",
+    "subscriptionId",
+    "resourceGroup",
+    "location",
+    "kind",
+    "managedBy",
+    "sku",
+    "plan",
+    "tags",
+    "identity",
+    "zones",
+    "extendedLocation",
+    "systemData",
+    "existing",
 ];
 /// Keys inside `properties`.
 const PROPERTY_KEYS: &[&str] = &[
-    "roleName", "description", "type", "roleType", "assignableScopes", "permissions", "createdOn",
-    "updatedOn", "createdBy", "updatedBy", "condition", "conditionVersion",
+    "roleName",
+    "description",
+    "type",
+    "roleType",
+    "assignableScopes",
+    "permissions",
+    "createdOn",
+    "updatedOn",
+    "createdBy",
+    "updatedBy",
+    "condition",
+    "conditionVersion",
 ];
-const BLOCK_KEYS: &[&str] = &["actions", "notActions", "dataActions", "notDataActions", "condition", "conditionVersion"];
+const BLOCK_KEYS: &[&str] = &[
+    "actions",
+    "notActions",
+    "dataActions",
+    "notDataActions",
+    "condition",
+    "conditionVersion",
+];
 
 /// Parses every role definition in a JSON document.
 pub fn parse_roles_json(value: &Value, origin: &str) -> Result<Vec<RoleDefinition>> {
@@ -43,14 +99,22 @@ pub fn parse_roles_json(value: &Value, origin: &str) -> Result<Vec<RoleDefinitio
             return Err(Error::shape(
                 origin,
                 "",
-                format!("expected a role definition object or an array of them, found {}", kind(other)),
+                format!(
+                    "expected a role definition object or an array of them, found {}",
+                    kind(other)
+                ),
             ));
         }
     }
     Ok(out)
 }
 
-fn parse_any(value: &Value, origin: &str, pointer: &str, out: &mut Vec<RoleDefinition>) -> Result<()> {
+fn parse_any(
+    value: &Value,
+    origin: &str,
+    pointer: &str,
+    out: &mut Vec<RoleDefinition>,
+) -> Result<()> {
     let obj = Obj::new(value, origin, pointer, "role definition")?;
     if obj.has("resources") || obj.has("$schema") {
         return walk_template(&obj, origin, out);
@@ -60,7 +124,12 @@ fn parse_any(value: &Value, origin: &str, pointer: &str, out: &mut Vec<RoleDefin
         && !obj.has("permissions")
     {
         for (i, item) in items.iter().enumerate() {
-            parse_any(item, origin, &format!("{pointer}/{}/{i}", super::json::escape(k)), out)?;
+            parse_any(
+                item,
+                origin,
+                &format!("{pointer}/{}/{i}", super::json::escape(k)),
+                out,
+            )?;
         }
         return Ok(());
     }
@@ -76,7 +145,11 @@ fn walk_template(template: &Obj<'_>, origin: &str, out: &mut Vec<RoleDefinition>
     };
     let base = template.child_pointer(key);
     let items: Vec<(String, &Value)> = match resources {
-        Value::Array(a) => a.iter().enumerate().map(|(i, v)| (format!("{base}/{i}"), v)).collect(),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (format!("{base}/{i}"), v))
+            .collect(),
         Value::Object(m) => m
             .iter()
             .map(|(k, v)| (format!("{base}/{}", super::json::escape(k)), v))
@@ -85,7 +158,10 @@ fn walk_template(template: &Obj<'_>, origin: &str, out: &mut Vec<RoleDefinition>
             return Err(Error::shape(
                 origin,
                 &base,
-                format!("`resources` must be an array or an object, found {}", kind(other)),
+                format!(
+                    "`resources` must be an array or an object, found {}",
+                    kind(other)
+                ),
             ));
         }
     };
@@ -95,15 +171,14 @@ fn walk_template(template: &Obj<'_>, origin: &str, out: &mut Vec<RoleDefinition>
         let ty_base = ty.split('@').next().unwrap_or("");
         if ty_base.eq_ignore_ascii_case(ROLE_DEF_TYPE) {
             out.push(parse_role_object(&r, RoleFormat::ArmTemplate)?);
-        } else if ty_base.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
-            if let Some((pk, props)) = r.get("properties")
-                && let Value::Object(_) = props
-            {
-                let p = Obj::new(props, origin, &r.child_pointer(pk), "deployment properties")?;
-                if let Some((tk, t)) = p.get("template") {
-                    let inner = Obj::new(t, origin, &p.child_pointer(tk), "nested template")?;
-                    walk_template(&inner, origin, out)?;
-                }
+        } else if ty_base.eq_ignore_ascii_case("Microsoft.Resources/deployments")
+            && let Some((pk, props)) = r.get("properties")
+            && let Value::Object(_) = props
+        {
+            let p = Obj::new(props, origin, &r.child_pointer(pk), "deployment properties")?;
+            if let Some((tk, t)) = p.get("template") {
+                let inner = Obj::new(t, origin, &p.child_pointer(tk), "nested template")?;
+                walk_template(&inner, origin, out)?;
             }
         }
         if r.has("resources") {
@@ -118,7 +193,11 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
     let origin = obj.origin;
     if let Some((pk, props)) = obj.get("properties") {
         obj.deny_unknown(WRAPPER_KEYS, "role definition")?;
-        let format = if hint == RoleFormat::ArmTemplate { RoleFormat::ArmTemplate } else { RoleFormat::Rest };
+        let format = if hint == RoleFormat::ArmTemplate {
+            RoleFormat::ArmTemplate
+        } else {
+            RoleFormat::Rest
+        };
         let mut role = RoleDefinition::empty(format, origin, &obj.pointer);
         role.keys = obj_keys(obj);
         role.id = obj.opt_str("id")?.map(str::to_string);
@@ -132,7 +211,12 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
         {
             role.id = Some(n.to_string());
         }
-        let p = Obj::new(props, origin, &obj.child_pointer(pk), "role definition properties")?;
+        let p = Obj::new(
+            props,
+            origin,
+            &obj.child_pointer(pk),
+            "role definition properties",
+        )?;
         p.deny_unknown(PROPERTY_KEYS, "role definition properties")?;
         role.keys.extend(obj_keys(&p));
         role.name = p.opt_str("roleName")?.map(str::to_string);
@@ -178,13 +262,19 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
     role.condition = obj.opt_str("Condition")?.map(str::to_string);
     role.condition_version = obj.opt_str("ConditionVersion")?.map(str::to_string);
     role.assignable_scopes = string_list(obj, "AssignableScopes", &mut role.unresolved)?;
-    let flat: Vec<Field> = Field::ALL.into_iter().filter(|f| obj.has(f.name())).collect();
+    let flat: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| obj.has(f.name()))
+        .collect();
     if obj.has("permissions") {
         if let Some(f) = flat.first() {
             return Err(Error::shape(
                 origin,
                 &obj.pointer,
-                format!("role has both a `permissions` array and a top-level `{}`; use one form", f.name()),
+                format!(
+                    "role has both a `permissions` array and a top-level `{}`; use one form",
+                    f.name()
+                ),
             ));
         }
         role.permissions = permissions_array(obj, &mut role.unresolved)?;
@@ -229,7 +319,11 @@ fn is_arm_expression(s: &str) -> bool {
 }
 
 /// A list of strings; an ARM expression in place of the list is recorded as unresolved.
-fn string_list(obj: &Obj<'_>, key: &str, unresolved: &mut Vec<String>) -> Result<Vec<(String, String)>> {
+fn string_list(
+    obj: &Obj<'_>,
+    key: &str,
+    unresolved: &mut Vec<String>,
+) -> Result<Vec<(String, String)>> {
     if let Some((k, Value::String(s))) = obj.get(key)
         && is_arm_expression(s)
     {
@@ -246,8 +340,13 @@ pub(crate) fn entries(obj: &Obj<'_>, key: &str, unresolved: &mut Vec<String>) ->
             unresolved.push(format!("{pointer} is the expression `{raw}`"));
             continue;
         }
-        let pattern = Pattern::parse(&raw).map_err(|e| Error::shape(obj.origin, &pointer, e.to_string()))?;
-        out.push(Entry { raw, pattern, pointer });
+        let pattern =
+            Pattern::parse(&raw).map_err(|e| Error::shape(obj.origin, &pointer, e.to_string()))?;
+        out.push(Entry {
+            raw,
+            pattern,
+            pointer,
+        });
     }
     Ok(out)
 }
@@ -269,7 +368,10 @@ pub(crate) fn permissions_array(obj: &Obj<'_>, unresolved: &mut Vec<String>) -> 
             return Err(Error::shape(
                 origin,
                 &base,
-                format!("`{k}` must be an array of permission blocks, found {}", kind(other)),
+                format!(
+                    "`{k}` must be an array of permission blocks, found {}",
+                    kind(other)
+                ),
             ));
         }
     };
@@ -317,9 +419,15 @@ mod tests {
     fn cli_output_shape_uses_role_name() {
         let r = roles(r#"[{"roleName":"Reader","name":"ACDD72A7-3385-48EF-BD42-F606FBA81AE7","id":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7","roleType":"BuiltInRole","permissions":[{"actions":["*/read"],"notActions":[],"dataActions":[],"notDataActions":[],"condition":null,"conditionVersion":null}],"assignableScopes":["/"]}]"#).unwrap();
         assert_eq!(r[0].name.as_deref(), Some("Reader"));
-        assert_eq!(r[0].guid.as_deref(), Some("acdd72a7-3385-48ef-bd42-f606fba81ae7"));
+        assert_eq!(
+            r[0].guid.as_deref(),
+            Some("acdd72a7-3385-48ef-bd42-f606fba81ae7")
+        );
         assert_eq!(r[0].is_custom, Some(false));
-        assert_eq!(r[0].permissions[0].actions[0].pointer, "/0/permissions/0/actions/0");
+        assert_eq!(
+            r[0].permissions[0].actions[0].pointer,
+            "/0/permissions/0/actions/0"
+        );
     }
 
     #[test]
@@ -351,13 +459,24 @@ mod tests {
 
     #[test]
     fn errors_name_the_place() {
-        let e = roles(r#"{"Name":"X","Actions":["a", 3]}"#).unwrap_err().to_string();
-        assert_eq!(e, "t.json: /Actions/1: entries of `Actions` must be strings, found a number");
-        let e = roles(r#"{"Name":"X","NotAction":[]}"#).unwrap_err().to_string();
+        let e = roles(r#"{"Name":"X","Actions":["a", 3]}"#)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "t.json: /Actions/1: entries of `Actions` must be strings, found a number"
+        );
+        let e = roles(r#"{"Name":"X","NotAction":[]}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("did you mean `NotActions`"), "{e}");
-        let e = roles(r#"{"Name":"X","Actions":["a"],"permissions":[]}"#).unwrap_err().to_string();
+        let e = roles(r#"{"Name":"X","Actions":["a"],"permissions":[]}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("both"), "{e}");
-        let e = roles(r#"{"Name":"X","Actions":["  "]}"#).unwrap_err().to_string();
+        let e = roles(r#"{"Name":"X","Actions":["  "]}"#)
+            .unwrap_err()
+            .to_string();
         assert_eq!(e, "t.json: /Actions/0: empty entry");
         assert!(roles("3").is_err());
         let e = roles(r#"{"properties":{"roleName":"x","permissions":[{"actions":[],"notactions":[],"bogus":1}]}}"#).unwrap_err().to_string();

@@ -23,8 +23,11 @@ impl RoleSet {
     /// Builds a set; roles are kept sorted by name (case-insensitive), then GUID.
     pub fn new(mut roles: Vec<RoleDefinition>, provenance: Provenance) -> RoleSet {
         roles.sort_by(|a, b| {
-            canonical_cmp(a.name.as_deref().unwrap_or(""), b.name.as_deref().unwrap_or(""))
-                .then_with(|| a.guid.cmp(&b.guid))
+            canonical_cmp(
+                a.name.as_deref().unwrap_or(""),
+                b.name.as_deref().unwrap_or(""),
+            )
+            .then_with(|| a.guid.cmp(&b.guid))
         });
         let mut by_name = HashMap::new();
         let mut by_guid = HashMap::new();
@@ -57,11 +60,15 @@ impl RoleSet {
     }
 
     pub fn by_name(&self, name: &str) -> Option<&RoleDefinition> {
-        self.by_name.get(&name.trim().to_ascii_lowercase()).map(|i| &self.roles[*i])
+        self.by_name
+            .get(&name.trim().to_ascii_lowercase())
+            .map(|i| &self.roles[*i])
     }
 
     pub fn by_guid(&self, guid: &str) -> Option<&RoleDefinition> {
-        self.by_guid.get(&guid.trim().to_ascii_lowercase()).map(|i| &self.roles[*i])
+        self.by_guid
+            .get(&guid.trim().to_ascii_lowercase())
+            .map(|i| &self.roles[*i])
     }
 
     /// The closest role name, for "did you mean" help.
@@ -72,15 +79,23 @@ impl RoleSet {
     /// Roles whose name contains `needle` (case-insensitive).
     pub fn search<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = &'a RoleDefinition> + 'a {
         let n = needle.to_ascii_lowercase();
-        self.roles
-            .iter()
-            .filter(move |r| r.name.as_deref().unwrap_or("").to_ascii_lowercase().contains(&n))
+        self.roles.iter().filter(move |r| {
+            r.name
+                .as_deref()
+                .unwrap_or("")
+                .to_ascii_lowercase()
+                .contains(&n)
+        })
     }
 
     /// Serialises to the compact file: `az role definition list` objects without
     /// description sentences (unless asked) or timestamps.
     pub fn to_compact_json(&self, keep_descriptions: bool) -> Result<String> {
-        let roles: Vec<Value> = self.roles.iter().map(|r| r.to_cli_output_json(keep_descriptions)).collect();
+        let roles: Vec<Value> = self
+            .roles
+            .iter()
+            .map(|r| r.to_cli_output_json(keep_descriptions))
+            .collect();
         let mut m = Map::new();
         m.insert("schemaVersion".into(), json!(1));
         m.insert("kind".into(), json!(ROLES_KIND));
@@ -97,14 +112,26 @@ impl RoleSet {
     pub fn from_compact_json(text: &str, origin: &str) -> Result<RoleSet> {
         let v = json::parse(text, origin)?;
         let obj = json::Obj::new(&v, origin, "", "role set")?;
-        obj.deny_unknown(&["schemaVersion", "kind", "source", "sourceDate", "count", "roles"], "role set")?;
+        obj.deny_unknown(
+            &[
+                "schemaVersion",
+                "kind",
+                "source",
+                "sourceDate",
+                "count",
+                "roles",
+            ],
+            "role set",
+        )?;
         match obj.opt_str("kind")? {
             Some(ROLES_KIND) => {}
             other => {
                 return Err(Error::shape(
                     origin,
                     "/kind",
-                    format!("expected `{ROLES_KIND}`, found {other:?} (import an `az` export with `azrbac roles import`)"),
+                    format!(
+                        "expected `{ROLES_KIND}`, found {other:?} (import an `az` export with `azrbac roles import`)"
+                    ),
                 ));
             }
         }

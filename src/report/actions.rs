@@ -51,6 +51,12 @@ pub fn table_text(r: &ActionsReport) -> String {
     if let Some(n) = &r.note {
         let _ = writeln!(s, "{n}");
     }
-    let _ = writeln!(s, "{} operation{} match `{}`", r.count, if r.count == 1 { "" } else { "s" }, r.pattern);
+    let _ = writeln!(
+        s,
+        "{} operation{} match `{}`",
+        r.count,
+        if r.count == 1 { "" } else { "s" },
+        r.pattern
+    );
     s
 }

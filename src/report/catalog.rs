@@ -40,10 +40,30 @@ pub fn text(i: &CatalogInfo) -> String {
     let _ = writeln!(s, "catalog:            {}", i.origin);
     let _ = writeln!(s, "source:             {}", i.source);
     let _ = writeln!(s, "source date:        {}", i.source_date);
-    let _ = writeln!(s, "providers:          {} ({} with operations)", i.providers, i.providers_with_operations);
-    let _ = writeln!(s, "operations:         {} ({} control, {} data)", i.operations, i.control, i.data);
-    let _ = writeln!(s, "distinct names:     {} ({} on both planes)", i.distinct_names, i.both_planes);
-    let _ = writeln!(s, "descriptions:       {}", if i.descriptions { "yes" } else { "no" });
-    let _ = writeln!(s, "built-in roles:     {} (source date {})", i.builtin_roles, i.builtin_roles_date);
+    let _ = writeln!(
+        s,
+        "providers:          {} ({} with operations)",
+        i.providers, i.providers_with_operations
+    );
+    let _ = writeln!(
+        s,
+        "operations:         {} ({} control, {} data)",
+        i.operations, i.control, i.data
+    );
+    let _ = writeln!(
+        s,
+        "distinct names:     {} ({} on both planes)",
+        i.distinct_names, i.both_planes
+    );
+    let _ = writeln!(
+        s,
+        "descriptions:       {}",
+        if i.descriptions { "yes" } else { "no" }
+    );
+    let _ = writeln!(
+        s,
+        "built-in roles:     {} (source date {})",
+        i.builtin_roles, i.builtin_roles_date
+    );
     s
 }

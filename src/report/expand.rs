@@ -21,7 +21,10 @@ pub fn table_text(report: &ExpandReport) -> String {
 }
 
 fn role_table(s: &mut String, r: &RoleExpansion, wildcards: &str) {
-    let id = r.id.as_deref().map(|i| format!(" ({i})")).unwrap_or_default();
+    let id =
+        r.id.as_deref()
+            .map(|i| format!(" ({i})"))
+            .unwrap_or_default();
     let _ = writeln!(s, "{}{id}", r.name);
     let _ = writeln!(
         s,
@@ -42,12 +45,21 @@ fn role_table(s: &mut String, r: &RoleExpansion, wildcards: &str) {
                     abbreviate(&g.verbs, 8),
                 ]);
             }
-            t.add_row(vec![plane.to_string(), format!("{} (total)", p.provider), p.count.to_string(), String::new()]);
+            t.add_row(vec![
+                plane.to_string(),
+                format!("{} (total)", p.provider),
+                p.count.to_string(),
+                String::new(),
+            ]);
         }
         let _ = writeln!(s, "{t}");
     }
     if !r.unknown.is_empty() {
-        let _ = writeln!(s, "  not in the catalog (granted as written): {}", r.unknown.join(", "));
+        let _ = writeln!(
+            s,
+            "  not in the catalog (granted as written): {}",
+            r.unknown.join(", ")
+        );
     }
     if r.conditional {
         let n = r.conditional_actions.len() + r.conditional_data_actions.len();
@@ -66,6 +78,10 @@ pub fn abbreviate(items: &[String], max: usize) -> String {
     if items.len() <= max {
         items.join(", ")
     } else {
-        format!("{}, … and {} more", items[..max].join(", "), items.len() - max)
+        format!(
+            "{}, … and {} more",
+            items[..max].join(", "),
+            items.len() - max
+        )
     }
 }

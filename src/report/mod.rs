@@ -49,12 +49,18 @@ pub fn err_line(text: &str) {
 
 /// A warning on stderr, prefixed.
 pub fn warn(text: &str) {
-    err_line(&format!("{}: {text}", style::paint("warning", style::Color::Yellow, stderr_color())));
+    err_line(&format!(
+        "{}: {text}",
+        style::paint("warning", style::Color::Yellow, stderr_color())
+    ));
 }
 
 /// An error on stderr, prefixed.
 pub fn error(text: &str) {
-    err_line(&format!("{}: {text}", style::paint("error", style::Color::Red, stderr_color())));
+    err_line(&format!(
+        "{}: {text}",
+        style::paint("error", style::Color::Red, stderr_color())
+    ));
 }
 
 /// Whether colour may be used on stdout: a terminal, and `NO_COLOR` unset or empty.
@@ -72,16 +78,21 @@ fn no_color_unset() -> bool {
 
 /// Serialises a report as pretty JSON with object keys sorted and a trailing newline.
 pub fn to_json<T: Serialize>(value: &T) -> String {
-    let v = serde_json::to_value(value).unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
+    let v = serde_json::to_value(value)
+        .unwrap_or_else(|e| serde_json::json!({ "error": e.to_string() }));
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     s
 }
 
-/// A plain table with a header row, no colours, and no borders between rows.
+/// The table style: a rule under the header, nothing between rows.
+const STYLE: comfy_table::TableStyle = comfy_table::TableStyle::new()
+    .header_separator(comfy_table::LineStyle::none().fill('─').junction(' '));
+
+/// A plain table with a header row, no colours, and no lines between rows.
 pub fn table(header: &[&str]) -> comfy_table::Table {
     let mut t = comfy_table::Table::new();
-    t.load_style(comfy_table::presets::UTF8_HORIZONTAL_ONLY);
+    t.load_style(STYLE);
     t.set_header(header.iter().map(|h| comfy_table::Cell::new(*h)));
     t
 }

@@ -33,11 +33,25 @@ pub fn table_text(r: &RolesReport) -> String {
     if !r.roles.is_empty() {
         let mut t = table(&["role", "id", "control ops", "data ops"]);
         for row in &r.roles {
-            let name = if row.conditional { format!("{} (conditional)", row.name) } else { row.name.clone() };
-            t.add_row(vec![name, row.id.clone(), row.actions.to_string(), row.data_actions.to_string()]);
+            let name = if row.conditional {
+                format!("{} (conditional)", row.name)
+            } else {
+                row.name.clone()
+            };
+            t.add_row(vec![
+                name,
+                row.id.clone(),
+                row.actions.to_string(),
+                row.data_actions.to_string(),
+            ]);
         }
         let _ = writeln!(s, "{t}");
     }
-    let _ = writeln!(s, "{} built-in role{}", r.count, if r.count == 1 { "" } else { "s" });
+    let _ = writeln!(
+        s,
+        "{} built-in role{}",
+        r.count,
+        if r.count == 1 { "" } else { "s" }
+    );
     s
 }

@@ -1,4 +1,6 @@
 //! The one integration-test binary: drives the real `azrbac` executable. One module per area.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 mod model;

@@ -8,7 +8,8 @@ use crate::model::{OpId, Plane, validate_user_pattern};
 use crate::report::{self, Format, actions::ActionRow, actions::ActionsReport};
 
 pub fn run(model: &Model, a: &ActionsArgs) -> Result<i32> {
-    let pattern = validate_user_pattern(&a.pattern).map_err(|m| Error::usage(format!("actions: {m}")))?;
+    let pattern =
+        validate_user_pattern(&a.pattern).map_err(|m| Error::usage(format!("actions: {m}")))?;
     let planes: Vec<Plane> = match a.plane {
         Some(PlaneArg::Control) => vec![Plane::Control],
         Some(PlaneArg::Data) => vec![Plane::Data],
@@ -31,9 +32,12 @@ pub fn run(model: &Model, a: &ActionsArgs) -> Result<i32> {
     }
     let mut note = None;
     if rows.is_empty() && pattern.is_literal() {
-        let hint = did_you_mean(pattern.as_str(), cat.operations().iter().map(|o| o.name.as_str()))
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean(
+            pattern.as_str(),
+            cat.operations().iter().map(|o| o.name.as_str()),
+        )
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
         note = Some(format!(
             "`{}` is not in the catalog{hint}; a role entry naming it would still grant exactly that name",
             pattern.as_str()

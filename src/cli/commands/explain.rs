@@ -11,7 +11,10 @@ use crate::report::{self, Format};
 pub fn run(model: &Model, a: &ExplainArgs) -> Result<i32> {
     let op = a.operation.trim();
     if op.is_empty() || op.chars().any(char::is_whitespace) {
-        return Err(Error::usage(format!("explain: `{}` is not an operation name", a.operation)));
+        return Err(Error::usage(format!(
+            "explain: `{}` is not an operation name",
+            a.operation
+        )));
     }
     let roles = resolve_roles(model, &a.role)?;
     if roles.len() > 1 {
@@ -24,7 +27,13 @@ pub fn run(model: &Model, a: &ExplainArgs) -> Result<i32> {
     let mut texts = String::new();
     for role in &roles {
         let planes = explain(&model.index, role, op, model.mode);
-        let rep = report::explain::build(&role.label(), role.guid.clone(), op, model.mode.as_str(), &planes);
+        let rep = report::explain::build(
+            &role.label(),
+            role.guid.clone(),
+            op,
+            model.mode.as_str(),
+            &planes,
+        );
         texts.push_str(&match a.format {
             Format::Json => report::explain::json(&rep),
             _ => report::explain::text(&rep),

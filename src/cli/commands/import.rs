@@ -2,7 +2,7 @@
 
 use crate::cli::args::ImportArgs;
 use crate::cli::input::{expand_inputs, read_text, write_atomic};
-use crate::cli::{EXIT_OK, EXIT_INPUT};
+use crate::cli::{EXIT_INPUT, EXIT_OK};
 use crate::error::{Error, Result};
 use crate::model::ops_parse::parse_provider_operations;
 use crate::model::{Catalog, Provenance, RoleSet, json, parse_roles_json};
@@ -12,16 +12,27 @@ fn provenance(a: &ImportArgs, default_source: &str) -> Result<Provenance> {
     let date = match &a.source_date {
         Some(d) => {
             let ok = d.len() == 10
-                && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+                && d.bytes().enumerate().all(|(i, b)| {
+                    if i == 4 || i == 7 {
+                        b == b'-'
+                    } else {
+                        b.is_ascii_digit()
+                    }
+                });
             if !ok {
-                return Err(Error::usage(format!("--source-date `{d}` is not a date of the form YYYY-MM-DD")));
+                return Err(Error::usage(format!(
+                    "--source-date `{d}` is not a date of the form YYYY-MM-DD"
+                )));
             }
             d.clone()
         }
         None => today(),
     };
     Ok(Provenance {
-        source: a.source.clone().unwrap_or_else(|| default_source.to_string()),
+        source: a
+            .source
+            .clone()
+            .unwrap_or_else(|| default_source.to_string()),
         source_date: date,
     })
 }
@@ -60,7 +71,11 @@ pub fn catalog(a: &ImportArgs) -> Result<i32> {
         report::error("the inputs hold no operations");
         return Ok(EXIT_INPUT);
     }
-    write_atomic(&a.output, &cat.to_compact_json(a.keep_descriptions)?, a.force)?;
+    write_atomic(
+        &a.output,
+        &cat.to_compact_json(a.keep_descriptions)?,
+        a.force,
+    )?;
     report::err_line(&format!(
         "wrote {}: {} providers, {} operations ({} control, {} data)",
         a.output.display(),
@@ -86,8 +101,16 @@ pub fn roles(a: &ImportArgs) -> Result<i32> {
         return Ok(EXIT_INPUT);
     }
     let set = RoleSet::new(roles, prov);
-    write_atomic(&a.output, &set.to_compact_json(a.keep_descriptions)?, a.force)?;
-    report::err_line(&format!("wrote {}: {} roles", a.output.display(), set.len()));
+    write_atomic(
+        &a.output,
+        &set.to_compact_json(a.keep_descriptions)?,
+        a.force,
+    )?;
+    report::err_line(&format!(
+        "wrote {}: {} roles",
+        a.output.display(),
+        set.len()
+    ));
     Ok(EXIT_OK)
 }
 
