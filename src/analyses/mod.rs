@@ -1,5 +1,6 @@
-//! Analyses: questions asked of the model (expand, explain, and later diff, check, lint,
-//! generate, who-can), returning plain data for the report layer.
+//! Analyses: questions asked of the model (expand, explain, risk, needs, check, recommend,
+//! and later diff, lint, generate, who-can), returning plain data for the report layer.
 
 pub mod expand;
 pub mod group;
+pub mod risk;

@@ -129,6 +129,18 @@ impl Pattern {
 
     /// Dynamic-programming matcher for entries with several stars.
     fn matches_general(&self, name: &[u8], mode: WildcardMode) -> bool {
+        // Cheap rejection first: the text before the first star is a literal prefix, and the
+        // text after the last star (less a leading `/` a collapsed `/*/` may share) a suffix.
+        let first = self.parts[0].as_bytes();
+        let last = self.parts[self.parts.len() - 1].as_bytes();
+        let last = last.strip_prefix(b"/").unwrap_or(last);
+        if name.len() < first.len()
+            || name.len() < last.len()
+            || !name[..first.len()].eq_ignore_ascii_case(first)
+            || !name[name.len() - last.len()..].eq_ignore_ascii_case(last)
+        {
+            return false;
+        }
         let elems = self.elements(mode);
         // dp[j]: the pattern elements consumed so far match name[..j].
         let mut dp = vec![false; name.len() + 1];
