@@ -4,6 +4,7 @@
 pub mod args;
 pub mod commands;
 pub mod input;
+pub mod inventory;
 
 use crate::data::Model;
 use crate::error::{Error, Result};
@@ -73,6 +74,20 @@ fn execute(cli: Cli) -> Result<i32> {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
             commands::explain::run(&model, &a)
+        }
+        Command::WhoCan(a) => {
+            check_format("who-can", a.format, &[Format::Table, Format::Json, Format::Csv])?;
+            let model = load_model(&cli.global)?;
+            commands::who_can::run(&model, &a)
+        }
+        Command::Access(a) => {
+            check_format("access", a.format, &[Format::Table, Format::Json, Format::Csv])?;
+            let model = load_model(&cli.global)?;
+            commands::access::run(&model, &a)
+        }
+        Command::Synth(a) => {
+            let model = load_model(&cli.global)?;
+            commands::synth::run(&model, &a)
         }
     }
 }

@@ -119,7 +119,9 @@ impl Principals {
     }
 
     pub fn find(&self, id: &str) -> Option<u32> {
-        self.lookup.get(id.trim().to_ascii_lowercase().as_str()).copied()
+        self.lookup
+            .get(id.trim().to_ascii_lowercase().as_str())
+            .copied()
     }
 
     /// Records a type; a known type is never replaced by `Unknown`, and `Group` wins over a
@@ -240,10 +242,19 @@ mod tests {
 
     #[test]
     fn principal_types() {
-        assert_eq!(PrincipalType::parse("#microsoft.graph.servicePrincipal"), PrincipalType::ServicePrincipal);
+        assert_eq!(
+            PrincipalType::parse("#microsoft.graph.servicePrincipal"),
+            PrincipalType::ServicePrincipal
+        );
         assert_eq!(PrincipalType::parse("user"), PrincipalType::User);
-        assert_eq!(PrincipalType::parse("SystemDefined"), PrincipalType::Everyone);
-        assert_eq!(PrincipalType::parse("#microsoft.graph.orgContact").as_str(), "#microsoft.graph.orgContact");
+        assert_eq!(
+            PrincipalType::parse("SystemDefined"),
+            PrincipalType::Everyone
+        );
+        assert_eq!(
+            PrincipalType::parse("#microsoft.graph.orgContact").as_str(),
+            "#microsoft.graph.orgContact"
+        );
         assert_eq!(PrincipalType::parse(""), PrincipalType::Unknown);
     }
 

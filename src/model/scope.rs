@@ -39,7 +39,11 @@ pub fn normalize(scope: &str) -> String {
     if t.is_empty() {
         return "/".to_string();
     }
-    if t.starts_with('/') { t.to_string() } else { format!("/{t}") }
+    if t.starts_with('/') {
+        t.to_string()
+    } else {
+        format!("/{t}")
+    }
 }
 
 fn segments(s: &str) -> Vec<&str> {
@@ -56,8 +60,14 @@ pub fn kind_of(scope: &str) -> ScopeKind {
     match segs.as_slice() {
         [] => ScopeKind::Root,
         [s, _] if eq(s, "subscriptions") => ScopeKind::Subscription,
-        [s, _, r, _] if eq(s, "subscriptions") && eq(r, "resourcegroups") => ScopeKind::ResourceGroup,
-        [p, ns, m, _] if eq(p, "providers") && eq(ns, "microsoft.management") && eq(m, "managementgroups") => {
+        [s, _, r, _] if eq(s, "subscriptions") && eq(r, "resourcegroups") => {
+            ScopeKind::ResourceGroup
+        }
+        [p, ns, m, _]
+            if eq(p, "providers")
+                && eq(ns, "microsoft.management")
+                && eq(m, "managementgroups") =>
+        {
             ScopeKind::ManagementGroup
         }
         _ => {
@@ -91,8 +101,15 @@ pub fn structural_parent(scope: &str) -> Option<&str> {
     }
     // Base scope length: subscription (2), resource group (4), management group (4).
     let base = if n >= 2 && eq(segs[0], "subscriptions") {
-        if n >= 4 && eq(segs[2], "resourcegroups") { 4 } else { 2 }
-    } else if n >= 4 && eq(segs[0], "providers") && eq(segs[1], "microsoft.management") && eq(segs[2], "managementgroups")
+        if n >= 4 && eq(segs[2], "resourcegroups") {
+            4
+        } else {
+            2
+        }
+    } else if n >= 4
+        && eq(segs[0], "providers")
+        && eq(segs[1], "microsoft.management")
+        && eq(segs[2], "managementgroups")
     {
         4
     } else {
@@ -101,7 +118,9 @@ pub fn structural_parent(scope: &str) -> Option<&str> {
     if n <= base {
         return None;
     }
-    let p = (base..n).rev().find(|i| eq(segs[*i], "providers") && *i + 1 < n)?;
+    let p = (base..n)
+        .rev()
+        .find(|i| eq(segs[*i], "providers") && *i + 1 < n)?;
     if p < base {
         return None;
     }
@@ -113,6 +132,15 @@ pub fn structural_parent(scope: &str) -> Option<&str> {
     } else {
         Some(cut(n - 1))
     }
+}
+
+/// How many of a scope's keywords carry Azure's usual spelling (`subscriptions`,
+/// `resourceGroups`, `providers`, `managementGroups`): the tree shows the best-spelled
+/// variant of a scope it has seen in several cases (Resource Graph lower-cases ids).
+fn spelling_score(s: &str) -> usize {
+    s.split('/')
+        .filter(|seg| matches!(*seg, "subscriptions" | "resourceGroups" | "providers" | "managementGroups" | "Microsoft.Management"))
+        .count()
 }
 
 /// One node of the scope tree.
@@ -191,8 +219,12 @@ impl ScopeTree {
         } else {
             self.buf.push_str(&normalize(t).to_ascii_lowercase());
         }
-        if let Some(id) = self.lookup.get(self.buf.as_str()) {
-            return *id;
+        if let Some(id) = self.lookup.get(self.buf.as_str()).copied() {
+            let node = &mut self.nodes[id as usize];
+            if clean && *node.display != *t && spelling_score(t) > spelling_score(&node.display) {
+                node.display = t.into();
+            }
+            return id;
         }
         let display = if clean { t.to_string() } else { normalize(t) };
         let id = self.nodes.len() as u32;
@@ -209,7 +241,9 @@ impl ScopeTree {
 
     /// The id of a scope already interned.
     pub fn get(&self, scope: &str) -> Option<u32> {
-        self.lookup.get(normalize(scope).to_ascii_lowercase().as_str()).copied()
+        self.lookup
+            .get(normalize(scope).to_ascii_lowercase().as_str())
+            .copied()
     }
 
     /// Sets every node's parent: structural for resource groups and resources (adding the
@@ -222,15 +256,18 @@ impl ScopeTree {
             let display = self.nodes[i].display.to_string();
             let (parent, placed) = match self.nodes[i].kind {
                 ScopeKind::Root => (None, true),
-                ScopeKind::ResourceGroup | ScopeKind::Resource => match structural_parent(&display) {
+                ScopeKind::ResourceGroup | ScopeKind::Resource => match structural_parent(&display)
+                {
                     Some(p) => (Some(self.intern(p)), true),
                     None => (Some(ROOT), false),
                 },
-                ScopeKind::ManagementGroup | ScopeKind::Subscription => match placement.get(&(i as u32)) {
-                    Some(Some(p)) => (Some(*p), true),
-                    Some(None) => (Some(ROOT), true),
-                    None => (Some(ROOT), false),
-                },
+                ScopeKind::ManagementGroup | ScopeKind::Subscription => {
+                    match placement.get(&(i as u32)) {
+                        Some(Some(p)) => (Some(*p), true),
+                        Some(None) => (Some(ROOT), true),
+                        None => (Some(ROOT), false),
+                    }
+                }
                 ScopeKind::Unrecognised => (Some(ROOT), false),
             };
             self.nodes[i].parent = parent;
@@ -331,10 +368,15 @@ impl ScopeTree {
         loop {
             if let Some(id) = self.get(cur) {
                 let nodes = self.ancestors(id);
-                let unplaced = nodes.iter().find(|n| !self.nodes[**n as usize].placed).copied();
+                let unplaced = nodes
+                    .iter()
+                    .find(|n| !self.nodes[**n as usize].placed)
+                    .copied();
                 return ScopePath {
                     exact: self.get(&norm),
-                    display: self.get(&norm).map_or(norm.clone(), |i| self.display(i).to_string()),
+                    display: self
+                        .get(&norm)
+                        .map_or(norm.clone(), |i| self.display(i).to_string()),
                     kind,
                     nodes,
                     unplaced,
@@ -346,7 +388,11 @@ impl ScopeTree {
                 None => {
                     // A subscription or management group absent from every input: its place in
                     // the management-group hierarchy is unknown.
-                    let unplaced_text = if matches!(kind_of(cur), ScopeKind::Root) { None } else { Some(cur.to_string()) };
+                    let unplaced_text = if matches!(kind_of(cur), ScopeKind::Root) {
+                        None
+                    } else {
+                        Some(cur.to_string())
+                    };
                     return ScopePath {
                         exact: None,
                         display: norm.clone(),
@@ -386,28 +432,46 @@ mod tests {
         assert_eq!(kind_of(ep), ScopeKind::Resource);
         assert_eq!(
             structural_parent(ep),
-            Some("/subscriptions/S/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws")
+            Some(
+                "/subscriptions/S/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws"
+            )
         );
         assert_eq!(
-            structural_parent("/subscriptions/S/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws"),
+            structural_parent(
+                "/subscriptions/S/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws"
+            ),
             Some("/subscriptions/S/resourceGroups/rg")
         );
-        assert_eq!(structural_parent("/subscriptions/S/resourceGroups/rg"), Some("/subscriptions/S"));
+        assert_eq!(
+            structural_parent("/subscriptions/S/resourceGroups/rg"),
+            Some("/subscriptions/S")
+        );
         assert_eq!(structural_parent("/subscriptions/S"), None);
         assert_eq!(kind_of("/"), ScopeKind::Root);
-        assert_eq!(kind_of("/providers/Microsoft.Management/managementGroups/mg"), ScopeKind::ManagementGroup);
-        assert_eq!(kind_of("/subscriptions/S/resourcegroups/x"), ScopeKind::ResourceGroup);
+        assert_eq!(
+            kind_of("/providers/Microsoft.Management/managementGroups/mg"),
+            ScopeKind::ManagementGroup
+        );
+        assert_eq!(
+            kind_of("/subscriptions/S/resourcegroups/x"),
+            ScopeKind::ResourceGroup
+        );
         assert_eq!(kind_of("/bogus/thing"), ScopeKind::Unrecognised);
         // Extension resource and odd child path.
         assert_eq!(
-            structural_parent("/subscriptions/S/resourceGroups/rg/providers/A.B/t/n/providers/C.D/u/m"),
+            structural_parent(
+                "/subscriptions/S/resourceGroups/rg/providers/A.B/t/n/providers/C.D/u/m"
+            ),
             Some("/subscriptions/S/resourceGroups/rg/providers/A.B/t/n")
         );
         assert_eq!(
             structural_parent("/subscriptions/S/resourceGroups/rg/providers/A.B/t/n/c/d/e"),
             Some("/subscriptions/S/resourceGroups/rg/providers/A.B/t/n/c/d")
         );
-        assert_eq!(structural_parent("/subscriptions/S/providers/A.B/t/n"), Some("/subscriptions/S"));
+        assert_eq!(
+            structural_parent("/subscriptions/S/providers/A.B/t/n"),
+            Some("/subscriptions/S")
+        );
         assert_eq!(normalize(" subscriptions/S/ "), "/subscriptions/S");
         assert_eq!(normalize("  "), "/");
     }
@@ -415,7 +479,9 @@ mod tests {
     #[test]
     fn tree_uses_placement_not_prefixes() {
         let mut t = ScopeTree::new();
-        let ep = t.intern("/subscriptions/S/resourceGroups/RG/providers/M.L/workspaces/w/onlineEndpoints/e");
+        let ep = t.intern(
+            "/subscriptions/S/resourceGroups/RG/providers/M.L/workspaces/w/onlineEndpoints/e",
+        );
         let sub = t.intern("/SUBSCRIPTIONS/s");
         let mg = t.intern("/providers/Microsoft.Management/managementGroups/mg");
         let top = t.intern("/providers/Microsoft.Management/managementGroups/top");
@@ -459,6 +525,9 @@ mod tests {
         t.link(&placement);
         assert!(t.ancestors(a).ends_with(&[ROOT]));
         assert!(!t.node(s).placed);
-        assert_eq!(t.path("/subscriptions/X/resourceGroups/r").unplaced, Some(s));
+        assert_eq!(
+            t.path("/subscriptions/X/resourceGroups/r").unplaced,
+            Some(s)
+        );
     }
 }

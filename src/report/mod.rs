@@ -4,7 +4,11 @@
 pub mod actions;
 pub mod catalog;
 pub mod expand;
+pub mod access_csv;
+pub mod access_principal;
+pub mod access_who_can;
 pub mod explain;
+pub mod progress;
 pub mod roles;
 pub mod style;
 

@@ -6,3 +6,6 @@ pub mod expand;
 pub mod explain;
 pub mod import;
 pub mod roles;
+pub mod access;
+pub mod synth;
+pub mod who_can;

@@ -28,7 +28,10 @@ pub(super) struct Raw<'de> {
 impl<'de> de::Deserialize<'de> for Raw<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut raw = Raw::default();
-        d.deserialize_map(RawVisitor { raw: &mut raw, nested: false })?;
+        d.deserialize_map(RawVisitor {
+            raw: &mut raw,
+            nested: false,
+        })?;
         Ok(raw)
     }
 }
@@ -101,7 +104,11 @@ impl<'de> Visitor<'de> for NestedVisitor<'_, 'de> {
         f.write_str("a `properties` object")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        RawVisitor { raw: self.0, nested: true }.visit_map(map)
+        RawVisitor {
+            raw: self.0,
+            nested: true,
+        }
+        .visit_map(map)
     }
     fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         Ok(())
@@ -147,14 +154,27 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
             None => {
                 let lower = id.to_ascii_lowercase();
                 match lower.rfind(ASSIGNMENT_MARK) {
-                    Some(i) => Cow::Owned(if i == 0 { "/".to_string() } else { id[..i].to_string() }),
-                    None => return Err(format!("role assignment {index} has no `scope` (and its `id` does not name one)")),
+                    Some(i) => Cow::Owned(if i == 0 {
+                        "/".to_string()
+                    } else {
+                        id[..i].to_string()
+                    }),
+                    None => {
+                        return Err(format!(
+                            "role assignment {index} has no `scope` (and its `id` does not name one)"
+                        ));
+                    }
                 }
             }
         };
         let name: Cow<str> = match r.name.as_deref().filter(|s| !s.trim().is_empty()) {
             Some(n) => Cow::Borrowed(n.trim()),
-            None => match id.trim_end_matches('/').rsplit('/').next().filter(|s| !s.is_empty()) {
+            None => match id
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .filter(|s| !s.is_empty())
+            {
                 Some(n) => Cow::Borrowed(n),
                 None => Cow::Owned(format!("#{index}")),
             },
@@ -163,7 +183,11 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
         if inv.is_duplicate(&name) {
             return Ok(());
         }
-        let kind = r.principal_type.as_deref().map(PrincipalType::parse).unwrap_or_default();
+        let kind = r
+            .principal_type
+            .as_deref()
+            .map(PrincipalType::parse)
+            .unwrap_or_default();
         let is_user = kind == PrincipalType::User;
         let p = inv.set_principal(principal, kind);
         if let Some(n) = r.principal_name.as_deref() {
@@ -195,7 +219,12 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
     }
 }
 
-pub(super) fn parse(inv: &mut Inventory, text: &str, origin: &str, progress: &mut dyn FnMut(usize)) -> crate::error::Result<()> {
+pub(super) fn parse(
+    inv: &mut Inventory,
+    text: &str,
+    origin: &str,
+    progress: &mut dyn FnMut(usize),
+) -> crate::error::Result<()> {
     let mut sink = Sink {
         inv: &mut *inv,
         progress,

@@ -11,7 +11,11 @@ use crate::model::role_parse::{entries, permissions_array};
 use serde_json::Value;
 
 /// The items of a top-level list: an array, or `value` / `data` of an object.
-pub(super) fn list_items<'a>(v: &'a Value, origin: &'a str, what: &str) -> Result<(Vec<&'a Value>, String)> {
+pub(super) fn list_items<'a>(
+    v: &'a Value,
+    origin: &'a str,
+    what: &str,
+) -> Result<(Vec<&'a Value>, String)> {
     match v {
         Value::Array(a) => Ok((a.iter().collect(), String::new())),
         Value::Object(_) => {
@@ -23,7 +27,11 @@ pub(super) fn list_items<'a>(v: &'a Value, origin: &'a str, what: &str) -> Resul
             }
             Ok((vec![v], String::new()))
         }
-        other => Err(Error::shape(origin, "", format!("expected an array of {what}s, found {}", kind(other)))),
+        other => Err(Error::shape(
+            origin,
+            "",
+            format!("expected an array of {what}s, found {}", kind(other)),
+        )),
     }
 }
 
@@ -32,14 +40,23 @@ pub(super) fn parse(inv: &mut Inventory, text: &str, origin: &str) -> Result<usi
     let (items, base) = list_items(&v, origin, "deny assignment")?;
     let single = matches!(v, Value::Object(_)) && base.is_empty();
     for (i, item) in items.iter().enumerate() {
-        let pointer = if single { String::new() } else { format!("{base}/{i}") };
+        let pointer = if single {
+            String::new()
+        } else {
+            format!("{base}/{i}")
+        };
         let d = parse_one(inv, item, origin, &pointer)?;
         inv.denies.push(d);
     }
     Ok(items.len())
 }
 
-fn principals(inv: &mut Inventory, obj: &Obj<'_>, key: &str, everyone: &mut bool) -> Result<Vec<u32>> {
+fn principals(
+    inv: &mut Inventory,
+    obj: &Obj<'_>,
+    key: &str,
+    everyone: &mut bool,
+) -> Result<Vec<u32>> {
     let mut out = Vec::new();
     let Some((k, v)) = obj.get(key) else {
         return Ok(out);
@@ -49,7 +66,11 @@ fn principals(inv: &mut Inventory, obj: &Obj<'_>, key: &str, everyone: &mut bool
         Value::Null => return Ok(out),
         Value::Array(a) => a,
         other => {
-            return Err(Error::shape(obj.origin, &base, format!("`{k}` must be an array, found {}", kind(other))));
+            return Err(Error::shape(
+                obj.origin,
+                &base,
+                format!("`{k}` must be an array, found {}", kind(other)),
+            ));
         }
     };
     for (i, item) in items.iter().enumerate() {
@@ -79,11 +100,24 @@ fn principals(inv: &mut Inventory, obj: &Obj<'_>, key: &str, everyone: &mut bool
     Ok(out)
 }
 
-fn parse_one(inv: &mut Inventory, item: &Value, origin: &str, pointer: &str) -> Result<DenyAssignment> {
+fn parse_one(
+    inv: &mut Inventory,
+    item: &Value,
+    origin: &str,
+    pointer: &str,
+) -> Result<DenyAssignment> {
     let obj = Obj::new(item, origin, pointer, "deny assignment")?;
     let id = obj.opt_str("id")?.unwrap_or("").to_string();
     let (props, rest) = match obj.get("properties") {
-        Some((k, p @ Value::Object(_))) => (Obj::new(p, origin, &obj.child_pointer(k), "deny assignment properties")?, true),
+        Some((k, p @ Value::Object(_))) => (
+            Obj::new(
+                p,
+                origin,
+                &obj.child_pointer(k),
+                "deny assignment properties",
+            )?,
+            true,
+        ),
         _ => (Obj::new(item, origin, pointer, "deny assignment")?, false),
     };
     let name = props
@@ -97,7 +131,13 @@ fn parse_one(inv: &mut Inventory, item: &Value, origin: &str, pointer: &str) -> 
             match lower.rfind("/providers/microsoft.authorization/denyassignments/") {
                 Some(0) => "/".to_string(),
                 Some(i) => id[..i].to_string(),
-                None => return Err(Error::shape(origin, pointer, "deny assignment has no `scope` (and its `id` does not name one)")),
+                None => {
+                    return Err(Error::shape(
+                        origin,
+                        pointer,
+                        "deny assignment has no `scope` (and its `id` does not name one)",
+                    ));
+                }
             }
         }
     };
@@ -122,7 +162,11 @@ fn parse_one(inv: &mut Inventory, item: &Value, origin: &str, pointer: &str) -> 
     let exclude = principals(inv, &props, "excludePrincipals", &mut never)?;
     let scope = inv.scopes.intern(&scope_text);
     Ok(DenyAssignment {
-        id: if id.is_empty() { name.clone().unwrap_or_default() } else { id },
+        id: if id.is_empty() {
+            name.clone().unwrap_or_default()
+        } else {
+            id
+        },
         name,
         scope,
         permissions: role,
@@ -130,6 +174,9 @@ fn parse_one(inv: &mut Inventory, item: &Value, origin: &str, pointer: &str) -> 
         everyone,
         exclude,
         do_not_apply_to_child_scopes: props.opt_bool("doNotApplyToChildScopes")?.unwrap_or(false),
-        condition: props.opt_str("condition")?.filter(|c| !c.trim().is_empty()).map(str::to_string),
+        condition: props
+            .opt_str("condition")?
+            .filter(|c| !c.trim().is_empty())
+            .map(str::to_string),
     })
 }

@@ -33,7 +33,11 @@ impl<'de> de::Deserialize<'de> for Member<'de> {
 struct MemberVisitor;
 
 /// Reads one directory-object key into `m`; returns false when the key is not one of them.
-fn member_key<'de, A: MapAccess<'de>>(k: &Key<'de>, m: &mut Member<'de>, map: &mut A) -> Result<bool, A::Error> {
+fn member_key<'de, A: MapAccess<'de>>(
+    k: &Key<'de>,
+    m: &mut Member<'de>,
+    map: &mut A,
+) -> Result<bool, A::Error> {
     let slot = if k.is("id") {
         &mut m.id
     } else if k.is("@odata.type") || k.is("objectType") || k.is("type") {
@@ -141,7 +145,11 @@ struct Sink<'i, 'p> {
 
 fn add<'de>(inv: &mut Inventory, m: &Member<'de>, default: PrincipalType) -> Option<u32> {
     let id = m.id.as_deref().filter(|s| !s.trim().is_empty())?;
-    let kind = m.kind.as_deref().map(PrincipalType::parse).unwrap_or(default);
+    let kind = m
+        .kind
+        .as_deref()
+        .map(PrincipalType::parse)
+        .unwrap_or(default);
     let p = inv.set_principal(id, kind);
     if let Some(n) = m.name.as_deref() {
         inv.principals.set_name(p, n);
@@ -162,14 +170,16 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
             (self.progress)(index);
         }
         let inv = &mut *self.inv;
-        let group = add(inv, &g.head, PrincipalType::Group).ok_or_else(|| format!("group {index} has no `id`"))?;
+        let group = add(inv, &g.head, PrincipalType::Group)
+            .ok_or_else(|| format!("group {index} has no `id`"))?;
         inv.principals.set_kind(group, PrincipalType::Group);
         if !g.has_members {
             return Err(format!("group {index} has no `members` array"));
         }
         let mut members = Vec::with_capacity(g.members.len());
         for (j, m) in g.members.iter().enumerate() {
-            let p = add(inv, m, PrincipalType::Unknown).ok_or_else(|| format!("member {j} of group {index} has no `id`"))?;
+            let p = add(inv, m, PrincipalType::Unknown)
+                .ok_or_else(|| format!("member {j} of group {index} has no `id`"))?;
             members.push(p);
         }
         let rec = inv.group_mut(group);
@@ -180,6 +190,11 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
     }
 }
 
-pub(super) fn parse(inv: &mut Inventory, text: &str, origin: &str, progress: &mut dyn FnMut(usize)) -> crate::error::Result<usize> {
+pub(super) fn parse(
+    inv: &mut Inventory,
+    text: &str,
+    origin: &str,
+    progress: &mut dyn FnMut(usize),
+) -> crate::error::Result<usize> {
     parse_with(text, origin, &mut Sink { inv, progress })
 }

@@ -81,7 +81,11 @@ struct TopVisitor<'s, S>(&'s mut S);
 impl<'de, S: ItemSink<'de>> Visitor<'de> for TopVisitor<'_, S> {
     type Value = usize;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "an array of {}s, or an object with `value` or `data` holding one", self.0.what())
+        write!(
+            f,
+            "an array of {}s, or an object with `value` or `data` holding one",
+            self.0.what()
+        )
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<usize, A::Error> {
         items(self.0, seq)
@@ -125,7 +129,10 @@ impl<'de, S: ItemSink<'de>> Visitor<'de> for ListVisitor<'_, S> {
     }
 }
 
-fn items<'de, S: ItemSink<'de>, A: SeqAccess<'de>>(sink: &mut S, mut seq: A) -> Result<usize, A::Error> {
+fn items<'de, S: ItemSink<'de>, A: SeqAccess<'de>>(
+    sink: &mut S,
+    mut seq: A,
+) -> Result<usize, A::Error> {
     let mut i = 0;
     while let Some(item) = seq.next_element::<S::Item>()? {
         sink.accept(i, item).map_err(de::Error::custom)?;
@@ -135,9 +142,15 @@ fn items<'de, S: ItemSink<'de>, A: SeqAccess<'de>>(sink: &mut S, mut seq: A) -> 
 }
 
 /// Parses a whole text with a sink, mapping errors to a positioned one-line error.
-pub(super) fn parse_with<'de, S: ItemSink<'de>>(text: &'de str, origin: &str, sink: &mut S) -> crate::error::Result<usize> {
+pub(super) fn parse_with<'de, S: ItemSink<'de>>(
+    text: &'de str,
+    origin: &str,
+    sink: &mut S,
+) -> crate::error::Result<usize> {
     let mut d = serde_json::Deserializer::from_str(text);
-    let n = Top(sink).deserialize(&mut d).map_err(|e| crate::error::Error::json(origin, &e))?;
+    let n = Top(sink)
+        .deserialize(&mut d)
+        .map_err(|e| crate::error::Error::json(origin, &e))?;
     d.end().map_err(|e| crate::error::Error::json(origin, &e))?;
     Ok(n)
 }

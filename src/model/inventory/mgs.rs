@@ -17,7 +17,11 @@ pub(super) fn parse(inv: &mut Inventory, text: &str, origin: &str) -> Result<usi
     let mut count = 0;
     let mut skipped = 0;
     for (i, item) in items.iter().enumerate() {
-        let pointer = if single { String::new() } else { format!("{base}/{i}") };
+        let pointer = if single {
+            String::new()
+        } else {
+            format!("{base}/{i}")
+        };
         walk(inv, item, origin, &pointer, None, &mut count, &mut skipped)?;
     }
     if skipped > 0 {
@@ -29,7 +33,10 @@ pub(super) fn parse(inv: &mut Inventory, text: &str, origin: &str) -> Result<usi
 }
 
 fn get_ci<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
-    v.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+    v.as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
 }
 
 /// The parent id an entity names: `parent.id`, `details.parent.id`, or the same under
@@ -40,7 +47,9 @@ fn parent_of(item: &Value, origin: &str, pointer: &str) -> Result<Option<String>
         get_ci(item, "parent"),
         get_ci(item, "details").and_then(|d| get_ci(d, "parent")),
         props.and_then(|p| get_ci(p, "parent")),
-        props.and_then(|p| get_ci(p, "details")).and_then(|d| get_ci(d, "parent")),
+        props
+            .and_then(|p| get_ci(p, "details"))
+            .and_then(|d| get_ci(d, "parent")),
     ];
     let mut stated = None;
     for c in candidates.into_iter().flatten() {
@@ -55,7 +64,10 @@ fn parent_of(item: &Value, origin: &str, pointer: &str) -> Result<Option<String>
                 return Err(Error::shape(
                     origin,
                     pointer,
-                    format!("`parent` must be an object with `id`, found {}", kind(other)),
+                    format!(
+                        "`parent` must be an object with `id`, found {}",
+                        kind(other)
+                    ),
                 ));
             }
         }

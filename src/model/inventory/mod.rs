@@ -70,7 +70,9 @@ impl InputKind {
     /// What an answer must say when this kind was not supplied.
     pub fn missing_statement(self) -> &'static str {
         match self {
-            InputKind::Assignments => "no role assignments supplied: nobody is shown with access (answers understate access)",
+            InputKind::Assignments => {
+                "no role assignments supplied: nobody is shown with access (answers understate access)"
+            }
             InputKind::Roles => {
                 "no custom role definitions supplied: only built-in roles are known, assignments of other roles are not evaluated (answers may understate access)"
             }
@@ -151,7 +153,12 @@ impl Inventory {
 
     /// Reads role assignments (az CLI list, REST objects or list responses, Resource Graph
     /// rows); `progress` is called with the running count now and then.
-    pub fn read_assignments(&mut self, text: &str, origin: &str, progress: &mut dyn FnMut(usize)) -> Result<usize> {
+    pub fn read_assignments(
+        &mut self,
+        text: &str,
+        origin: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
         let before = self.assignments.len();
         assignments::parse(self, text, origin, progress)?;
         let n = self.assignments.len() - before;
@@ -169,7 +176,12 @@ impl Inventory {
     }
 
     /// Reads group memberships: `[{"id", "displayName", "members": [directory objects]}]`.
-    pub fn read_groups(&mut self, text: &str, origin: &str, progress: &mut dyn FnMut(usize)) -> Result<usize> {
+    pub fn read_groups(
+        &mut self,
+        text: &str,
+        origin: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
         let n = groups::parse(self, text, origin, progress)?;
         self.record(InputKind::Groups, origin, n);
         Ok(n)

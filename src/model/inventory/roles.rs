@@ -12,7 +12,11 @@ use serde_json::{Map, Value};
 /// Keys of a REST/ARG wrapper the role parser reads; other ARG columns are dropped.
 const KEEP: &[&str] = &["id", "name", "type", "properties"];
 
-pub(super) fn parse(text: &str, origin: &str, notes: &mut Vec<String>) -> Result<Vec<RoleDefinition>> {
+pub(super) fn parse(
+    text: &str,
+    origin: &str,
+    notes: &mut Vec<String>,
+) -> Result<Vec<RoleDefinition>> {
     let v = json::parse(text, origin)?;
     let (items, _) = list_items(&v, origin, "role definition")?;
     let mut kept = Vec::with_capacity(items.len());
@@ -28,7 +32,10 @@ pub(super) fn parse(text: &str, origin: &str, notes: &mut Vec<String>) -> Result
             .and_then(|(_, v)| v.as_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        if ty.ends_with("/roleassignments") || ty.ends_with("/classicadministrators") || ty.ends_with("/denyassignments") {
+        if ty.ends_with("/roleassignments")
+            || ty.ends_with("/classicadministrators")
+            || ty.ends_with("/denyassignments")
+        {
             skipped += 1;
             continue;
         }
@@ -44,7 +51,9 @@ pub(super) fn parse(text: &str, origin: &str, notes: &mut Vec<String>) -> Result
         }
     }
     if skipped > 0 {
-        notes.push(format!("{origin}: {skipped} rows are not role definitions and were skipped"));
+        notes.push(format!(
+            "{origin}: {skipped} rows are not role definitions and were skipped"
+        ));
     }
     parse_roles_json(&Value::Array(kept), origin)
 }

@@ -22,7 +22,10 @@ fn cli_row(name: &str, principal: &str, scope: &str) -> String {
 #[test]
 fn assignments_in_three_shapes() {
     let scope = format!("/subscriptions/{SUB}/resourceGroups/rg");
-    let cli = format!("[{}]", cli_row("aaaaaaaa-0000-0000-0000-000000000001", "P1", &scope));
+    let cli = format!(
+        "[{}]",
+        cli_row("aaaaaaaa-0000-0000-0000-000000000001", "P1", &scope)
+    );
     let rest = format!(
         r#"{{"value": [{{"id": "/providers/Microsoft.Management/managementGroups/mg/providers/Microsoft.Authorization/roleAssignments/aaaaaaaa-0000-0000-0000-000000000002",
         "name": "aaaaaaaa-0000-0000-0000-000000000002", "type": "Microsoft.Authorization/roleAssignments",
@@ -46,18 +49,41 @@ fn assignments_in_three_shapes() {
     assert_eq!(inv.read_assignments(&cli, "a.json", &mut none).unwrap(), 0);
     inv.finish();
     assert_eq!(inv.assignments.len(), 3);
-    assert_eq!(inv.role_refs.len(), 1, "joined on the GUID whatever the prefix and case");
+    assert_eq!(
+        inv.role_refs.len(),
+        1,
+        "joined on the GUID whatever the prefix and case"
+    );
     assert_eq!(inv.role_refs[0].name.as_deref(), Some("Reader"));
     let p1 = inv.principals.find("p1").unwrap();
     assert_eq!(inv.principals.get(p1).kind, PrincipalType::User);
-    assert_eq!(inv.principals.get(p1).upn.as_deref(), Some("alice@contoso.com"));
+    assert_eq!(
+        inv.principals.get(p1).upn.as_deref(),
+        Some("alice@contoso.com")
+    );
     let a2 = inv.assignments[1];
-    assert_eq!(inv.scopes.display(a2.scope), "/providers/Microsoft.Management/managementGroups/mg");
+    assert_eq!(
+        inv.scopes.display(a2.scope),
+        "/providers/Microsoft.Management/managementGroups/mg"
+    );
     assert_eq!(inv.scopes.node(a2.scope).kind, ScopeKind::ManagementGroup);
-    assert_eq!(inv.conditions.get(a2.condition.unwrap()), "@Resource[x] StringEquals 'y'");
+    assert_eq!(
+        inv.conditions.get(a2.condition.unwrap()),
+        "@Resource[x] StringEquals 'y'"
+    );
     assert_eq!(inv.assignments[0].scope, inv.assignments[2].scope);
-    assert!(inv.notes.iter().any(|n| n.contains("1 rows are not role assignments")), "{:?}", inv.notes);
-    assert!(inv.notes.iter().any(|n| n.contains("more than once")), "{:?}", inv.notes);
+    assert!(
+        inv.notes
+            .iter()
+            .any(|n| n.contains("1 rows are not role assignments")),
+        "{:?}",
+        inv.notes
+    );
+    assert!(
+        inv.notes.iter().any(|n| n.contains("more than once")),
+        "{:?}",
+        inv.notes
+    );
     assert_eq!(inv.sources[&InputKind::Assignments].count, 3);
 }
 
@@ -65,15 +91,31 @@ fn assignments_in_three_shapes() {
 fn assignment_errors_name_the_place() {
     let mut inv = Inventory::new();
     let e = inv
-        .read_assignments("[\n{\"principalId\": \"p\", \"scope\": \"/\"}\n]", "a.json", &mut none)
+        .read_assignments(
+            "[\n{\"principalId\": \"p\", \"scope\": \"/\"}\n]",
+            "a.json",
+            &mut none,
+        )
         .unwrap_err()
         .to_string();
     assert_eq!(e, "a.json:3:1: role assignment 0 has no `roleDefinitionId`");
-    let e = inv.read_assignments("{\"x\": 1}", "a.json", &mut none).unwrap_err().to_string();
+    let e = inv
+        .read_assignments("{\"x\": 1}", "a.json", &mut none)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("object with `value` or `data`"), "{e}");
-    let e = inv.read_assignments("[{\"principalId\": 3}]", "a.json", &mut none).unwrap_err().to_string();
-    assert!(e.starts_with("a.json:1:18: invalid type: integer `3`, expected a string or null"), "{e}");
-    let e = inv.read_assignments("[1]", "a.json", &mut none).unwrap_err().to_string();
+    let e = inv
+        .read_assignments("[{\"principalId\": 3}]", "a.json", &mut none)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("a.json:1:18: invalid type: integer `3`, expected a string or null"),
+        "{e}"
+    );
+    let e = inv
+        .read_assignments("[1]", "a.json", &mut none)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("expected a role assignment object"), "{e}");
 }
 
@@ -101,7 +143,10 @@ fn groups_nest_and_members_carry_types() {
     assert_eq!(inv.principals.get(s1).kind, PrincipalType::ServicePrincipal);
     assert_eq!(inv.principals.get(g2).kind, PrincipalType::Group);
     assert_eq!(inv.principals.get(g2).name.as_deref(), Some("ml-ops"));
-    let e = inv.read_groups(r#"[{"id": "x"}]"#, "g.json", &mut none).unwrap_err().to_string();
+    let e = inv
+        .read_groups(r#"[{"id": "x"}]"#, "g.json", &mut none)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("group 0 has no `members` array"), "{e}");
 }
 
@@ -122,16 +167,32 @@ fn deny_rest_and_powershell() {
     let d = &inv.denies[0];
     assert!(d.everyone && d.do_not_apply_to_child_scopes && d.principals.is_empty());
     assert_eq!(d.exclude.len(), 1);
-    assert_eq!(d.permissions.permissions[0].not_actions[0].pattern.as_str(), "Microsoft.Storage/*/delete");
-    assert_eq!(d.permissions.permissions[0].actions[0].pointer, "/value/0/properties/permissions/0/actions/0");
+    assert_eq!(
+        d.permissions.permissions[0].not_actions[0].pattern.as_str(),
+        "Microsoft.Storage/*/delete"
+    );
+    assert_eq!(
+        d.permissions.permissions[0].actions[0].pointer,
+        "/value/0/properties/permissions/0/actions/0"
+    );
     let d2 = &inv.denies[1];
     assert_eq!(d2.name.as_deref(), Some("ps"));
-    assert_eq!(inv.scopes.display(d2.scope), "/subscriptions/S/resourceGroups/rg");
-    assert_eq!(inv.principals.get(d2.principals[0]).name.as_deref(), Some("Bob"));
-    let e = inv.read_deny(r#"[{"properties": {"permissions": []}}]"#, "d.json").unwrap_err();
-    assert_eq!(e.to_string(), "d.json: /0: deny assignment has no `scope` (and its `id` does not name one)");
+    assert_eq!(
+        inv.scopes.display(d2.scope),
+        "/subscriptions/S/resourceGroups/rg"
+    );
+    assert_eq!(
+        inv.principals.get(d2.principals[0]).name.as_deref(),
+        Some("Bob")
+    );
+    let e = inv
+        .read_deny(r#"[{"properties": {"permissions": []}}]"#, "d.json")
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "d.json: /0: deny assignment has no `scope` (and its `id` does not name one)"
+    );
 }
-
 
 #[test]
 fn management_groups_entities_and_tree() {
@@ -149,7 +210,10 @@ fn management_groups_entities_and_tree() {
     let s = &inv.scopes;
     let path = |x: &str| -> Vec<String> {
         let id = s.get(x).unwrap();
-        s.ancestors(id).iter().map(|i| s.display(*i).rsplit('/').next().unwrap().to_string()).collect()
+        s.ancestors(id)
+            .iter()
+            .map(|i| s.display(*i).rsplit('/').next().unwrap().to_string())
+            .collect()
     };
     assert_eq!(path("/subscriptions/s"), vec!["S", "ml", "root", ""]);
     assert_eq!(path("/subscriptions/U"), vec!["U", "t2", "t", ""]);
@@ -168,6 +232,9 @@ fn roles_from_cli_and_resource_graph() {
     let mut inv = Inventory::new();
     assert_eq!(inv.read_roles(cli, "r.json").unwrap(), 1);
     assert_eq!(inv.read_roles(arg, "s.json").unwrap(), 1);
-    assert_eq!(inv.roles[1].guid.as_deref(), Some("bbbbbbbb-0000-0000-0000-000000000002"));
+    assert_eq!(
+        inv.roles[1].guid.as_deref(),
+        Some("bbbbbbbb-0000-0000-0000-000000000002")
+    );
     assert_eq!(inv.notes.len(), 1);
 }
