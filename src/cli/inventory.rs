@@ -9,6 +9,15 @@ use crate::error::{Error, Result};
 use crate::model::inventory::{InputKind, Inventory};
 use crate::report::progress::Progress;
 use std::path::PathBuf;
+use std::time::Instant;
+
+/// With `AZRBAC_TIMINGS` set, prints how long a phase took to stderr (for
+/// docs/performance.md).
+pub fn timing(phase: &str, since: Instant) {
+    if std::env::var_os("AZRBAC_TIMINGS").is_some() {
+        crate::report::err_line(&format!("timing: {phase}: {:.3} s", since.elapsed().as_secs_f64()));
+    }
+}
 
 /// The file of each kind: the flag's, else the folder's when it exists there.
 pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf)>> {
@@ -55,7 +64,10 @@ pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
     let mut inv = Inventory::new();
     for (kind, path) in files(a, command)? {
         let shown = path.display().to_string();
+        let t0 = Instant::now();
         let text = read_text(&path)?;
+        timing(&format!("read {shown}"), t0);
+        let t0 = Instant::now();
         match kind {
             InputKind::Assignments => {
                 let p = Progress::counter(&format!("reading {shown}"), "role assignments");
@@ -75,6 +87,7 @@ pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
                 inv.read_management_groups(&text, &shown)?;
             }
         }
+        timing(&format!("parse {shown}"), t0);
     }
     inv.finish();
     Ok(inv)
@@ -83,11 +96,13 @@ pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
 /// Loads the inventory and builds the access index (roles expanded once, with a bar).
 pub fn index<'m>(model: &'m Model, a: &InventoryArgs, command: &str) -> Result<AccessIndex<'m>> {
     let inv = load(a, command)?;
+    let t0 = Instant::now();
     let p = Progress::bar("expanding assigned roles", 0);
     let ix = AccessIndex::build(model, inv, &mut |done, total| {
         p.set_length(total as u64);
         p.set(done as u64);
     });
     p.finish();
+    timing("index (expand roles, bucket by scope, membership)", t0);
     Ok(ix)
 }

@@ -77,7 +77,9 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::WhoCan(a) => {
             check_format("who-can", a.format, &[Format::Table, Format::Json, Format::Csv])?;
+            let t0 = std::time::Instant::now();
             let model = load_model(&cli.global)?;
+            inventory::timing("load the embedded model", t0);
             commands::who_can::run(&model, &a)
         }
         Command::Access(a) => {

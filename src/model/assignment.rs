@@ -2,7 +2,7 @@
 //! interned records (a tenant export has millions of them).
 
 use super::role::RoleDefinition;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The id Azure uses in deny assignments for "all principals".
 pub const EVERYONE: &str = "00000000-0000-0000-0000-000000000000";
@@ -33,16 +33,21 @@ impl PrincipalType {
             .strip_prefix('#')
             .map(|x| x.rsplit('.').next().unwrap_or(x))
             .unwrap_or(t);
-        match base.to_ascii_lowercase().as_str() {
-            "" => PrincipalType::Unknown,
-            "user" => PrincipalType::User,
-            "group" => PrincipalType::Group,
-            "serviceprincipal" => PrincipalType::ServicePrincipal,
-            "foreigngroup" => PrincipalType::ForeignGroup,
-            "device" => PrincipalType::Device,
-            "systemdefined" => PrincipalType::Everyone,
-            _ => PrincipalType::Other(t.into()),
+        const KNOWN: [(&str, PrincipalType); 6] = [
+            ("user", PrincipalType::User),
+            ("group", PrincipalType::Group),
+            ("serviceprincipal", PrincipalType::ServicePrincipal),
+            ("foreigngroup", PrincipalType::ForeignGroup),
+            ("device", PrincipalType::Device),
+            ("systemdefined", PrincipalType::Everyone),
+        ];
+        if base.is_empty() {
+            return PrincipalType::Unknown;
         }
+        KNOWN
+            .iter()
+            .find(|(k, _)| base.eq_ignore_ascii_case(k))
+            .map_or_else(|| PrincipalType::Other(t.into()), |(_, v)| v.clone())
     }
 
     pub fn as_str(&self) -> &str {
@@ -80,8 +85,19 @@ pub struct Principal {
 #[derive(Debug, Clone, Default)]
 pub struct Principals {
     list: Vec<Principal>,
-    lookup: HashMap<Box<str>, u32>,
+    lookup: FxHashMap<Box<str>, u32>,
     buf: String,
+}
+
+/// `s` lower-cased into `buf` (reused, so interning allocates only for new keys).
+pub(crate) fn lower_into<'a>(s: &'a str, buf: &'a mut String) -> &'a str {
+    if !s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return s;
+    }
+    buf.clear();
+    buf.push_str(s);
+    buf.make_ascii_lowercase();
+    buf
 }
 
 impl Principals {
@@ -104,13 +120,12 @@ impl Principals {
     /// The index of an id, adding it when new.
     pub fn intern(&mut self, id: &str) -> u32 {
         let t = id.trim();
-        self.buf.clear();
-        self.buf.extend(t.chars().map(|c| c.to_ascii_lowercase()));
-        if let Some(i) = self.lookup.get(self.buf.as_str()) {
+        let key = lower_into(t, &mut self.buf);
+        if let Some(i) = self.lookup.get(key) {
             return *i;
         }
         let i = self.list.len() as u32;
-        self.lookup.insert(Box::from(self.buf.as_str()), i);
+        self.lookup.insert(Box::from(key), i);
         self.list.push(Principal {
             id: t.into(),
             ..Principal::default()
@@ -175,6 +190,15 @@ pub struct StrArena {
 impl StrArena {
     pub fn push(&mut self, s: &str) -> u32 {
         self.buf.push_str(s);
+        self.ends.push(self.buf.len());
+        (self.ends.len() - 1) as u32
+    }
+
+    /// Pushes `s` lower-cased (ASCII).
+    pub fn push_lower(&mut self, s: &str) -> u32 {
+        let start = self.buf.len();
+        self.buf.push_str(s);
+        self.buf[start..].make_ascii_lowercase();
         self.ends.push(self.buf.len());
         (self.ends.len() - 1) as u32
     }

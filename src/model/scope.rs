@@ -2,6 +2,8 @@
 //! from string prefixes), subscriptions, resource groups, resources and child resources,
 //! compared ignoring ASCII case.
 
+use super::assignment::lower_into;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// What level of the hierarchy a scope string names.
@@ -163,7 +165,7 @@ pub const ROOT: u32 = 0;
 #[derive(Debug, Clone)]
 pub struct ScopeTree {
     nodes: Vec<ScopeNode>,
-    lookup: HashMap<Box<str>, u32>,
+    lookup: FxHashMap<Box<str>, u32>,
     children_start: Vec<u32>,
     children: Vec<u32>,
     buf: String,
@@ -177,7 +179,7 @@ impl Default for ScopeTree {
 
 impl ScopeTree {
     pub fn new() -> ScopeTree {
-        let mut lookup = HashMap::new();
+        let mut lookup = FxHashMap::default();
         lookup.insert(Box::from("/"), ROOT);
         ScopeTree {
             nodes: vec![ScopeNode {
@@ -213,13 +215,14 @@ impl ScopeTree {
     pub fn intern(&mut self, scope: &str) -> u32 {
         let t = scope.trim();
         let clean = !t.is_empty() && t.starts_with('/') && (t == "/" || !t.ends_with('/'));
-        self.buf.clear();
-        if clean {
-            self.buf.extend(t.chars().map(|c| c.to_ascii_lowercase()));
+        let norm;
+        let key = if clean {
+            lower_into(t, &mut self.buf)
         } else {
-            self.buf.push_str(&normalize(t).to_ascii_lowercase());
-        }
-        if let Some(id) = self.lookup.get(self.buf.as_str()).copied() {
+            norm = normalize(t);
+            lower_into(&norm, &mut self.buf)
+        };
+        if let Some(id) = self.lookup.get(key).copied() {
             let node = &mut self.nodes[id as usize];
             if clean && *node.display != *t && spelling_score(t) > spelling_score(&node.display) {
                 node.display = t.into();
@@ -228,7 +231,7 @@ impl ScopeTree {
         }
         let display = if clean { t.to_string() } else { normalize(t) };
         let id = self.nodes.len() as u32;
-        self.lookup.insert(Box::from(self.buf.as_str()), id);
+        self.lookup.insert(Box::from(key), id);
         let kind = kind_of(&display);
         self.nodes.push(ScopeNode {
             display: display.into(),

@@ -379,15 +379,23 @@ impl<'m> Layout<'m> {
 
     fn deny(&self, i: usize) -> Value {
         let mut r = Rng::new(self.cfg.seed ^ 0xDE ^ (i as u64) << 28);
-        let scope = self.scope(&mut r);
+        // Managed applications and similar features lock resource groups and resources.
+        let mut scope = self.scope(&mut r);
+        while !scope.contains("/resourceGroups/") {
+            scope = self.scope(&mut r);
+        }
         let id = guid(self.cfg.seed, TAG_DENY, i as u64);
-        let actions: Vec<String> = match r.below(4) {
+        let actions: Vec<String> = match r.below(5) {
             0 => vec!["*/delete".into()],
             1 => vec!["Microsoft.Authorization/*/write".into(), "Microsoft.Authorization/*/delete".into()],
             2 => vec!["*".into()],
             _ => (0..2).filter_map(|_| self.entry(&mut r, Plane::Control)).collect(),
         };
-        let not_actions: Vec<String> = if r.pct(40) { vec!["*/read".into()] } else { Vec::new() };
+        let not_actions: Vec<String> = if actions.len() == 1 && actions[0] == "*" {
+            vec!["*/read".into()]
+        } else {
+            Vec::new()
+        };
         let total_groups = self.cfg.groups.max(1);
         let group = |r: &mut Rng| {
             let (gid, _, gname) = self.principal(self.cfg.principals + r.below(total_groups));

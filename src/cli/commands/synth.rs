@@ -74,6 +74,12 @@ pub fn run(model: &Model, a: &SynthArgs) -> Result<i32> {
         let shown = t.display().to_string();
         let mut f = f.into_inner().map_err(|e| Error::io(&shown, e.error()))?;
         f.flush().map_err(|e| Error::io(&shown, &e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // The usual 0644 rather than the temporary file's 0600.
+            let _ = f.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+        }
         f.persist(t).map_err(|e| Error::io(&shown, &e.error))?;
     }
     crate::report::err_line(&format!(

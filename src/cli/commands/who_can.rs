@@ -20,7 +20,9 @@ pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
         return Err(Error::usage("who-can: --scope is empty (use `/` for the tenant root)"));
     }
     let ix = inventory::index(model, &a.inventory, "who-can")?;
+    let t0 = std::time::Instant::now();
     let ans = who_can(&ix, op.as_str(), &a.scope, a.below);
+    inventory::timing("who-can query", t0);
     if !ans.op.in_catalog() {
         let cat = model.index.catalog();
         let hint = did_you_mean(op.as_str(), cat.operations().iter().map(|o| o.name.as_str()))

@@ -5,7 +5,6 @@
 use super::Inventory;
 use super::keys::{ItemSink, Key, MaybeStr, parse_with};
 use crate::model::assignment::{Assignment, PrincipalType};
-use crate::model::role::guid_of;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -115,15 +114,113 @@ impl<'de> Visitor<'de> for NestedVisitor<'_, 'de> {
     }
 }
 
-struct Sink<'i, 'p> {
-    inv: &'i mut Inventory,
+/// A row that passed validation, ready to be interned (strings still borrowed from the text).
+struct Row<'de> {
+    name: Cow<'de, str>,
+    principal: Cow<'de, str>,
+    principal_type: Option<Cow<'de, str>>,
+    principal_name: Option<Cow<'de, str>>,
+    role: Cow<'de, str>,
+    role_name: Option<Cow<'de, str>>,
+    scope: Cow<'de, str>,
+    condition: Option<Cow<'de, str>>,
+}
+
+const ASSIGNMENT_MARK: &str = "/providers/microsoft.authorization/roleassignments/";
+const BATCH: usize = 4096;
+
+/// Validates one row (errors carry the JSON position): required fields, the scope (from
+/// `scope` or the `id`), the name (from `name` or the `id`).
+fn check<'de>(index: usize, r: Raw<'de>) -> Result<Option<Row<'de>>, String> {
+    if let Some(t) = &r.kind
+        && !t.eq_ignore_ascii_case("Microsoft.Authorization/roleAssignments")
+    {
+        return Ok(None);
+    }
+    let nonempty = |c: &Option<Cow<'de, str>>| c.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if !nonempty(&r.principal_id) {
+        return Err(format!("role assignment {index} has no `principalId`"));
+    }
+    if !nonempty(&r.role_definition_id) {
+        return Err(format!("role assignment {index} has no `roleDefinitionId`"));
+    }
+    let id = r.id.as_deref().unwrap_or("");
+    let scope: Cow<'de, str> = match r.scope {
+        Some(s) if !s.trim().is_empty() => s,
+        _ => {
+            let lower = id.to_ascii_lowercase();
+            match lower.rfind(ASSIGNMENT_MARK) {
+                Some(0) => Cow::Owned("/".to_string()),
+                Some(i) => Cow::Owned(id[..i].to_string()),
+                None => {
+                    return Err(format!(
+                        "role assignment {index} has no `scope` (and its `id` does not name one)"
+                    ));
+                }
+            }
+        }
+    };
+    let name: Cow<'de, str> = match r.name {
+        Some(n) if !n.trim().is_empty() => n,
+        _ => match id.trim_end_matches('/').rsplit('/').next().filter(|s| !s.is_empty()) {
+            Some(n) => Cow::Owned(n.to_string()),
+            None => Cow::Owned(format!("#{index}")),
+        },
+    };
+    Ok(Some(Row {
+        name,
+        principal: r.principal_id.unwrap_or_default(),
+        principal_type: r.principal_type,
+        principal_name: r.principal_name,
+        role: r.role_definition_id.unwrap_or_default(),
+        role_name: r.role_definition_name,
+        scope,
+        condition: r.condition.filter(|c| !c.trim().is_empty()),
+    }))
+}
+
+/// Interns one validated row into the inventory.
+fn add(inv: &mut Inventory, r: Row<'_>) {
+    let name = r.name.trim();
+    if inv.is_duplicate(name) {
+        return;
+    }
+    let kind = r.principal_type.as_deref().map(PrincipalType::parse).unwrap_or_default();
+    let is_user = kind == PrincipalType::User;
+    let p = inv.set_principal(&r.principal, kind);
+    if let Some(n) = r.principal_name.as_deref() {
+        if is_user {
+            inv.principals.set_upn(p, n);
+        } else {
+            inv.principals.set_name(p, n);
+        }
+    }
+    let role = inv.role_ref(&r.role, r.role_name.as_deref());
+    let scope = inv.scopes.intern(&r.scope);
+    let condition = r.condition.as_deref().map(|c| inv.conditions.push(c));
+    let name = match super::guid_slice(name) {
+        Some(g) => inv.assignment_names.push_lower(g),
+        None => inv.assignment_names.push(name),
+    };
+    inv.assignments.push(Assignment {
+        name,
+        principal: p,
+        scope,
+        role,
+        condition,
+    });
+}
+
+/// The parsing side of the pipeline: validates rows and hands batches to the interning
+/// thread.
+struct Sink<'de, 'p> {
+    tx: std::sync::mpsc::SyncSender<Vec<Row<'de>>>,
+    batch: Vec<Row<'de>>,
     progress: &'p mut dyn FnMut(usize),
     skipped: usize,
 }
 
-const ASSIGNMENT_MARK: &str = "/providers/microsoft.authorization/roleassignments/";
-
-impl<'de> ItemSink<'de> for Sink<'_, '_> {
+impl<'de> ItemSink<'de> for Sink<'de, '_> {
     type Item = Raw<'de>;
     fn what(&self) -> &'static str {
         "role assignment"
@@ -132,106 +229,52 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
         if index % 16384 == 0 {
             (self.progress)(index);
         }
-        if let Some(t) = &r.kind
-            && !t.eq_ignore_ascii_case("Microsoft.Authorization/roleAssignments")
-        {
-            self.skipped += 1;
-            return Ok(());
+        match check(index, r)? {
+            Some(row) => self.batch.push(row),
+            None => self.skipped += 1,
         }
-        let principal = r
-            .principal_id
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| format!("role assignment {index} has no `principalId`"))?;
-        let role = r
-            .role_definition_id
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .ok_or_else(|| format!("role assignment {index} has no `roleDefinitionId`"))?;
-        let id = r.id.as_deref().unwrap_or("");
-        let scope: Cow<str> = match r.scope.as_deref().filter(|s| !s.trim().is_empty()) {
-            Some(s) => Cow::Borrowed(s),
-            None => {
-                let lower = id.to_ascii_lowercase();
-                match lower.rfind(ASSIGNMENT_MARK) {
-                    Some(i) => Cow::Owned(if i == 0 {
-                        "/".to_string()
-                    } else {
-                        id[..i].to_string()
-                    }),
-                    None => {
-                        return Err(format!(
-                            "role assignment {index} has no `scope` (and its `id` does not name one)"
-                        ));
-                    }
-                }
-            }
-        };
-        let name: Cow<str> = match r.name.as_deref().filter(|s| !s.trim().is_empty()) {
-            Some(n) => Cow::Borrowed(n.trim()),
-            None => match id
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .filter(|s| !s.is_empty())
-            {
-                Some(n) => Cow::Borrowed(n),
-                None => Cow::Owned(format!("#{index}")),
-            },
-        };
-        let inv = &mut *self.inv;
-        if inv.is_duplicate(&name) {
-            return Ok(());
+        if self.batch.len() >= BATCH {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            // The receiver only hangs up when this function returns.
+            let _ = self.tx.send(full);
         }
-        let kind = r
-            .principal_type
-            .as_deref()
-            .map(PrincipalType::parse)
-            .unwrap_or_default();
-        let is_user = kind == PrincipalType::User;
-        let p = inv.set_principal(principal, kind);
-        if let Some(n) = r.principal_name.as_deref() {
-            if is_user {
-                inv.principals.set_upn(p, n);
-            } else {
-                inv.principals.set_name(p, n);
-            }
-        }
-        let role_ref = inv.role_ref(role, r.role_definition_name.as_deref());
-        let scope = inv.scopes.intern(&scope);
-        let condition = r
-            .condition
-            .as_deref()
-            .filter(|c| !c.trim().is_empty())
-            .map(|c| inv.conditions.push(c));
-        let name = match guid_of(&name) {
-            Some(g) => inv.assignment_names.push(&g),
-            None => inv.assignment_names.push(&name),
-        };
-        inv.assignments.push(Assignment {
-            name,
-            principal: p,
-            scope,
-            role: role_ref,
-            condition,
-        });
         Ok(())
     }
 }
 
+/// Parses on this thread while another interns the rows (two cores in use).
 pub(super) fn parse(
     inv: &mut Inventory,
     text: &str,
     origin: &str,
     progress: &mut dyn FnMut(usize),
 ) -> crate::error::Result<()> {
-    let mut sink = Sink {
-        inv: &mut *inv,
-        progress,
-        skipped: 0,
-    };
-    parse_with(text, origin, &mut sink)?;
-    let skipped = sink.skipped;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row<'_>>>(8);
+    let (result, skipped) = std::thread::scope(|scope| {
+        let inv_ref = &mut *inv;
+        let worker = scope.spawn(move || {
+            for batch in rx {
+                for row in batch {
+                    add(inv_ref, row);
+                }
+            }
+        });
+        let mut sink = Sink {
+            tx,
+            batch: Vec::with_capacity(BATCH),
+            progress,
+            skipped: 0,
+        };
+        let result = parse_with(text, origin, &mut sink);
+        let Sink { tx, batch, skipped, .. } = sink;
+        if result.is_ok() && !batch.is_empty() {
+            let _ = tx.send(batch);
+        }
+        drop(tx);
+        let _ = worker.join();
+        (result, skipped)
+    });
+    result?;
     if skipped > 0 {
         inv.notes.push(format!(
             "{origin}: {skipped} rows are not role assignments (their `type` says otherwise) and were skipped"

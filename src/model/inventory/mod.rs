@@ -10,10 +10,12 @@ mod mgs;
 mod roles;
 
 use super::assignment::{Assignment, DenyAssignment, PrincipalType, Principals, RoleRef, StrArena};
-use super::role::{RoleDefinition, guid_of};
+use super::assignment::lower_into;
+use super::role::RoleDefinition;
 use super::scope::ScopeTree;
 use crate::error::Result;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
 
 /// The five kinds of input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,7 +114,7 @@ pub struct Inventory {
     pub assignment_names: StrArena,
     pub conditions: StrArena,
     pub role_refs: Vec<RoleRef>,
-    role_ref_lookup: HashMap<Box<str>, u32>,
+    role_ref_lookup: FxHashMap<Box<str>, u32>,
     /// Role definitions from the export (custom roles, and built-ins when the export has them).
     pub roles: Vec<RoleDefinition>,
     pub groups: Vec<Group>,
@@ -123,8 +125,9 @@ pub struct Inventory {
     pub sources: HashMap<InputKind, Source>,
     /// Remarks about the input (skipped rows, duplicates), for the answers' warnings.
     pub notes: Vec<String>,
-    seen_guids: HashSet<u128>,
-    seen_other: HashSet<Box<str>>,
+    seen_guids: FxHashSet<u128>,
+    seen_other: FxHashSet<Box<str>>,
+    key_buf: String,
     duplicates: usize,
     finished: bool,
 }
@@ -236,17 +239,16 @@ impl Inventory {
 
     /// The role reference of a `roleDefinitionId`, joined on its GUID.
     pub(crate) fn role_ref(&mut self, id: &str, name: Option<&str>) -> u32 {
-        let key: Box<str> = match guid_of(id) {
-            Some(g) => g.into(),
-            None => id.trim().to_ascii_lowercase().into(),
-        };
-        let i = match self.role_ref_lookup.get(&key) {
+        let t = id.trim();
+        let key = lower_into(guid_slice(t).unwrap_or(t), &mut self.key_buf);
+        let i = match self.role_ref_lookup.get(key) {
             Some(i) => *i,
             None => {
                 let i = self.role_refs.len() as u32;
+                let key: Box<str> = key.into();
                 self.role_refs.push(RoleRef {
                     guid: key.clone(),
-                    id: id.trim().into(),
+                    id: t.into(),
                     name: None,
                 });
                 self.role_ref_lookup.insert(key, i);
@@ -287,8 +289,18 @@ pub fn guid_u128(s: &str) -> Option<u128> {
     if !super::role::is_guid(t) {
         return None;
     }
-    let hex: String = t.chars().filter(|c| *c != '-').collect();
-    u128::from_str_radix(&hex, 16).ok()
+    let mut v: u128 = 0;
+    for b in t.bytes().filter(|b| *b != b'-') {
+        v = (v << 4) | (b as char).to_digit(16)? as u128;
+    }
+    Some(v)
+}
+
+/// The GUID at the end of an id (`.../roleDefinitions/{guid}`), or the id itself when it is
+/// a GUID; borrowed, case kept.
+pub fn guid_slice(id: &str) -> Option<&str> {
+    let last = id.trim().trim_end_matches('/').rsplit('/').next()?;
+    super::role::is_guid(last).then_some(last)
 }
 
 #[cfg(test)]
