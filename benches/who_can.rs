@@ -51,9 +51,9 @@ fn scopes(ix: &AccessIndex) -> Vec<(&'static str, String)> {
         out.push(("endpoint", ep));
     }
     for (label, kind) in [
-        ("resource group", ScopeKind::ResourceGroup),
+        ("resource_group", ScopeKind::ResourceGroup),
         ("subscription", ScopeKind::Subscription),
-        ("management group", ScopeKind::ManagementGroup),
+        ("management_group", ScopeKind::ManagementGroup),
     ] {
         if let Some(x) = first(&|i| s.node(i).kind == kind) {
             out.push((label, x));
@@ -84,14 +84,20 @@ fn bench(c: &mut Criterion) {
     g.sample_size(20).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
     for (level, scope) in scopes(&ix) {
         for op in OPS {
-            let short = op.rsplit('/').take(2).collect::<Vec<_>>().join("<");
+            let short = if op.contains("score") {
+                "score"
+            } else if op.contains("roleAssignments") {
+                "roleAssignments_write"
+            } else {
+                "blobs_read"
+            };
             let answer = who_can(&ix, op, &scope, false);
             eprintln!("  {level} / {short}: {} allowed, {} denied", answer.at.allowed.len(), answer.at.denied.len());
             g.bench_function(format!("{level}/{short}"), |b| b.iter(|| who_can(&ix, op, &scope, false)));
         }
     }
-    let ep = scopes(&ix).into_iter().find(|s| s.0 == "resource group").map(|s| s.1).unwrap_or_else(|| "/".into());
-    g.bench_function("resource group/score with --below", |b| b.iter(|| who_can(&ix, OPS[0], &ep, true)));
+    let ep = scopes(&ix).into_iter().find(|s| s.0 == "resource_group").map(|s| s.1).unwrap_or_else(|| "/".into());
+    g.bench_function("resource_group/score_below", |b| b.iter(|| who_can(&ix, OPS[0], &ep, true)));
     g.finish();
 
     // The naive rules beside the index, on the same small tenant.

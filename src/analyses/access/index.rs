@@ -107,6 +107,21 @@ pub struct AccessIndex<'m> {
     pub members: Csr,
     /// Principal → groups it is a direct member of.
     pub member_of: Csr,
+    /// Position of each principal in display order (label, then id, ignoring case).
+    pub principal_rank: Vec<u32>,
+    /// Position of each scope node in display order (ignoring case).
+    pub scope_rank: Vec<u32>,
+}
+
+/// Positions of `n` items sorted by a key.
+fn ranks<K: Ord>(n: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
+    let mut order: Vec<(K, usize)> = (0..n).map(|i| (key(i), i)).collect();
+    order.sort_unstable();
+    let mut rank = vec![0u32; n];
+    for (pos, (_, i)) in order.into_iter().enumerate() {
+        rank[i] = pos as u32;
+    }
+    rank
 }
 
 impl<'m> AccessIndex<'m> {
@@ -170,6 +185,12 @@ impl<'m> AccessIndex<'m> {
         let edges = || inv.groups.iter().flat_map(|g| g.members.iter().map(move |m| (g.principal, *m)));
         let members = Csr::build(np, edges());
         let member_of = Csr::build(np, edges().map(|(g, m)| (m, g)));
+        let principal_rank = ranks(np, |i| {
+            let p = inv.principals.get(i as u32);
+            let label = p.name.as_deref().or(p.upn.as_deref()).unwrap_or(&p.id);
+            (label.to_ascii_lowercase(), p.id.to_ascii_lowercase())
+        });
+        let scope_rank = ranks(nscopes, |i| inv.scopes.display(i as u32).to_ascii_lowercase());
         AccessIndex {
             model,
             inv,
@@ -179,6 +200,8 @@ impl<'m> AccessIndex<'m> {
             deny_by_scope,
             members,
             member_of,
+            principal_rank,
+            scope_rank,
         }
     }
 

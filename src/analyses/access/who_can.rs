@@ -12,6 +12,7 @@ use crate::model::assignment::PrincipalType;
 use crate::model::inventory::InputKind;
 use crate::model::scope::ScopePath;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// One way a principal holds the operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +24,9 @@ pub struct Grant {
     pub role: u32,
     /// Groups from the principal's direct group to the group holding the assignment (that
     /// group last); empty when the assignment names the principal itself.
-    pub via: Vec<u32>,
+    pub via: Arc<[u32]>,
     pub plane: Plane,
-    pub entry: EntryRef,
+    pub entry: Arc<EntryRef>,
     /// The assignment carries a condition, or the role grants it only in conditional blocks.
     pub conditional: bool,
     /// The assignment's condition (index into the inventory's conditions), if any.
@@ -96,7 +97,9 @@ struct Seed {
     principal: u32,
     scope: u32,
     role: u32,
-    grant: PlaneGrant,
+    plane: Plane,
+    conditional: bool,
+    entry: Arc<EntryRef>,
     condition: Option<u32>,
 }
 
@@ -114,7 +117,7 @@ const AT: u32 = u32::MAX;
 struct Ctx<'a, 'm> {
     ix: &'a AccessIndex<'m>,
     q: &'a OpQuery,
-    roles: HashMap<u32, Vec<PlaneGrant>>,
+    roles: HashMap<u32, Vec<(Plane, bool, Arc<EntryRef>)>>,
     covers: HashMap<u32, Option<DenyCover>>,
     deny_lists: HashMap<u32, Vec<u32>>,
     marks: Marks,
@@ -162,14 +165,19 @@ impl<'a, 'm> Ctx<'a, 'm> {
             let q = self.q;
             let grants = self.roles.entry(r).or_insert_with(|| {
                 role_verdicts(&ix.model.index, ix.role_def(r), Some(&ix.roles[r as usize].effective), q, ix.model.mode)
+                    .into_iter()
+                    .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
+                    .collect()
             });
-            for g in grants.iter() {
+            for (plane, conditional, entry) in grants.iter() {
                 seeds.push(Seed {
                     assignment: ai,
                     principal: a.principal,
                     scope: a.scope,
                     role: r,
-                    grant: g.clone(),
+                    plane: *plane,
+                    conditional: *conditional || a.condition.is_some(),
+                    entry: entry.clone(),
                     condition: a.condition,
                 });
             }
@@ -209,7 +217,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             let mut buf = std::mem::take(&mut self.buf);
             closure(&self.ix.members, &[sp], &mut self.marks, &mut buf);
             for &r in &buf {
-                let via = self.marks.via(r);
+                let via: Arc<[u32]> = self.marks.via(r).into();
                 if r != sp && self.ix.inv.principals.get(r).kind.is_group() {
                     self.note_principal(r, via.first().copied());
                 }
@@ -220,9 +228,9 @@ impl<'a, 'm> Ctx<'a, 'm> {
                         scope: s.scope,
                         role: s.role,
                         via: via.clone(),
-                        plane: s.grant.plane,
-                        entry: s.grant.entry.clone(),
-                        conditional: s.grant.conditional || s.condition.is_some(),
+                        plane: s.plane,
+                        entry: s.entry.clone(),
+                        conditional: s.conditional,
                         condition: s.condition,
                     });
                 }
@@ -359,21 +367,15 @@ impl<'a, 'm> Ctx<'a, 'm> {
 
     fn sort(&self, list: &mut [Answer]) {
         let ix = self.ix;
-        list.sort_by_cached_key(|a| {
-            (
-                ix.principal_label(a.principal).to_ascii_lowercase(),
-                ix.inv.principals.get(a.principal).id.to_ascii_lowercase(),
-            )
-        });
+        list.sort_unstable_by_key(|a| ix.principal_rank[a.principal as usize]);
         for a in list.iter_mut() {
-            a.grants.sort_by_cached_key(|g| {
-                (
-                    ix.inv.scopes.display(g.scope).to_ascii_lowercase(),
-                    ix.role_def(g.role).label().to_ascii_lowercase(),
-                    g.via.clone(),
-                    g.plane,
-                    g.assignment,
-                )
+            a.grants.sort_by(|x, y| {
+                ix.scope_rank[x.scope as usize]
+                    .cmp(&ix.scope_rank[y.scope as usize])
+                    .then_with(|| x.role.cmp(&y.role))
+                    .then_with(|| x.via.cmp(&y.via))
+                    .then_with(|| x.plane.cmp(&y.plane))
+                    .then_with(|| x.assignment.cmp(&y.assignment))
             });
             a.grants.dedup();
         }
