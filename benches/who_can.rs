@@ -5,6 +5,8 @@
 //!
 //! Run: `cargo bench --bench who_can` (figures in docs/performance.md).
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use azrbac::analyses::access::naive::who_can_naive;
 use azrbac::analyses::access::synth::{Config, generate_texts};
 use azrbac::analyses::access::{AccessIndex, who_can};
@@ -17,11 +19,14 @@ use std::time::Duration;
 fn load(texts: &[String; 5]) -> Inventory {
     let mut inv = Inventory::new();
     let mut none = |_: usize| {};
-    inv.read_assignments(&texts[0], "assignments.json", &mut none).unwrap();
+    inv.read_assignments(&texts[0], "assignments.json", &mut none)
+        .unwrap();
     inv.read_roles(&texts[1], "roles.json").unwrap();
-    inv.read_groups(&texts[2], "groups.json", &mut none).unwrap();
+    inv.read_groups(&texts[2], "groups.json", &mut none)
+        .unwrap();
     inv.read_deny(&texts[3], "deny-assignments.json").unwrap();
-    inv.read_management_groups(&texts[4], "management-groups.json").unwrap();
+    inv.read_management_groups(&texts[4], "management-groups.json")
+        .unwrap();
     inv
 }
 
@@ -46,8 +51,16 @@ fn tenant(model: &Model) -> (String, Inventory) {
 fn scopes(ix: &AccessIndex) -> Vec<(&'static str, String)> {
     let s = &ix.inv.scopes;
     let mut out = Vec::new();
-    let first = |pred: &dyn Fn(u32) -> bool| (0..s.len() as u32).find(|i| pred(*i)).map(|i| s.display(i).to_string());
-    if let Some(ep) = first(&|i| s.display(i).to_ascii_lowercase().contains("/onlineendpoints/")) {
+    let first = |pred: &dyn Fn(u32) -> bool| {
+        (0..s.len() as u32)
+            .find(|i| pred(*i))
+            .map(|i| s.display(i).to_string())
+    };
+    if let Some(ep) = first(&|i| {
+        s.display(i)
+            .to_ascii_lowercase()
+            .contains("/onlineendpoints/")
+    }) {
         out.push(("endpoint", ep));
     }
     for (label, kind) in [
@@ -81,7 +94,9 @@ fn bench(c: &mut Criterion) {
         ix.inv.scopes.len()
     );
     let mut g = c.benchmark_group("who_can_indexed");
-    g.sample_size(20).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
+    g.sample_size(20)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
     for (level, scope) in scopes(&ix) {
         for op in OPS {
             let short = if op.contains("score") {
@@ -92,12 +107,24 @@ fn bench(c: &mut Criterion) {
                 "blobs_read"
             };
             let answer = who_can(&ix, op, &scope, false);
-            eprintln!("  {level} / {short}: {} allowed, {} denied", answer.at.allowed.len(), answer.at.denied.len());
-            g.bench_function(format!("{level}/{short}"), |b| b.iter(|| who_can(&ix, op, &scope, false)));
+            eprintln!(
+                "  {level} / {short}: {} allowed, {} denied",
+                answer.at.allowed.len(),
+                answer.at.denied.len()
+            );
+            g.bench_function(format!("{level}/{short}"), |b| {
+                b.iter(|| who_can(&ix, op, &scope, false))
+            });
         }
     }
-    let ep = scopes(&ix).into_iter().find(|s| s.0 == "resource_group").map(|s| s.1).unwrap_or_else(|| "/".into());
-    g.bench_function("resource_group/score_below", |b| b.iter(|| who_can(&ix, OPS[0], &ep, true)));
+    let ep = scopes(&ix)
+        .into_iter()
+        .find(|s| s.0 == "resource_group")
+        .map(|s| s.1)
+        .unwrap_or_else(|| "/".into());
+    g.bench_function("resource_group/score_below", |b| {
+        b.iter(|| who_can(&ix, OPS[0], &ep, true))
+    });
     g.finish();
 
     // The naive rules beside the index, on the same small tenant.
@@ -105,9 +132,15 @@ fn bench(c: &mut Criterion) {
     let small_ix = AccessIndex::build(&model, small, &mut |_, _| {});
     let scope = scopes(&small_ix)[0].1.clone();
     let mut g = c.benchmark_group("who_can_small_tenant_2k");
-    g.sample_size(10).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));
-    g.bench_function("indexed", |b| b.iter(|| who_can(&small_ix, OPS[0], &scope, false)));
-    g.bench_function("naive", |b| b.iter(|| who_can_naive(&model, &small_ix.inv, OPS[0], &scope)));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1));
+    g.bench_function("indexed", |b| {
+        b.iter(|| who_can(&small_ix, OPS[0], &scope, false))
+    });
+    g.bench_function("naive", |b| {
+        b.iter(|| who_can_naive(&model, &small_ix.inv, OPS[0], &scope))
+    });
     g.finish();
 }
 

@@ -15,7 +15,10 @@ use std::time::Instant;
 /// docs/performance.md).
 pub fn timing(phase: &str, since: Instant) {
     if std::env::var_os("AZRBAC_TIMINGS").is_some() {
-        crate::report::err_line(&format!("timing: {phase}: {:.3} s", since.elapsed().as_secs_f64()));
+        crate::report::err_line(&format!(
+            "timing: {phase}: {:.3} s",
+            since.elapsed().as_secs_f64()
+        ));
     }
 }
 

@@ -76,14 +76,22 @@ fn execute(cli: Cli) -> Result<i32> {
             commands::explain::run(&model, &a)
         }
         Command::WhoCan(a) => {
-            check_format("who-can", a.format, &[Format::Table, Format::Json, Format::Csv])?;
+            check_format(
+                "who-can",
+                a.format,
+                &[Format::Table, Format::Json, Format::Csv],
+            )?;
             let t0 = std::time::Instant::now();
             let model = load_model(&cli.global)?;
             inventory::timing("load the embedded model", t0);
             commands::who_can::run(&model, &a)
         }
         Command::Access(a) => {
-            check_format("access", a.format, &[Format::Table, Format::Json, Format::Csv])?;
+            check_format(
+                "access",
+                a.format,
+                &[Format::Table, Format::Json, Format::Csv],
+            )?;
             let model = load_model(&cli.global)?;
             commands::access::run(&model, &a)
         }

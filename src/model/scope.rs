@@ -129,7 +129,7 @@ pub fn structural_parent(scope: &str) -> Option<&str> {
     let rest = n - (p + 2);
     if rest <= 2 {
         Some(cut(p))
-    } else if rest % 2 == 0 {
+    } else if rest.is_multiple_of(2) {
         Some(cut(n - 2))
     } else {
         Some(cut(n - 1))
@@ -141,7 +141,16 @@ pub fn structural_parent(scope: &str) -> Option<&str> {
 /// variant of a scope it has seen in several cases (Resource Graph lower-cases ids).
 fn spelling_score(s: &str) -> usize {
     s.split('/')
-        .filter(|seg| matches!(*seg, "subscriptions" | "resourceGroups" | "providers" | "managementGroups" | "Microsoft.Management"))
+        .filter(|seg| {
+            matches!(
+                *seg,
+                "subscriptions"
+                    | "resourceGroups"
+                    | "providers"
+                    | "managementGroups"
+                    | "Microsoft.Management"
+            )
+        })
         .count()
 }
 
@@ -500,7 +509,8 @@ mod tests {
                 "/subscriptions/S/resourceGroups/RG/providers/M.L/workspaces/w/onlineEndpoints/e",
                 "/subscriptions/S/resourceGroups/RG/providers/M.L/workspaces/w",
                 "/subscriptions/S/resourceGroups/RG",
-                "/SUBSCRIPTIONS/s",
+                // The best-spelled variant seen wins over `/SUBSCRIPTIONS/s`.
+                "/subscriptions/S",
                 "/providers/Microsoft.Management/managementGroups/mg",
                 "/providers/Microsoft.Management/managementGroups/top",
                 "/"

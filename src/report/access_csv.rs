@@ -22,7 +22,11 @@ fn line(out: &mut String, fields: &[&str]) {
 fn principal_rows(out: &mut String, status: &str, list: &[PrincipalJson]) {
     for p in list {
         for g in &p.grants {
-            let denied: Vec<String> = p.denied_by.iter().map(|d| d.name.clone().unwrap_or_else(|| d.id.clone())).collect();
+            let denied: Vec<String> = p
+                .denied_by
+                .iter()
+                .map(|d| d.name.clone().unwrap_or_else(|| d.id.clone()))
+                .collect();
             line(
                 out,
                 &[
@@ -50,8 +54,19 @@ pub fn who_can(r: &WhoCanReport) -> String {
     line(
         &mut out,
         &[
-            "status", "principal_id", "principal_type", "principal_name", "scope", "role", "role_id", "via", "entry",
-            "plane", "conditional", "denied_by", "assignment",
+            "status",
+            "principal_id",
+            "principal_type",
+            "principal_name",
+            "scope",
+            "role",
+            "role_id",
+            "via",
+            "entry",
+            "plane",
+            "conditional",
+            "denied_by",
+            "assignment",
         ],
     );
     principal_rows(&mut out, "allowed", &r.principals);
@@ -70,7 +85,12 @@ fn op_rows(out: &mut String, r: &AccessReport, status: &str, ops: &[OpJson]) {
             let denied: Vec<String> = o
                 .denied_by
                 .iter()
-                .map(|d| r.denies[d.deny].name.clone().unwrap_or_else(|| r.denies[d.deny].id.clone()))
+                .map(|d| {
+                    r.denies[d.deny]
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| r.denies[d.deny].id.clone())
+                })
                 .collect();
             line(
                 out,
@@ -98,8 +118,18 @@ pub fn access(r: &AccessReport) -> String {
     line(
         &mut out,
         &[
-            "status", "operation", "plane", "provider", "categories", "scope", "role", "role_id", "via", "entry",
-            "conditional", "denied_by",
+            "status",
+            "operation",
+            "plane",
+            "provider",
+            "categories",
+            "scope",
+            "role",
+            "role_id",
+            "via",
+            "entry",
+            "conditional",
+            "denied_by",
         ],
     );
     op_rows(&mut out, r, "allowed", &r.operations);

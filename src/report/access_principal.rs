@@ -2,7 +2,8 @@
 //! chains granting them, denied operations) and a table by provider and risk category.
 
 use super::access_who_can::{
-    InputJson, UnevaluatedJson, assignment_id, entry_field, ids, inputs_json, short_scope, unevaluated_json,
+    InputJson, UnevaluatedJson, assignment_id, entry_field, ids, inputs_json, short_scope,
+    unevaluated_json,
 };
 use super::table as grid;
 use crate::analyses::access::{AccessAnswer, AccessIndex, OpAccess};
@@ -118,7 +119,11 @@ fn op_json(ix: &AccessIndex, ans: &AccessAnswer, t: &Taxonomy, o: &OpAccess) -> 
         plane: o.plane.as_str(),
         provider: o.provider.clone(),
         in_catalog: o.id.is_some(),
-        categories: o.categories.iter().map(|c| t.category(*c).key.clone()).collect(),
+        categories: o
+            .categories
+            .iter()
+            .map(|c| t.category(*c).key.clone())
+            .collect(),
         severity: sev.map(|s| s.as_str()),
         conditional: o.conditional,
         grants: o
@@ -186,12 +191,14 @@ pub fn build(ix: &AccessIndex, ans: &AccessAnswer, t: &Taxonomy) -> AccessReport
     let operations: Vec<OpJson> = ans.allowed.iter().map(|o| op_json(ix, ans, t, o)).collect();
     let mut summary: BTreeMap<String, ProviderSummary> = BTreeMap::new();
     for o in &operations {
-        let s = summary.entry(o.provider.to_ascii_lowercase()).or_insert_with(|| ProviderSummary {
-            provider: o.provider.clone(),
-            operations: 0,
-            categories: BTreeMap::new(),
-            uncategorised: 0,
-        });
+        let s = summary
+            .entry(o.provider.to_ascii_lowercase())
+            .or_insert_with(|| ProviderSummary {
+                provider: o.provider.clone(),
+                operations: 0,
+                categories: BTreeMap::new(),
+                uncategorised: 0,
+            });
         s.operations += 1;
         if o.categories.is_empty() {
             s.uncategorised += 1;
@@ -229,7 +236,11 @@ pub fn build(ix: &AccessIndex, ans: &AccessAnswer, t: &Taxonomy) -> AccessReport
                 )
             })
             .collect(),
-        unevaluated: ans.unevaluated.iter().map(|u| unevaluated_json(ix, u)).collect(),
+        unevaluated: ans
+            .unevaluated
+            .iter()
+            .map(|u| unevaluated_json(ix, u))
+            .collect(),
         inputs: inputs_json(ix),
         wildcards: ix.model.mode.as_str(),
         names,
@@ -244,7 +255,11 @@ fn op_list(ops: &[&OpJson], max: usize) -> String {
         .take(max)
         .map(|o| {
             let short = o.name.split_once('/').map_or(o.name.as_str(), |(_, r)| r);
-            let chains: Vec<String> = o.grants.iter().map(|g| format!("#{}", g.chain + 1)).collect();
+            let chains: Vec<String> = o
+                .grants
+                .iter()
+                .map(|g| format!("#{}", g.chain + 1))
+                .collect();
             let cond = if o.conditional { " (conditional)" } else { "" };
             format!("{short} [{}]{cond}", chains.join(" "))
         })
@@ -257,44 +272,96 @@ fn op_list(ops: &[&OpJson], max: usize) -> String {
 
 pub fn table(r: &AccessReport) -> String {
     let mut s = String::new();
-    let names: BTreeMap<&str, &str> = r.names.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let names: BTreeMap<&str, &str> = r
+        .names
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let via = |v: &[String]| -> String {
         if v.is_empty() {
             "(direct)".to_string()
         } else {
-            let n: Vec<&str> = v.iter().map(|id| names.get(id.as_str()).copied().unwrap_or(id.as_str())).collect();
+            let n: Vec<&str> = v
+                .iter()
+                .map(|id| names.get(id.as_str()).copied().unwrap_or(id.as_str()))
+                .collect();
             format!("via {}", n.join(" → "))
         }
     };
-    let who = r.principal.name.clone().unwrap_or_else(|| r.principal.id.clone());
-    let _ = writeln!(s, "principal: {who} ({}, {})", r.principal.kind, r.principal.id);
+    let who = r
+        .principal
+        .name
+        .clone()
+        .unwrap_or_else(|| r.principal.id.clone());
+    let _ = writeln!(
+        s,
+        "principal: {who} ({}, {})",
+        r.principal.kind, r.principal.id
+    );
     let _ = writeln!(s, "at:        {}", r.scope);
     if let Some(a) = &r.action {
         let _ = writeln!(s, "filter:    {a}");
     }
-    let _ = writeln!(s, "complete:  {}", if r.complete { "yes" } else { "no — see the warnings below" });
+    let _ = writeln!(
+        s,
+        "complete:  {}",
+        if r.complete {
+            "yes"
+        } else {
+            "no — see the warnings below"
+        }
+    );
     let _ = writeln!(s, "\nchains:");
     if r.chains.is_empty() {
-        let _ = writeln!(s, "  (no role assignment reaches this principal at this scope)");
+        let _ = writeln!(
+            s,
+            "  (no role assignment reaches this principal at this scope)"
+        );
     }
     for (i, c) in r.chains.iter().enumerate() {
-        let cond = if c.condition.is_some() { " (conditional assignment)" } else { "" };
-        let _ = writeln!(s, "  #{} {} at {} {}{cond}", i + 1, c.role, short_scope(&c.scope), via(&c.via));
+        let cond = if c.condition.is_some() {
+            " (conditional assignment)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "  #{} {} at {} {}{cond}",
+            i + 1,
+            c.role,
+            short_scope(&c.scope),
+            via(&c.via)
+        );
     }
     let cond = r.operations.iter().filter(|o| o.conditional).count();
-    let extra = if cond > 0 { format!(" ({cond} only conditionally)") } else { String::new() };
-    let _ = writeln!(s, "\n{} operations{extra}, by provider and risk category:", r.operations.len());
+    let extra = if cond > 0 {
+        format!(" ({cond} only conditionally)")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        s,
+        "\n{} operations{extra}, by provider and risk category:",
+        r.operations.len()
+    );
     if !r.operations.is_empty() {
         let mut t = grid(&["provider", "risk category", "ops", "operations [chains]"]);
         let mut by_provider: BTreeMap<String, Vec<&OpJson>> = BTreeMap::new();
         for o in &r.operations {
-            by_provider.entry(o.provider.to_ascii_lowercase()).or_default().push(o);
+            by_provider
+                .entry(o.provider.to_ascii_lowercase())
+                .or_default()
+                .push(o);
         }
         for ops in by_provider.values() {
             let provider = ops[0].provider.clone();
             let mut rows: Vec<(u8, String, Vec<&OpJson>)> = Vec::new();
             for (key, c) in &r.categories {
-                let hits: Vec<&OpJson> = ops.iter().copied().filter(|o| o.categories.contains(key)).collect();
+                let hits: Vec<&OpJson> = ops
+                    .iter()
+                    .copied()
+                    .filter(|o| o.categories.contains(key))
+                    .collect();
                 if !hits.is_empty() {
                     let rank = match c.severity {
                         "critical" => 0,
@@ -306,13 +373,21 @@ pub fn table(r: &AccessReport) -> String {
                 }
             }
             rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
-            let none: Vec<&OpJson> = ops.iter().copied().filter(|o| o.categories.is_empty()).collect();
+            let none: Vec<&OpJson> = ops
+                .iter()
+                .copied()
+                .filter(|o| o.categories.is_empty())
+                .collect();
             if !none.is_empty() {
                 rows.push((9, "(no risk category)".to_string(), none));
             }
             for (i, (_, label, hits)) in rows.iter().enumerate() {
                 t.add_row(vec![
-                    if i == 0 { provider.clone() } else { String::new() },
+                    if i == 0 {
+                        provider.clone()
+                    } else {
+                        String::new()
+                    },
                     label.clone(),
                     hits.len().to_string(),
                     op_list(hits, 8),
@@ -322,10 +397,18 @@ pub fn table(r: &AccessReport) -> String {
         let _ = writeln!(s, "{t}");
     }
     if !r.denied.is_empty() {
-        let _ = writeln!(s, "\n{} operations stopped by a deny assignment:", r.denied.len());
+        let _ = writeln!(
+            s,
+            "\n{} operations stopped by a deny assignment:",
+            r.denied.len()
+        );
         let mut t = grid(&["operation", "chains", "denied by", "deny entry"]);
         for o in &r.denied {
-            let chains: Vec<String> = o.grants.iter().map(|g| format!("#{}", g.chain + 1)).collect();
+            let chains: Vec<String> = o
+                .grants
+                .iter()
+                .map(|g| format!("#{}", g.chain + 1))
+                .collect();
             let d = o.denied_by.first();
             let deny = d.map(|d| &r.denies[d.deny]);
             t.add_row(vec![
@@ -334,7 +417,11 @@ pub fn table(r: &AccessReport) -> String {
                 deny.map(|x| {
                     let scope = short_scope(&x.scope);
                     let n = x.name.clone().unwrap_or_else(|| x.id.clone());
-                    let whom = if x.everyone { "everyone".to_string() } else { via(&x.via) };
+                    let whom = if x.everyone {
+                        "everyone".to_string()
+                    } else {
+                        via(&x.via)
+                    };
                     format!("{n} at {scope} ({whom})")
                 })
                 .unwrap_or_default(),
@@ -346,7 +433,12 @@ pub fn table(r: &AccessReport) -> String {
     if !r.unevaluated.is_empty() {
         let _ = writeln!(s, "\nnot evaluated:");
         for u in &r.unevaluated {
-            let _ = writeln!(s, "  - assignment at {}: {}", short_scope(&u.scope), u.reason);
+            let _ = writeln!(
+                s,
+                "  - assignment at {}: {}",
+                short_scope(&u.scope),
+                u.reason
+            );
         }
     }
     if !r.warnings.is_empty() {
@@ -355,6 +447,9 @@ pub fn table(r: &AccessReport) -> String {
             let _ = writeln!(s, "  - {w}");
         }
     }
-    let _ = writeln!(s, "\n(scopes abbreviated; --format json gives full ids and every entry)");
+    let _ = writeln!(
+        s,
+        "\n(scopes abbreviated; --format json gives full ids and every entry)"
+    );
     s
 }

@@ -125,7 +125,9 @@ pub fn entry_field(ix: &AccessIndex, role: u32, e: &EntryRef) -> String {
 }
 
 pub fn ids(ix: &AccessIndex, list: &[u32]) -> Vec<String> {
-    list.iter().map(|p| ix.inv.principals.get(*p).id.to_string()).collect()
+    list.iter()
+        .map(|p| ix.inv.principals.get(*p).id.to_string())
+        .collect()
 }
 
 pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
@@ -134,7 +136,10 @@ pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
     GrantJson {
         scope: ix.inv.scopes.display(g.scope).to_string(),
         role: ix.role_label(a),
-        role_id: def.guid.clone().unwrap_or_else(|| ix.inv.role_refs[a.role as usize].guid.to_string()),
+        role_id: def
+            .guid
+            .clone()
+            .unwrap_or_else(|| ix.inv.role_refs[a.role as usize].guid.to_string()),
         via: ids(ix, &g.via),
         entry: g.entry.text.clone(),
         entry_field: entry_field(ix, g.role, &g.entry),
@@ -216,7 +221,11 @@ pub fn build(ix: &AccessIndex, w: &WhoCan) -> WhoCanReport {
             principals: list(&b.allowed),
             denied: list(&b.denied),
         }),
-        unevaluated: w.unevaluated.iter().map(|u| unevaluated_json(ix, u)).collect(),
+        unevaluated: w
+            .unevaluated
+            .iter()
+            .map(|u| unevaluated_json(ix, u))
+            .collect(),
         inputs: inputs_json(ix),
         wildcards: ix.model.mode.as_str(),
         names: names_of(ix, w),
@@ -228,7 +237,8 @@ fn names_of(ix: &AccessIndex, w: &WhoCan) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     let mut add = |p: u32| {
         let pr = ix.inv.principals.get(p);
-        m.entry(pr.id.to_string()).or_insert_with(|| ix.principal_label(p).to_string());
+        m.entry(pr.id.to_string())
+            .or_insert_with(|| ix.principal_label(p).to_string());
     };
     let splits = std::iter::once(&w.at).chain(w.below.as_ref());
     for sp in splits {
@@ -257,7 +267,9 @@ pub fn short_scope(scope: &str) -> String {
         ScopeKind::ManagementGroup => format!("mg/{}", segs[3]),
         ScopeKind::Subscription => format!("sub/{}", segs[1]),
         ScopeKind::ResourceGroup => format!("rg/{}", segs[3]),
-        ScopeKind::Resource if segs.len() >= 2 => format!("{}/{}", segs[segs.len() - 2], segs[segs.len() - 1]),
+        ScopeKind::Resource if segs.len() >= 2 => {
+            format!("{}/{}", segs[segs.len() - 2], segs[segs.len() - 1])
+        }
         _ => scope.to_string(),
     }
 }
@@ -273,9 +285,23 @@ fn via_text(names: &BTreeMap<&str, &str>, via: &[String]) -> String {
         .join(" → ")
 }
 
-fn principal_rows(s: &mut String, list: &[PrincipalJson], names: &BTreeMap<&str, &str>, denied: bool) {
+fn principal_rows(
+    s: &mut String,
+    list: &[PrincipalJson],
+    names: &BTreeMap<&str, &str>,
+    denied: bool,
+) {
     let header: &[&str] = if denied {
-        &["principal", "type", "via", "role", "assigned at", "denied by", "deny at", "deny entry"]
+        &[
+            "principal",
+            "type",
+            "via",
+            "role",
+            "assigned at",
+            "denied by",
+            "deny at",
+            "deny entry",
+        ]
     } else {
         &["principal", "type", "via", "role", "assigned at", "entry"]
     };
@@ -294,11 +320,20 @@ fn principal_rows(s: &mut String, list: &[PrincipalJson], names: &BTreeMap<&str,
             ];
             if denied {
                 let d = p.denied_by.first();
-                row.push(d.map(|d| d.name.clone().unwrap_or_else(|| d.id.clone())).unwrap_or_default());
+                row.push(
+                    d.map(|d| d.name.clone().unwrap_or_else(|| d.id.clone()))
+                        .unwrap_or_default(),
+                );
                 row.push(d.map(|d| short_scope(&d.scope)).unwrap_or_default());
                 row.push(
                     d.map(|d| {
-                        let who = if d.everyone { " (everyone)".to_string() } else if d.via.is_empty() { String::new() } else { format!(" (via {})", via_text(names, &d.via)) };
+                        let who = if d.everyone {
+                            " (everyone)".to_string()
+                        } else if d.via.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (via {})", via_text(names, &d.via))
+                        };
                         format!("{}{who}", d.entry)
                     })
                     .unwrap_or_default(),
@@ -314,8 +349,16 @@ fn principal_rows(s: &mut String, list: &[PrincipalJson], names: &BTreeMap<&str,
 
 fn count_line(list: &[PrincipalJson]) -> String {
     let cond = list.iter().filter(|p| p.conditional).count();
-    let extra = if cond > 0 { format!(" ({cond} only conditionally)") } else { String::new() };
-    format!("{} principal{}{extra}", list.len(), if list.len() == 1 { "" } else { "s" })
+    let extra = if cond > 0 {
+        format!(" ({cond} only conditionally)")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} principal{}{extra}",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" }
+    )
 }
 
 pub fn table(r: &WhoCanReport) -> String {
@@ -325,31 +368,55 @@ pub fn table(r: &WhoCanReport) -> String {
     let _ = writeln!(
         s,
         "complete: {}",
-        if r.complete { "yes" } else { "no — see the warnings below" }
+        if r.complete {
+            "yes"
+        } else {
+            "no — see the warnings below"
+        }
     );
-    let names: BTreeMap<&str, &str> = r.names.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let names: BTreeMap<&str, &str> = r
+        .names
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let _ = writeln!(s, "\n{} can:", count_line(&r.principals));
     if !r.principals.is_empty() {
         principal_rows(&mut s, &r.principals, &names, false);
     }
     if !r.denied.is_empty() {
-        let _ = writeln!(s, "\n{} stopped by a deny assignment:", count_line(&r.denied));
+        let _ = writeln!(
+            s,
+            "\n{} stopped by a deny assignment:",
+            count_line(&r.denied)
+        );
         principal_rows(&mut s, &r.denied, &names, true);
     }
     if let Some(b) = &r.below {
-        let _ = writeln!(s, "\nonly below {}: {} can:", short_scope(&r.scope), count_line(&b.principals));
+        let _ = writeln!(
+            s,
+            "\nonly below {}: {} can:",
+            short_scope(&r.scope),
+            count_line(&b.principals)
+        );
         if !b.principals.is_empty() {
             principal_rows(&mut s, &b.principals, &names, false);
         }
         if !b.denied.is_empty() {
-            let _ = writeln!(s, "\nonly below, stopped by a deny assignment: {}", count_line(&b.denied));
+            let _ = writeln!(
+                s,
+                "\nonly below, stopped by a deny assignment: {}",
+                count_line(&b.denied)
+            );
             principal_rows(&mut s, &b.denied, &names, true);
         }
     }
     if !r.unevaluated.is_empty() {
         let _ = writeln!(s, "\nnot evaluated:");
         for u in &r.unevaluated {
-            let who = names.get(u.principal.as_str()).copied().unwrap_or(u.principal.as_str());
+            let who = names
+                .get(u.principal.as_str())
+                .copied()
+                .unwrap_or(u.principal.as_str());
             let _ = writeln!(s, "  - {who} at {}: {}", short_scope(&u.scope), u.reason);
         }
     }

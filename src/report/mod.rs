@@ -1,12 +1,12 @@
 //! The report layer: renders analysis results as table, JSON, Markdown or SARIF text, and is
 //! the only code that writes to stdout and stderr.
 
-pub mod actions;
-pub mod catalog;
-pub mod expand;
 pub mod access_csv;
 pub mod access_principal;
 pub mod access_who_can;
+pub mod actions;
+pub mod catalog;
+pub mod expand;
 pub mod explain;
 pub mod progress;
 pub mod roles;

@@ -19,8 +19,10 @@ impl Progress {
             return Progress(None);
         }
         let pb = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template(&format!("{{spinner}} {{msg}}  {{human_pos}} {unit}  [{{elapsed}}]"))
-            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let style = ProgressStyle::with_template(&format!(
+            "{{spinner}} {{msg}}  {{human_pos}} {unit}  [{{elapsed}}]"
+        ))
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
         pb.set_style(style);
         pb.set_message(message.to_string());
         pb.enable_steady_tick(Duration::from_millis(120));
@@ -33,9 +35,10 @@ impl Progress {
             return Progress(None);
         }
         let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} [{elapsed}]")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+        let style =
+            ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
         pb.set_style(style);
         pb.set_message(message.to_string());
         Progress(Some(pb))

@@ -74,7 +74,13 @@ impl Resolver for CachingResolver<'_> {
     fn width(&self) -> usize {
         self.index.catalog().len()
     }
-    fn resolve_into(&self, pattern: &Pattern, plane: Plane, mode: WildcardMode, out: &mut FixedBitSet) {
+    fn resolve_into(
+        &self,
+        pattern: &Pattern,
+        plane: Plane,
+        mode: WildcardMode,
+        out: &mut FixedBitSet,
+    ) {
         if pattern.is_literal() {
             self.index.resolve_into(pattern, plane, mode, out);
             return;
@@ -87,7 +93,10 @@ impl Resolver for CachingResolver<'_> {
         out.union_with(set);
     }
     fn is_known_literal(&self, pattern: &Pattern, plane: Plane) -> bool {
-        self.index.catalog().find_lower(plane, pattern.lower()).is_some()
+        self.index
+            .catalog()
+            .find_lower(plane, pattern.lower())
+            .is_some()
     }
 }
 
@@ -126,7 +135,11 @@ fn ranks<K: Ord>(n: usize, key: impl Fn(usize) -> K) -> Vec<u32> {
 
 impl<'m> AccessIndex<'m> {
     /// Builds the index; `progress` is called with (done, total) while roles are expanded.
-    pub fn build(model: &'m Model, mut inv: Inventory, progress: &mut dyn FnMut(usize, usize)) -> AccessIndex<'m> {
+    pub fn build(
+        model: &'m Model,
+        mut inv: Inventory,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> AccessIndex<'m> {
         inv.finish();
         let mut export_by_guid: HashMap<&str, usize> = HashMap::new();
         for (i, r) in inv.roles.iter().enumerate() {
@@ -147,7 +160,11 @@ impl<'m> AccessIndex<'m> {
                 export_by_guid
                     .get(r.guid.as_ref())
                     .map(|i| RoleSource::Export(*i))
-                    .or_else(|| builtin_by_guid.get(r.guid.as_ref()).map(|i| RoleSource::Builtin(*i)))
+                    .or_else(|| {
+                        builtin_by_guid
+                            .get(r.guid.as_ref())
+                            .map(|i| RoleSource::Builtin(*i))
+                    })
             })
             .collect();
         let resolver = CachingResolver {
@@ -178,11 +195,24 @@ impl<'m> AccessIndex<'m> {
         let nscopes = inv.scopes.len();
         let by_scope = Csr::build(
             nscopes,
-            inv.assignments.iter().enumerate().map(|(i, a)| (a.scope, i as u32)),
+            inv.assignments
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.scope, i as u32)),
         );
-        let deny_by_scope = Csr::build(nscopes, inv.denies.iter().enumerate().map(|(i, d)| (d.scope, i as u32)));
+        let deny_by_scope = Csr::build(
+            nscopes,
+            inv.denies
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.scope, i as u32)),
+        );
         let np = inv.principals.len();
-        let edges = || inv.groups.iter().flat_map(|g| g.members.iter().map(move |m| (g.principal, *m)));
+        let edges = || {
+            inv.groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(move |m| (g.principal, *m)))
+        };
         let members = Csr::build(np, edges());
         let member_of = Csr::build(np, edges().map(|(g, m)| (m, g)));
         let principal_rank = ranks(np, |i| {
@@ -190,7 +220,9 @@ impl<'m> AccessIndex<'m> {
             let label = p.name.as_deref().or(p.upn.as_deref()).unwrap_or(&p.id);
             (label.to_ascii_lowercase(), p.id.to_ascii_lowercase())
         });
-        let scope_rank = ranks(nscopes, |i| inv.scopes.display(i as u32).to_ascii_lowercase());
+        let scope_rank = ranks(nscopes, |i| {
+            inv.scopes.display(i as u32).to_ascii_lowercase()
+        });
         AccessIndex {
             model,
             inv,

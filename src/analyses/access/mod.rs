@@ -47,7 +47,11 @@ impl Warning {
 
 /// "1 role assignment", "3 role assignments".
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Warnings every answer carries: missing kinds of input, reading notes, and management

@@ -41,7 +41,10 @@ pub fn covers(model: &Model, role: &RoleDefinition, op: &str, plane: Plane) -> O
             .filter(|e| e.pattern.matches(op, model.mode))
             .collect();
         any_grant |= !grants.is_empty();
-        literal |= grants.iter().chain(&removals).any(|e| e.pattern.is_literal());
+        literal |= grants
+            .iter()
+            .chain(&removals)
+            .any(|e| e.pattern.is_literal());
         if !grants.is_empty() && removals.is_empty() {
             let conditional = role.block_conditional(block);
             result = Some(result.map_or(conditional, |c| c && conditional));
@@ -139,11 +142,15 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
             if !up.contains(&ds) || (d.do_not_apply_to_child_scopes && ds != target) {
                 continue;
             }
-            if !(d.everyone || d.principals.iter().any(|x| g.contains(x))) || d.exclude.iter().any(|x| g.contains(x)) {
+            if !(d.everyone || d.principals.iter().any(|x| g.contains(x)))
+                || d.exclude.iter().any(|x| g.contains(x))
+            {
                 continue;
             }
             for &plane in &planes {
-                if covers(model, &d.permissions, op, plane).is_some() && grants.iter().any(|x| x.1 == plane) {
+                if covers(model, &d.permissions, op, plane).is_some()
+                    && grants.iter().any(|x| x.1 == plane)
+                {
                     if d.condition.is_some() {
                         soft = true;
                     } else {
@@ -152,12 +159,14 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
                 }
             }
         }
-        let kept: Vec<&(u32, Plane, bool)> = grants.iter().filter(|x| !hard.contains(&x.1)).collect();
+        let kept: Vec<&(u32, Plane, bool)> =
+            grants.iter().filter(|x| !hard.contains(&x.1)).collect();
         if kept.is_empty() {
             out.denied.insert(p);
         } else {
             let conditional = kept.iter().all(|x| x.2) || soft;
-            out.allowed.insert(p, (conditional, kept.iter().map(|x| (x.0, x.1)).collect()));
+            out.allowed
+                .insert(p, (conditional, kept.iter().map(|x| (x.0, x.1)).collect()));
         }
     }
     out

@@ -91,14 +91,25 @@ pub fn find_principal(ix: &AccessIndex, who: &str) -> Result<u32> {
     match hits.as_slice() {
         [p] => Ok(*p),
         [] => {
-            let names = ix.inv.principals.all().iter().filter_map(|p| p.name.as_deref().or(p.upn.as_deref()));
+            let names = ix
+                .inv
+                .principals
+                .all()
+                .iter()
+                .filter_map(|p| p.name.as_deref().or(p.upn.as_deref()));
             let hint = crate::error::did_you_mean(who, names)
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
-            Err(Error::usage(format!("no principal in the inventory has the id or name `{who}`{hint}")))
+            Err(Error::usage(format!(
+                "no principal in the inventory has the id or name `{who}`{hint}"
+            )))
         }
         many => {
-            let ids: Vec<&str> = many.iter().take(5).map(|p| &*ix.inv.principals.get(*p).id).collect();
+            let ids: Vec<&str> = many
+                .iter()
+                .take(5)
+                .map(|p| &*ix.inv.principals.get(*p).id)
+                .collect();
             Err(Error::usage(format!(
                 "{} principals are named `{who}`; give an id instead (e.g. {})",
                 many.len(),
@@ -175,7 +186,8 @@ pub fn access_of(
         }
         f
     });
-    let unknown_literal = action.filter(|p| p.is_literal() && !OpQuery::new(index, p.as_str()).in_catalog());
+    let unknown_literal =
+        action.filter(|p| p.is_literal() && !OpQuery::new(index, p.as_str()).in_catalog());
 
     let mut ops: BTreeMap<OpKey, OpAccess> = BTreeMap::new();
     let mut entry_cache: HashMap<(u32, OpKey), Option<(bool, EntryRef)>> = HashMap::new();
@@ -189,7 +201,11 @@ pub fn access_of(
         }
         for id in set.ones() {
             let id = id as OpId;
-            named.push((index.catalog().op(id).plane, index.catalog().name(id).to_string(), Some(id)));
+            named.push((
+                index.catalog().op(id).plane,
+                index.catalog().name(id).to_string(),
+                Some(id),
+            ));
         }
         for plane in Plane::BOTH {
             for u in &eff.unknown[plane as usize] {
@@ -201,7 +217,10 @@ pub fn access_of(
         if let Some(p) = unknown_literal {
             let q = OpQuery::new(index, p.as_str());
             for pg in role_verdicts(index, def, None, &q, model.mode) {
-                if !named.iter().any(|(pl, n, _)| *pl == pg.plane && n.eq_ignore_ascii_case(&q.name)) {
+                if !named
+                    .iter()
+                    .any(|(pl, n, _)| *pl == pg.plane && n.eq_ignore_ascii_case(&q.name))
+                {
                     named.push((pg.plane, q.name.clone(), None));
                 }
             }
@@ -261,14 +280,23 @@ pub fn access_of(
             if da.exclude.iter().any(|x| marks.contains(*x)) {
                 continue;
             }
-            let through = da.principals.iter().copied().filter(|x| marks.contains(*x)).min_by_key(|x| marks.via(*x).len());
+            let through = da
+                .principals
+                .iter()
+                .copied()
+                .filter(|x| marks.contains(*x))
+                .min_by_key(|x| marks.via(*x).len());
             if !da.everyone && through.is_none() {
                 continue;
             }
             denies.push(AppliedDeny {
                 deny: d,
                 everyone: da.everyone,
-                via: if da.everyone { Vec::new() } else { through.map(|t| up_path(&marks, t)).unwrap_or_default() },
+                via: if da.everyone {
+                    Vec::new()
+                } else {
+                    through.map(|t| up_path(&marks, t)).unwrap_or_default()
+                },
             });
             deny_ops.push((denies.len() - 1, expand(index, &da.permissions, model.mode)));
         }
@@ -293,9 +321,17 @@ pub fn access_of(
                 hard = true;
             }
         }
-        if hard { denied.push(op) } else { allowed.push(op) }
+        if hard {
+            denied.push(op)
+        } else {
+            allowed.push(op)
+        }
     }
-    let order = |a: &OpAccess, b: &OpAccess| a.plane.cmp(&b.plane).then_with(|| canonical_cmp(&a.name, &b.name));
+    let order = |a: &OpAccess, b: &OpAccess| {
+        a.plane
+            .cmp(&b.plane)
+            .then_with(|| canonical_cmp(&a.name, &b.name))
+    };
     allowed.sort_by(order);
     denied.sort_by(order);
 

@@ -79,7 +79,11 @@ impl Rng {
 
 /// A deterministic GUID for (seed, kind tag, index).
 pub fn guid(seed: u64, tag: u64, i: u64) -> String {
-    let mut r = Rng::new(seed.wrapping_mul(31).wrapping_add(tag << 48).wrapping_add(i));
+    let mut r = Rng::new(
+        seed.wrapping_mul(31)
+            .wrapping_add(tag << 48)
+            .wrapping_add(i),
+    );
     let a = r.next_u64();
     let b = r.next_u64();
     format!(
@@ -139,14 +143,20 @@ impl<'m> Layout<'m> {
             rgs_per_sub: 12,
             users: cfg.principals * 4 / 5,
             builtins: model.builtins.roles().iter().collect(),
-            popular: POPULAR.iter().filter_map(|n| model.builtins.by_name(n)).collect(),
+            popular: POPULAR
+                .iter()
+                .filter_map(|n| model.builtins.by_name(n))
+                .collect(),
             tenant: guid(cfg.seed, 0, 0),
         }
     }
 
     fn mg_id(&self, i: usize) -> String {
         if i == 0 {
-            format!("/providers/Microsoft.Management/managementGroups/{}", self.tenant)
+            format!(
+                "/providers/Microsoft.Management/managementGroups/{}",
+                self.tenant
+            )
         } else {
             format!("/providers/Microsoft.Management/managementGroups/mg-{i}")
         }
@@ -154,7 +164,11 @@ impl<'m> Layout<'m> {
 
     /// Parent of management group `i > 0`: an earlier group (so the hierarchy nests).
     fn mg_parent(&self, i: usize) -> usize {
-        if i <= 2 { 0 } else { Rng::new(self.cfg.seed ^ (i as u64) << 8).below(i) }
+        if i <= 2 {
+            0
+        } else {
+            Rng::new(self.cfg.seed ^ (i as u64) << 8).below(i)
+        }
     }
 
     fn sub_mg(&self, s: usize) -> usize {
@@ -180,11 +194,17 @@ impl<'m> Layout<'m> {
         if level < 65 {
             return rg;
         }
-        let ws = format!("{rg}/providers/Microsoft.MachineLearningServices/workspaces/ws-{}", r.below(3));
+        let ws = format!(
+            "{rg}/providers/Microsoft.MachineLearningServices/workspaces/ws-{}",
+            r.below(3)
+        );
         match level {
             65..=79 => ws,
             80..=89 => format!("{ws}/onlineEndpoints/ep-{}", r.below(4)),
-            90..=94 => format!("{rg}/providers/Microsoft.Storage/storageAccounts/st{}", r.below(3)),
+            90..=94 => format!(
+                "{rg}/providers/Microsoft.Storage/storageAccounts/st{}",
+                r.below(3)
+            ),
             _ => format!(
                 "{rg}/providers/Microsoft.Storage/storageAccounts/st{}/blobServices/default/containers/c{}",
                 r.below(3),
@@ -197,9 +217,17 @@ impl<'m> Layout<'m> {
     fn principal(&self, i: usize) -> (String, &'static str, String) {
         let seed = self.cfg.seed;
         if i < self.users {
-            (guid(seed, TAG_USER, i as u64), "User", format!("user{i}@contoso.example"))
+            (
+                guid(seed, TAG_USER, i as u64),
+                "User",
+                format!("user{i}@contoso.example"),
+            )
         } else if i < self.cfg.principals {
-            (guid(seed, TAG_SP, i as u64), "ServicePrincipal", format!("sp-{i}"))
+            (
+                guid(seed, TAG_SP, i as u64),
+                "ServicePrincipal",
+                format!("sp-{i}"),
+            )
         } else {
             let g = i - self.cfg.principals;
             (guid(seed, TAG_GROUP, g as u64), "Group", format!("grp-{g}"))
@@ -236,9 +264,13 @@ impl<'m> Layout<'m> {
         let mut r = Rng::new(self.cfg.seed ^ 0x5EED ^ (i as u64) << 20);
         let id = self.custom_role_guid(i);
         let n = 2 + r.below(10);
-        let actions: Vec<String> = (0..n).filter_map(|_| self.entry(&mut r, Plane::Control)).collect();
+        let actions: Vec<String> = (0..n)
+            .filter_map(|_| self.entry(&mut r, Plane::Control))
+            .collect();
         let not_actions: Vec<String> = if r.pct(30) {
-            (0..1 + r.below(3)).filter_map(|_| self.entry(&mut r, Plane::Control)).collect()
+            (0..1 + r.below(3))
+                .filter_map(|_| self.entry(&mut r, Plane::Control))
+                .collect()
         } else {
             Vec::new()
         };
@@ -295,9 +327,12 @@ impl<'m> Layout<'m> {
         };
         let name = guid(seed, TAG_ASSIGNMENT, i as u64);
         let sub_for_role = self.sub_id(0);
-        let role_id = format!("{sub_for_role}/providers/Microsoft.Authorization/roleDefinitions/{role_guid}");
+        let role_id =
+            format!("{sub_for_role}/providers/Microsoft.Authorization/roleDefinitions/{role_guid}");
         let condition = if r.pct(2) {
-            Some("((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'public'))")
+            Some(
+                "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'public'))",
+            )
         } else {
             None
         };
@@ -349,7 +384,11 @@ impl<'m> Layout<'m> {
     fn group(&self, g: usize) -> Value {
         let mut r = Rng::new(self.cfg.seed ^ 0x6A0 ^ (g as u64) << 24);
         let (id, _, name) = self.principal(self.cfg.principals + g);
-        let size = if r.pct(2) { 200 + r.below(800) } else { 2 + r.below(14) };
+        let size = if r.pct(2) {
+            200 + r.below(800)
+        } else {
+            2 + r.below(14)
+        };
         let mut members = Vec::with_capacity(size);
         let odata = |t: &str| match t {
             "User" => "#microsoft.graph.user",
@@ -367,7 +406,11 @@ impl<'m> Layout<'m> {
         let groups = self.cfg.groups;
         if groups > 1 {
             for _ in 0..r.below(3) {
-                let other = if r.pct(5) { r.below(groups) } else { g + 1 + r.below(groups) };
+                let other = if r.pct(5) {
+                    r.below(groups)
+                } else {
+                    g + 1 + r.below(groups)
+                };
                 if other < groups && other != g {
                     let (mid, _, mname) = self.principal(self.cfg.principals + other);
                     members.push(json!({"@odata.type": "#microsoft.graph.group", "id": mid, "displayName": mname}));
@@ -387,9 +430,14 @@ impl<'m> Layout<'m> {
         let id = guid(self.cfg.seed, TAG_DENY, i as u64);
         let actions: Vec<String> = match r.below(5) {
             0 => vec!["*/delete".into()],
-            1 => vec!["Microsoft.Authorization/*/write".into(), "Microsoft.Authorization/*/delete".into()],
+            1 => vec![
+                "Microsoft.Authorization/*/write".into(),
+                "Microsoft.Authorization/*/delete".into(),
+            ],
             2 => vec!["*".into()],
-            _ => (0..2).filter_map(|_| self.entry(&mut r, Plane::Control)).collect(),
+            _ => (0..2)
+                .filter_map(|_| self.entry(&mut r, Plane::Control))
+                .collect(),
         };
         let not_actions: Vec<String> = if actions.len() == 1 && actions[0] == "*" {
             vec!["*/read".into()]
@@ -439,13 +487,26 @@ pub struct Writers<'a> {
 }
 
 /// Writes a synthetic tenant; `progress` gets the number of assignments written so far.
-pub fn generate(model: &Model, cfg: &Config, w: Writers<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
+pub fn generate(
+    model: &Model,
+    cfg: &Config,
+    w: Writers<'_>,
+    progress: &mut dyn FnMut(usize),
+) -> io::Result<()> {
     let l = Layout::new(model, cfg);
     // Management groups and subscriptions.
     w.management_groups.write_all(b"[\n")?;
     for i in 0..l.mgs {
-        let parent = if i == 0 { Value::Null } else { json!({"id": l.mg_id(l.mg_parent(i))}) };
-        let name = if i == 0 { l.tenant.clone() } else { format!("mg-{i}") };
+        let parent = if i == 0 {
+            Value::Null
+        } else {
+            json!({"id": l.mg_id(l.mg_parent(i))})
+        };
+        let name = if i == 0 {
+            l.tenant.clone()
+        } else {
+            format!("mg-{i}")
+        };
         let v = json!({"displayName": if i == 0 { "Tenant Root Group".to_string() } else { name.clone() },
             "id": l.mg_id(i), "name": name, "parent": parent, "tenantId": l.tenant,
             "type": "Microsoft.Management/managementGroups"});
@@ -480,7 +541,10 @@ pub fn generate(model: &Model, cfg: &Config, w: Writers<'_>, progress: &mut dyn 
     let (open, close): (&[u8], &[u8]) = match cfg.shape {
         Shape::Cli | Shape::Mixed => (b"[\n", b"\n]\n"),
         Shape::Rest => (b"{\"value\": [\n", b"\n]}\n"),
-        Shape::Graph => (b"{\"count\": 0, \"data\": [\n", b"\n], \"skip_token\": null}\n"),
+        Shape::Graph => (
+            b"{\"count\": 0, \"data\": [\n",
+            b"\n], \"skip_token\": null}\n",
+        ),
     };
     w.assignments.write_all(open)?;
     let mut r = Rng::new(cfg.seed ^ 0xA55);

@@ -31,7 +31,10 @@ fn inventory(texts: &[String; 5]) -> Inventory {
 #[test]
 fn closure_survives_cycles_and_gives_paths() {
     // 0 ⊃ {1}, 1 ⊃ {2, 3}, 3 ⊃ {0} (cycle), 2 ⊃ {4}
-    let csr = Csr::build(5, [(0u32, 1u32), (1, 2), (1, 3), (3, 0), (2, 4)].into_iter());
+    let csr = Csr::build(
+        5,
+        [(0u32, 1u32), (1, 2), (1, 3), (3, 0), (2, 4)].into_iter(),
+    );
     let mut marks = Marks::new(5);
     let mut out = Vec::new();
     closure(&csr, &[0], &mut marks, &mut out);
@@ -72,7 +75,10 @@ fn synthetic_tenants_are_deterministic_and_parse() {
 fn check_via(ix: &AccessIndex, principal: u32, via: &[u32], holder: u32) {
     let mut cur = principal;
     for g in via {
-        assert!(ix.members.row(*g).contains(&cur), "{g} does not contain {cur}");
+        assert!(
+            ix.members.row(*g).contains(&cur),
+            "{g} does not contain {cur}"
+        );
         cur = *g;
     }
     assert_eq!(cur, holder);
@@ -86,7 +92,12 @@ fn compare(ix: &AccessIndex, op: &str, scope: &str) {
         let grants = a.grants.iter().map(|g| (g.assignment, g.plane)).collect();
         allowed.insert(a.principal, (a.conditional, grants));
         for g in &a.grants {
-            check_via(ix, a.principal, &g.via, ix.inv.assignments[g.assignment as usize].principal);
+            check_via(
+                ix,
+                a.principal,
+                &g.via,
+                ix.inv.assignments[g.assignment as usize].principal,
+            );
         }
     }
     let denied: BTreeSet<u32> = fast.at.denied.iter().map(|a| a.principal).collect();
@@ -160,7 +171,11 @@ proptest! {
 #[test]
 fn unknown_subscription_is_said_and_root_grants_still_apply() {
     let cfg = Config::scaled(11, 200);
-    let ix = AccessIndex::build(model(), inventory(&generate_texts(model(), &cfg).unwrap()), &mut |_, _| {});
+    let ix = AccessIndex::build(
+        model(),
+        inventory(&generate_texts(model(), &cfg).unwrap()),
+        &mut |_, _| {},
+    );
     let w = who_can(
         &ix,
         "Microsoft.Authorization/roleAssignments/write",
@@ -168,7 +183,9 @@ fn unknown_subscription_is_said_and_root_grants_still_apply() {
         false,
     );
     assert!(
-        w.warnings.iter().any(|x| x.text.contains("appears in no input")),
+        w.warnings
+            .iter()
+            .any(|x| x.text.contains("appears in no input")),
         "{:?}",
         w.warnings
     );

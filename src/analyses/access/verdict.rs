@@ -19,7 +19,10 @@ pub struct OpQuery {
 impl OpQuery {
     pub fn new(index: &Index, op: &str) -> OpQuery {
         let t = op.trim();
-        let ids = [index.catalog().find(Plane::Control, t), index.catalog().find(Plane::Data, t)];
+        let ids = [
+            index.catalog().find(Plane::Control, t),
+            index.catalog().find(Plane::Data, t),
+        ];
         let name = ids
             .iter()
             .flatten()

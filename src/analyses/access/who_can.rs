@@ -151,7 +151,11 @@ impl<'a, 'm> Ctx<'a, 'm> {
             let Some(r) = ix.assignment_role(a) else {
                 if self.seen_unevaluated.insert(ai) {
                     let rr = &ix.inv.role_refs[a.role as usize];
-                    let name = rr.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+                    let name = rr
+                        .name
+                        .as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
                     self.unevaluated.push(Unevaluated {
                         assignment: ai,
                         reason: format!(
@@ -164,10 +168,16 @@ impl<'a, 'm> Ctx<'a, 'm> {
             };
             let q = self.q;
             let grants = self.roles.entry(r).or_insert_with(|| {
-                role_verdicts(&ix.model.index, ix.role_def(r), Some(&ix.roles[r as usize].effective), q, ix.model.mode)
-                    .into_iter()
-                    .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
-                    .collect()
+                role_verdicts(
+                    &ix.model.index,
+                    ix.role_def(r),
+                    Some(&ix.roles[r as usize].effective),
+                    q,
+                    ix.model.mode,
+                )
+                .into_iter()
+                .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
+                .collect()
             });
             for (plane, conditional, entry) in grants.iter() {
                 seeds.push(Seed {
@@ -246,7 +256,13 @@ impl<'a, 'm> Ctx<'a, 'm> {
         if !self.covers.contains_key(&d) {
             let ix = self.ix;
             let da = &ix.inv.denies[d as usize];
-            let planes = role_verdicts(&ix.model.index, &da.permissions, None, self.q, ix.model.mode);
+            let planes = role_verdicts(
+                &ix.model.index,
+                &da.permissions,
+                None,
+                self.q,
+                ix.model.mode,
+            );
             let cover = if planes.is_empty() {
                 None
             } else {
@@ -323,7 +339,12 @@ impl<'a, 'm> Ctx<'a, 'm> {
 
     /// Applies deny assignments. `target` maps a grant to its deny-list key. With
     /// `per_grant`, a principal may appear in both lists (some grants blocked, some not).
-    fn split(&self, reached: HashMap<u32, Vec<Grant>>, target: impl Fn(&Grant) -> u32, per_grant: bool) -> Split {
+    fn split(
+        &self,
+        reached: HashMap<u32, Vec<Grant>>,
+        target: impl Fn(&Grant) -> u32,
+        per_grant: bool,
+    ) -> Split {
         let mut out = Split::default();
         for (r, grants) in reached {
             let mut keep = Vec::new();
@@ -332,7 +353,12 @@ impl<'a, 'm> Ctx<'a, 'm> {
             let mut maybe: Vec<DenyHit> = Vec::new();
             for g in grants {
                 let mut stop = None;
-                for &d in self.deny_lists.get(&target(&g)).map(Vec::as_slice).unwrap_or(&[]) {
+                for &d in self
+                    .deny_lists
+                    .get(&target(&g))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                {
                     if let Some(h) = self.hit(d, r, g.plane) {
                         if h.conditional {
                             push_unique(&mut maybe, h);
@@ -351,7 +377,8 @@ impl<'a, 'm> Ctx<'a, 'm> {
             }
             let all_blocked = keep.is_empty();
             if !blocked.is_empty() && (per_grant || all_blocked) {
-                out.denied.push(answer(r, blocked, std::mem::take(&mut hits)));
+                out.denied
+                    .push(answer(r, blocked, std::mem::take(&mut hits)));
             }
             if !all_blocked {
                 let mut a = answer(r, keep, maybe.clone());

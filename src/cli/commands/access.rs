@@ -11,17 +11,27 @@ use crate::report::{self, Format, access_csv, access_principal};
 
 pub fn run(model: &Model, a: &AccessArgs) -> Result<i32> {
     let action = match &a.action {
-        Some(p) => Some(validate_user_pattern(p).map_err(|m| Error::usage(format!("access: --action {m}")))?),
+        Some(p) => Some(
+            validate_user_pattern(p).map_err(|m| Error::usage(format!("access: --action {m}")))?,
+        ),
         None => None,
     };
     if a.scope.trim().is_empty() {
-        return Err(Error::usage("access: --scope is empty (use `/` for the tenant root)"));
+        return Err(Error::usage(
+            "access: --scope is empty (use `/` for the tenant root)",
+        ));
     }
     let taxonomy = Taxonomy::embedded()?;
     let risk = taxonomy.classify(&model.index, model.mode);
     let ix = inventory::index(model, &a.inventory, "access")?;
     let who = find_principal(&ix, &a.principal)?;
-    let ans = access_of(&ix, who, &a.scope, action.as_ref(), Some((&taxonomy, &risk)));
+    let ans = access_of(
+        &ix,
+        who,
+        &a.scope,
+        action.as_ref(),
+        Some((&taxonomy, &risk)),
+    );
     let rep = access_principal::build(&ix, &ans, &taxonomy);
     report::out(&match a.format {
         Format::Json => report::to_json(&rep),

@@ -1,11 +1,11 @@
 //! One module per command: gather inputs, call an analysis, hand the result to a renderer.
 
+pub mod access;
 pub mod actions;
 pub mod catalog;
 pub mod expand;
 pub mod explain;
 pub mod import;
 pub mod roles;
-pub mod access;
 pub mod synth;
 pub mod who_can;

@@ -39,7 +39,10 @@ pub fn run(model: &Model, a: &SynthArgs) -> Result<i32> {
     };
     let dir = &a.out;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(&dir.display().to_string(), &e))?;
-    let targets: Vec<_> = InputKind::ALL.iter().map(|k| dir.join(k.file_name())).collect();
+    let targets: Vec<_> = InputKind::ALL
+        .iter()
+        .map(|k| dir.join(k.file_name()))
+        .collect();
     for t in &targets {
         if t.exists() && !a.force {
             return Err(Error::Io {
@@ -78,7 +81,9 @@ pub fn run(model: &Model, a: &SynthArgs) -> Result<i32> {
         {
             use std::os::unix::fs::PermissionsExt;
             // The usual 0644 rather than the temporary file's 0600.
-            let _ = f.as_file().set_permissions(std::fs::Permissions::from_mode(0o644));
+            let _ = f
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644));
         }
         f.persist(t).map_err(|e| Error::io(&shown, &e.error))?;
     }

@@ -9,7 +9,8 @@ use crate::model::validate_user_pattern;
 use crate::report::{self, Format, access_csv, access_who_can};
 
 pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
-    let op = validate_user_pattern(&a.operation).map_err(|m| Error::usage(format!("who-can: {m}")))?;
+    let op =
+        validate_user_pattern(&a.operation).map_err(|m| Error::usage(format!("who-can: {m}")))?;
     if !op.is_literal() {
         return Err(Error::usage(format!(
             "who-can: `{}` is a pattern; who-can takes one operation name (list matching names with `azrbac actions`)",
@@ -17,7 +18,9 @@ pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
         )));
     }
     if a.scope.trim().is_empty() {
-        return Err(Error::usage("who-can: --scope is empty (use `/` for the tenant root)"));
+        return Err(Error::usage(
+            "who-can: --scope is empty (use `/` for the tenant root)",
+        ));
     }
     let ix = inventory::index(model, &a.inventory, "who-can")?;
     let t0 = std::time::Instant::now();
@@ -25,9 +28,12 @@ pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
     inventory::timing("who-can query", t0);
     if !ans.op.in_catalog() {
         let cat = model.index.catalog();
-        let hint = did_you_mean(op.as_str(), cat.operations().iter().map(|o| o.name.as_str()))
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean(
+            op.as_str(),
+            cat.operations().iter().map(|o| o.name.as_str()),
+        )
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
         report::warn(&format!(
             "`{}` is not in the operation catalog{hint}: evaluated anyway (literal entries grant exactly this name, matching wildcards grant it)",
             op.as_str()

@@ -162,7 +162,12 @@ fn check<'de>(index: usize, r: Raw<'de>) -> Result<Option<Row<'de>>, String> {
     };
     let name: Cow<'de, str> = match r.name {
         Some(n) if !n.trim().is_empty() => n,
-        _ => match id.trim_end_matches('/').rsplit('/').next().filter(|s| !s.is_empty()) {
+        _ => match id
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .filter(|s| !s.is_empty())
+        {
             Some(n) => Cow::Owned(n.to_string()),
             None => Cow::Owned(format!("#{index}")),
         },
@@ -185,7 +190,11 @@ fn add(inv: &mut Inventory, r: Row<'_>) {
     if inv.is_duplicate(name) {
         return;
     }
-    let kind = r.principal_type.as_deref().map(PrincipalType::parse).unwrap_or_default();
+    let kind = r
+        .principal_type
+        .as_deref()
+        .map(PrincipalType::parse)
+        .unwrap_or_default();
     let is_user = kind == PrincipalType::User;
     let p = inv.set_principal(&r.principal, kind);
     if let Some(n) = r.principal_name.as_deref() {
@@ -226,7 +235,7 @@ impl<'de> ItemSink<'de> for Sink<'de, '_> {
         "role assignment"
     }
     fn accept(&mut self, index: usize, r: Raw<'de>) -> Result<(), String> {
-        if index % 16384 == 0 {
+        if index.is_multiple_of(16384) {
             (self.progress)(index);
         }
         match check(index, r)? {
@@ -266,7 +275,9 @@ pub(super) fn parse(
             skipped: 0,
         };
         let result = parse_with(text, origin, &mut sink);
-        let Sink { tx, batch, skipped, .. } = sink;
+        let Sink {
+            tx, batch, skipped, ..
+        } = sink;
         if result.is_ok() && !batch.is_empty() {
             let _ = tx.send(batch);
         }

@@ -166,7 +166,7 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
         "group"
     }
     fn accept(&mut self, index: usize, g: RawGroup<'de>) -> Result<(), String> {
-        if index % 4096 == 0 {
+        if index.is_multiple_of(4096) {
             (self.progress)(index);
         }
         let inv = &mut *self.inv;

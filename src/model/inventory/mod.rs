@@ -9,8 +9,8 @@ mod keys;
 mod mgs;
 mod roles;
 
-use super::assignment::{Assignment, DenyAssignment, PrincipalType, Principals, RoleRef, StrArena};
 use super::assignment::lower_into;
+use super::assignment::{Assignment, DenyAssignment, PrincipalType, Principals, RoleRef, StrArena};
 use super::role::RoleDefinition;
 use super::scope::ScopeTree;
 use crate::error::Result;
