@@ -2,6 +2,10 @@
 //! and later diff, lint, generate, who-can), returning plain data for the report layer.
 
 pub mod access;
+pub mod check;
 pub mod expand;
 pub mod group;
+pub mod needs;
+pub mod recommend;
 pub mod risk;
+pub mod risks;

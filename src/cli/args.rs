@@ -52,6 +52,12 @@ pub enum Command {
     Expand(ExpandArgs),
     /// Explain whether a role grants an operation, and which entry decides it.
     Explain(ExplainArgs),
+    /// List a role's effective operations by risk category (privilege escalation, secrets, ...).
+    Risks(RisksArgs),
+    /// Check a role against the operations a job needs: missing and excess operations.
+    Check(CheckArgs),
+    /// Rank built-in roles that cover the operations a job needs, by risk-weighted excess.
+    Recommend(RecommendArgs),
     /// Who can perform an operation at a scope, from a tenant's exported inventory.
     WhoCan(WhoCanArgs),
     /// What one principal can do at a scope, from a tenant's exported inventory.
@@ -150,6 +156,56 @@ pub struct ExplainArgs {
     pub role: String,
     /// The operation name to explain.
     pub operation: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RisksArgs {
+    /// Role files (JSON, Terraform `.tf` or plan JSON, Bicep), `-`, built-in role names or GUIDs.
+    #[arg(required = true, value_name = "ROLE")]
+    pub roles: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Where the needed operations come from: exactly one of the three.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct NeedsArgs {
+    /// A needs file: one operation or pattern a line (`#` comments, `control:`/`data:`
+    /// prefixes), a JSON array of strings, or a role file whose effective permissions are
+    /// the needs.
+    #[arg(long, value_name = "FILE")]
+    pub needs: Option<std::path::PathBuf>,
+    /// A needed operation or pattern (repeatable).
+    #[arg(long = "action", value_name = "OP")]
+    pub actions: Vec<String>,
+    /// A named scenario of the scenario library.
+    #[arg(long, value_name = "NAME")]
+    pub scenario: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The role: a file holding one role, `-`, a built-in role name or GUID.
+    pub role: String,
+    #[command(flatten)]
+    pub needs: NeedsArgs,
+    /// Exit 1 when the role grants operations the needs do not list.
+    #[arg(long)]
+    pub fail_on_excess: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RecommendArgs {
+    #[command(flatten)]
+    pub needs: NeedsArgs,
+    /// How many roles (and pairs) to list.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub top: u16,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

@@ -3,7 +3,7 @@
 
 use crate::data::Model;
 use crate::error::{Error, Result};
-use crate::model::{RoleDefinition, is_guid, json, parse_roles_json};
+use crate::model::{RoleDefinition, is_guid};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -129,14 +129,10 @@ pub fn read_role_file(path: &Path) -> Result<Vec<RoleDefinition>> {
     parse_role_text(&text, if shown == "-" { "<stdin>" } else { &shown })
 }
 
-/// Parses role text of any supported format.
+/// Parses role text of any supported format (JSON shapes, Terraform `.tf` and plan JSON,
+/// Bicep); `origin` is the file name, whose extension selects HCL and Bicep.
 pub fn parse_role_text(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
-    let value = json::parse(text, origin)?;
-    let roles = parse_roles_json(&value, origin)?;
-    if roles.is_empty() {
-        return Err(Error::shape(origin, "", "holds no role definition"));
-    }
-    Ok(roles)
+    crate::model::parse_role_text(text, origin)
 }
 
 /// Resolves a role reference: an existing file, `-`, a built-in GUID, or a built-in name.
@@ -156,8 +152,11 @@ pub fn resolve_roles(model: &Model, reference: &str) -> Result<Vec<RoleDefinitio
     if let Some(r) = model.builtins.by_name(reference) {
         return Ok(vec![r.clone()]);
     }
-    let looks_like_file =
-        reference.contains('/') || reference.contains('\\') || reference.ends_with(".json");
+    let looks_like_file = reference.contains('/')
+        || reference.contains('\\')
+        || [".json", ".tf", ".bicep"]
+            .iter()
+            .any(|e| reference.ends_with(e));
     let hint = model
         .builtins
         .suggest(reference)

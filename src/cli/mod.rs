@@ -5,6 +5,7 @@ pub mod args;
 pub mod commands;
 pub mod input;
 pub mod inventory;
+pub mod needs_arg;
 
 use crate::data::Model;
 use crate::error::{Error, Result};
@@ -98,6 +99,33 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Synth(a) => {
             let model = load_model(&cli.global)?;
             commands::synth::run(&model, &a)
+        }
+        Command::Risks(a) => {
+            check_format(
+                "risks",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::risks::run(&model, &a)
+        }
+        Command::Check(a) => {
+            check_format(
+                "check",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::check::run(&model, &a)
+        }
+        Command::Recommend(a) => {
+            check_format(
+                "recommend",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::recommend::run(&model, &a)
         }
     }
 }

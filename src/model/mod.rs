@@ -1,6 +1,8 @@
 //! The typed model: planes, patterns, the operation catalog and role definitions.
 
 pub mod assignment;
+pub mod bicep;
+mod bicep_parse;
 pub mod catalog;
 pub mod inventory;
 pub mod json;
@@ -9,12 +11,15 @@ pub mod pattern;
 pub mod plane;
 pub mod role;
 pub mod role_parse;
+pub mod role_text;
 pub mod roleset;
 pub mod scope;
+pub mod terraform;
 
 pub use catalog::{Catalog, OpId, Operation, Provenance, ProviderOps, canonical_cmp};
 pub use pattern::{Pattern, PatternError, validate_user_pattern};
 pub use plane::{Plane, WildcardMode};
 pub use role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
 pub use role_parse::parse_roles_json;
+pub use role_text::parse_role_text;
 pub use roleset::RoleSet;

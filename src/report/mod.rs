@@ -6,9 +6,13 @@ pub mod access_principal;
 pub mod access_who_can;
 pub mod actions;
 pub mod catalog;
+pub mod check;
 pub mod expand;
 pub mod explain;
+pub mod mdtable;
 pub mod progress;
+pub mod recommend;
+pub mod risks;
 pub mod roles;
 pub mod style;
 

@@ -15,8 +15,45 @@ pub use entries::{EntryCategory, EntryRisk, classify_entries};
 pub use index::RiskIndex;
 pub use taxonomy::{Category, Rule, RuleMatch, Taxonomy};
 
+use crate::data::Model;
+use crate::error::Result;
+use crate::model::{OpId, Plane};
 use serde::Serialize;
 use std::fmt;
+
+/// The embedded taxonomy with its index over a model's catalog: what a command builds once.
+#[derive(Debug, Clone)]
+pub struct RiskModel {
+    pub taxonomy: Taxonomy,
+    pub index: RiskIndex,
+}
+
+impl RiskModel {
+    /// The shipped taxonomy, classified over the model's catalog in the model's wildcard mode.
+    pub fn new(model: &Model) -> Result<RiskModel> {
+        let taxonomy = Taxonomy::embedded()?;
+        let index = taxonomy.classify(&model.index, model.mode);
+        Ok(RiskModel { taxonomy, index })
+    }
+
+    /// Categories of a catalog operation.
+    pub fn categories(&self, id: OpId) -> &[usize] {
+        self.index.categories(id)
+    }
+
+    /// Categories of a name the catalog does not list.
+    pub fn classify_name(&self, model: &Model, name: &str, plane: Plane) -> Vec<usize> {
+        self.taxonomy.classify_name(name, plane, model.mode)
+    }
+
+    /// Keys of categories, in the order given.
+    pub fn keys(&self, categories: &[usize]) -> Vec<String> {
+        categories
+            .iter()
+            .map(|c| self.taxonomy.category(*c).key.clone())
+            .collect()
+    }
+}
 
 /// How bad a category is. Ordered from least to most severe, so `max()` is the worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
