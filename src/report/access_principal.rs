@@ -341,8 +341,8 @@ pub fn table(r: &AccessReport) -> String {
     };
     let _ = writeln!(
         s,
-        "\n{} operations{extra}, by provider and risk category:",
-        r.operations.len()
+        "\n{}{extra}, by provider and risk category:",
+        crate::analyses::access::plural(r.operations.len(), "operation")
     );
     if !r.operations.is_empty() {
         let mut t = grid(&["provider", "risk category", "ops", "operations [chains]"]);
@@ -390,7 +390,7 @@ pub fn table(r: &AccessReport) -> String {
                     },
                     label.clone(),
                     hits.len().to_string(),
-                    op_list(hits, 8),
+                    op_list(hits, 12),
                 ]);
             }
         }
@@ -399,8 +399,8 @@ pub fn table(r: &AccessReport) -> String {
     if !r.denied.is_empty() {
         let _ = writeln!(
             s,
-            "\n{} operations stopped by a deny assignment:",
-            r.denied.len()
+            "\n{} stopped by a deny assignment:",
+            crate::analyses::access::plural(r.denied.len(), "operation")
         );
         let mut t = grid(&["operation", "chains", "denied by", "deny entry"]);
         for o in &r.denied {
