@@ -111,7 +111,7 @@ fn execute(cli: Cli) -> Result<i32> {
             let t0 = std::time::Instant::now();
             let model = load_model(&cli.global)?;
             inventory::timing("load the embedded model", t0);
-            commands::who_can::run(&model, &a)
+            commands::who_can::run(model, &a)
         }
         Command::Access(a) => {
             check_format(
@@ -120,11 +120,11 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Csv],
             )?;
             let model = load_model(&cli.global)?;
-            commands::access::run(&model, &a)
+            commands::access::run(model, &a)
         }
         Command::Synth(a) => {
             let model = load_model(&cli.global)?;
-            commands::synth::run(&model, &a)
+            commands::synth::run(model, &a)
         }
         Command::Risks(a) => {
             check_format(
