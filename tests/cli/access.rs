@@ -475,6 +475,22 @@ fn access_of_one_principal_with_chains_risk_and_denies() {
         "{out}"
     );
     assert!(out.contains("Secret and key exposure (high)"), "{out}");
+    let (code, csv, _) = run(&[
+        "access",
+        "liam",
+        "--scope",
+        &ep(),
+        "--inventory",
+        &t,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("status,operation,plane,provider,categories,scope,role"));
+    let denied: Vec<&&str> = lines.iter().filter(|l| l.starts_with("denied,")).collect();
+    assert_eq!(denied.len(), 1);
+    assert!(denied[0].ends_with(",protect endpoints"), "{}", denied[0]);
 }
 
 #[test]

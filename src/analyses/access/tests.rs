@@ -192,3 +192,91 @@ fn unknown_subscription_is_said_and_root_grants_still_apply() {
     assert!(!w.complete());
     assert_eq!(w.path.nodes, vec![crate::model::scope::ROOT]);
 }
+
+/// A tiny inline tenant: `g1` = {u1, g2}; `g2` is not in the group export; a deny with a
+/// condition names g1.
+fn tiny(deny_condition: bool) -> Inventory {
+    let reader = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
+    let a = format!(
+        r#"[{{"name": "a1", "principalId": "g1", "principalType": "Group", "scope": "/subscriptions/s",
+            "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/{reader}"}},
+           {{"name": "a2", "principalId": "x9", "scope": "/subscriptions/s/resourceGroups/r",
+            "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/{reader}"}}]"#
+    );
+    let g = r##"[{"id": "g1", "displayName": "team", "members": [
+        {"@odata.type": "#microsoft.graph.user", "id": "u1"},
+        {"@odata.type": "#microsoft.graph.group", "id": "g2", "displayName": "contractors"}]}]"##;
+    let cond = if deny_condition {
+        r#", "condition": "@Resource[x] StringEquals 'y'""#
+    } else {
+        ""
+    };
+    let d = format!(
+        r#"[{{"id": "/subscriptions/s/providers/Microsoft.Authorization/denyAssignments/d1",
+            "properties": {{"denyAssignmentName": "no reads", "scope": "/subscriptions/s",
+            "permissions": [{{"actions": ["*/read"]}}], "principals": [{{"id": "g1", "type": "Group"}}]{cond}}}}}]"#
+    );
+    let mut inv = Inventory::new();
+    let mut none = |_: usize| {};
+    inv.read_assignments(&a, "a", &mut none).unwrap();
+    inv.read_groups(g, "g", &mut none).unwrap();
+    inv.read_deny(&d, "d").unwrap();
+    inv.read_roles("[]", "r").unwrap();
+    inv.read_management_groups(r#"[{"id": "/subscriptions/s", "parent": null}]"#, "m")
+        .unwrap();
+    inv
+}
+
+#[test]
+fn conditional_denies_keep_principals_and_say_so() {
+    let op = "Microsoft.Compute/virtualMachines/read";
+    let scope = "/subscriptions/s/resourceGroups/r";
+    let ix = AccessIndex::build(model(), tiny(false), &mut |_, _| {});
+    let w = who_can(&ix, op, scope, false);
+    let denied: Vec<&str> =
+        w.at.denied
+            .iter()
+            .map(|a| &*ix.inv.principals.get(a.principal).id)
+            .collect();
+    let denied: BTreeSet<&str> = denied.into_iter().collect();
+    assert_eq!(denied, BTreeSet::from(["g1", "g2", "u1"]));
+    assert_eq!(w.at.denied.len(), 3, "g1, its members u1 and g2");
+    let allowed: Vec<&str> =
+        w.at.allowed
+            .iter()
+            .map(|a| &*ix.inv.principals.get(a.principal).id)
+            .collect();
+    assert_eq!(allowed, vec!["x9"], "x9 is not in g1");
+    let text: Vec<&str> = w.warnings.iter().map(|x| x.text.as_str()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t
+                .contains("group contractors (g2), a member of team, is not in the group export")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|t| t.contains("principal x9 has no type in any input")),
+        "{text:?}"
+    );
+
+    let ix = AccessIndex::build(model(), tiny(true), &mut |_, _| {});
+    let w = who_can(&ix, op, scope, false);
+    assert!(w.at.denied.is_empty());
+    assert_eq!(w.at.allowed.len(), 4);
+    let u1 =
+        w.at.allowed
+            .iter()
+            .find(|a| &*ix.inv.principals.get(a.principal).id == "u1")
+            .unwrap();
+    assert!(u1.conditional, "a conditional deny may stop u1");
+    assert!(u1.denied_by[0].conditional);
+    assert!(w.warnings.iter().any(|x| {
+        x.text
+            .contains("carries a condition azrbac does not evaluate")
+    }));
+    // The naive rules agree.
+    let slow = who_can_naive(ix.model, &ix.inv, op, scope);
+    assert_eq!(slow.allowed.len(), 4);
+    assert!(slow.allowed.values().filter(|(c, _)| *c).count() == 3);
+}
