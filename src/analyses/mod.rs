@@ -1,6 +1,7 @@
 //! Analyses: questions asked of the model (expand, explain, risk, needs, check, recommend,
 //! and later diff, lint, generate, who-can), returning plain data for the report layer.
 
+pub mod access;
 pub mod check;
 pub mod diff;
 pub mod expand;

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod commands;
 pub mod input;
+pub mod inventory;
 pub mod needs_arg;
 
 use crate::data::Model;
@@ -100,6 +101,30 @@ fn execute(cli: Cli) -> Result<i32> {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
             commands::explain::run(model, &a)
+        }
+        Command::WhoCan(a) => {
+            check_format(
+                "who-can",
+                a.format,
+                &[Format::Table, Format::Json, Format::Csv],
+            )?;
+            let t0 = std::time::Instant::now();
+            let model = load_model(&cli.global)?;
+            inventory::timing("load the embedded model", t0);
+            commands::who_can::run(model, &a)
+        }
+        Command::Access(a) => {
+            check_format(
+                "access",
+                a.format,
+                &[Format::Table, Format::Json, Format::Csv],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::access::run(model, &a)
+        }
+        Command::Synth(a) => {
+            let model = load_model(&cli.global)?;
+            commands::synth::run(model, &a)
         }
         Command::Risks(a) => {
             check_format(

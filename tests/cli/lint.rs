@@ -577,3 +577,67 @@ fn bicep_roles_are_linted_at_their_lines() {
         ["AZR004", "AZR109", "AZR108", "AZR201", "AZR201", "AZR103"]
     );
 }
+
+/// Issue 4: a role that `azrbac generate` emits has no error findings. Every scenario's
+/// generated role (the committed `roles/*.json`, which another test regenerates byte for byte)
+/// is linted, and so is a compact generation of each scenario.
+#[test]
+fn generated_roles_have_no_error_findings() {
+    let dir = root().join("roles");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 13,
+        "expected the scenario roles in roles/, found {files:?}"
+    );
+    let mut args = vec!["lint", "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let v = run_json(&args);
+    let errors: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "generated roles have error findings: {errors:#?}"
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    for f in &files {
+        let name = std::path::Path::new(f)
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap();
+        let out = tmp.path().join(format!("{name}.json"));
+        let (code, _, err) = run(&[
+            "generate",
+            "--scenario",
+            name,
+            "--compact",
+            "--scope",
+            "/subscriptions/00000000-0000-0000-0000-000000000000",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "generate --compact --scenario {name}: {err}");
+        let v = run_json(&["lint", "--format", "json", out.to_str().unwrap()]);
+        let errors: Vec<&serde_json::Value> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["severity"] == "error")
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "compact {name} has error findings: {errors:#?}"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! One module per command: gather inputs, call an analysis, hand the result to a renderer.
 
+pub mod access;
 pub mod actions;
 pub mod catalog;
 pub mod check;
@@ -54,3 +55,5 @@ pub fn risky_sets(
     Ok(out)
 }
 pub mod rule;
+pub mod synth;
+pub mod who_can;
