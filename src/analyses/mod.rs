@@ -2,6 +2,7 @@
 //! and later diff, lint, generate, who-can), returning plain data for the report layer.
 
 pub mod check;
+pub mod diff;
 pub mod expand;
 pub mod generate;
 pub mod group;

@@ -63,6 +63,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Rank built-in roles that cover the operations a job needs, by risk-weighted excess.
     Recommend(RecommendArgs),
+    /// Compare two versions of roles by what they grant (a pull-request review).
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -273,4 +275,35 @@ pub struct RecommendArgs {
     pub top: u16,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  azrbac diff old.json new.json\n  azrbac diff Reader Contributor --format json\n  azrbac diff tfplan.json\n  azrbac diff --git origin/main --format markdown\n  azrbac diff --git origin/main HEAD roles/ --format sarif"
+)]
+pub struct DiffArgs {
+    /// OLD and NEW: role files (JSON, Terraform `.tf`, Bicep), `-`, built-in role names or
+    /// GUIDs; or one Terraform plan JSON (`terraform show -json`), whose before and after are
+    /// compared. With --git: an optional HEAD revision (default: the working tree), then paths
+    /// to limit the comparison to.
+    #[arg(value_name = "OLD NEW | PLAN | [HEAD] [PATH]")]
+    pub refs: Vec<String>,
+    /// Compare every role file that changed since this git revision.
+    #[arg(long, value_name = "BASE")]
+    pub git: Option<String>,
+    /// Paths after `--` (with --git): never read as a revision.
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// When to exit 1: never, on any added operation, or on added high-risk operations.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Added)]
+    pub fail_on: FailOnArg,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    None,
+    Added,
+    HighRisk,
 }

@@ -48,17 +48,17 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Catalog(args::CatalogCmd::Info(a)) => {
             check_format("catalog info", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::catalog::info(&model, &cli.global, a.format)
+            commands::catalog::info(model, &cli.global, a.format)
         }
         Command::Roles(a) => {
             check_format("roles", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::roles::list(&model, a.search.as_deref(), a.format)
+            commands::roles::list(model, a.search.as_deref(), a.format)
         }
         Command::Actions(a) => {
             check_format("actions", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::actions::run(&model, &a)
+            commands::actions::run(model, &a)
         }
         Command::Expand(a) => {
             check_format("expand", a.format, &[Format::Table, Format::Json])?;
@@ -68,7 +68,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 ));
             }
             let model = load_model(&cli.global)?;
-            commands::expand::run(&model, &a)
+            commands::expand::run(model, &a)
         }
         Command::Scenarios(a) => {
             check_format(
@@ -77,19 +77,16 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_catalog_model(&cli.global)?;
-            commands::scenarios::run(&model, &a)
+            commands::scenarios::run(model, &a)
         }
         Command::Generate(a) => {
             let model = load_catalog_model(&cli.global)?;
-            let code = commands::generate::run(&model, &a);
-            // The process ends here: freeing the catalog index would take a tenth of the run.
-            std::mem::forget(model);
-            code
+            commands::generate::run(model, &a)
         }
         Command::Explain(a) => {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::explain::run(&model, &a)
+            commands::explain::run(model, &a)
         }
         Command::Risks(a) => {
             check_format(
@@ -98,7 +95,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::risks::run(&model, &a)
+            commands::risks::run(model, &a)
         }
         Command::Check(a) => {
             check_format(
@@ -107,7 +104,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::check::run(&model, &a)
+            commands::check::run(model, &a)
         }
         Command::Recommend(a) => {
             check_format(
@@ -116,7 +113,17 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::recommend::run(&model, &a)
+            commands::recommend::run(model, &a)
+        }
+        Command::Diff(a) => {
+            check_format(
+                "diff",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown, Format::Sarif],
+            )?;
+            commands::diff::check_args(&a)?;
+            let model = load_model(&cli.global)?;
+            commands::diff::run(model, &a)
         }
     }
 }
@@ -135,17 +142,25 @@ pub fn check_format(command: &str, format: Format, allowed: &[Format]) -> Result
 }
 
 /// Builds the model from the embedded data or the `--catalog` / `--builtin-roles` files.
-/// Builds the model without built-in roles (`--builtin-roles` does not apply), for commands
-/// that only use the catalog.
-pub fn load_catalog_model(global: &GlobalArgs) -> Result<Model> {
+/// The model lives for the rest of the process (built once, immutable) and is deliberately
+/// never dropped: freeing its ~100,000 allocations at exit would only cost time.
+pub fn load_model(global: &GlobalArgs) -> Result<&'static Model> {
+    Ok(Box::leak(Box::new(build_model(global)?)))
+}
+
+/// The model without built-in roles (`--builtin-roles` does not apply), for commands that only
+/// use the catalog (`generate`, `scenarios`): parsing the built-in roles is a fifth of a run.
+/// Never dropped, like [`load_model`]'s.
+pub fn load_catalog_model(global: &GlobalArgs) -> Result<&'static Model> {
     let catalog = match &global.catalog {
         Some(p) => Some((input::read_text(p)?, p.display().to_string())),
         None => None,
     };
-    Model::load_catalog_only(
+    let model = Model::load_catalog_only(
         catalog.as_ref().map(|(t, o)| (t.as_str(), o.as_str())),
         mode_of(global),
-    )
+    )?;
+    Ok(Box::leak(Box::new(model)))
 }
 
 fn mode_of(global: &GlobalArgs) -> WildcardMode {
@@ -155,11 +170,8 @@ fn mode_of(global: &GlobalArgs) -> WildcardMode {
     }
 }
 
-pub fn load_model(global: &GlobalArgs) -> Result<Model> {
-    let mode = match global.wildcards {
-        Wildcards::Azure => WildcardMode::Azure,
-        Wildcards::Literal => WildcardMode::Literal,
-    };
+fn build_model(global: &GlobalArgs) -> Result<Model> {
+    let mode = mode_of(global);
     let catalog = match &global.catalog {
         Some(p) => Some((input::read_text(p)?, p.display().to_string())),
         None => None,

@@ -4,6 +4,10 @@
 pub mod actions;
 pub mod catalog;
 pub mod check;
+pub mod diff_json;
+pub mod diff_markdown;
+pub mod diff_sarif;
+pub mod diff_table;
 pub mod expand;
 pub mod explain;
 pub mod generate;

@@ -4,5 +4,9 @@
 
 mod analyzer;
 mod common;
+mod diff;
+mod diff_git;
+mod diff_history;
+mod diff_iac;
 mod generate;
 mod model;

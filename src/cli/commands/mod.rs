@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod catalog;
 pub mod check;
+pub mod diff;
 pub mod expand;
 pub mod explain;
 pub mod generate;
