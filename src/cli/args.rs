@@ -57,6 +57,11 @@ pub enum Command {
     Scenarios(ScenariosArgs),
     /// Generate the smallest custom role granting exactly what a job needs.
     Generate(GenerateArgs),
+    /// Lint role files: what Azure would reject (errors) and what a reviewer should question
+    /// (warnings).
+    Lint(LintArgs),
+    /// Show a lint rule's documentation, or list every rule.
+    Rule(RuleArgs),
     /// List a role's effective operations by risk category (privilege escalation, secrets, ...).
     Risks(RisksArgs),
     /// Check a role against the operations a job needs: missing and excess operations.
@@ -65,6 +70,13 @@ pub enum Command {
     Recommend(RecommendArgs),
     /// Compare two versions of roles by what they grant (a pull-request review).
     Diff(DiffArgs),
+    /// Who can perform an operation at a scope, from a tenant's exported inventory.
+    WhoCan(WhoCanArgs),
+    /// What one principal can do at a scope, from a tenant's exported inventory.
+    Access(AccessArgs),
+    /// Write a synthetic tenant inventory (benchmarks and tests).
+    #[command(hide = true)]
+    Synth(SynthArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -306,4 +318,128 @@ pub enum FailOnArg {
     None,
     Added,
     HighRisk,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Role files (any format azrbac reads), directories (every `*.json` inside) or `-`.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Run only these rules: codes (`AZR001`), code prefixes (`AZR1`), names or `ALL`;
+    /// comma-separated or repeated.
+    #[arg(long, value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Skip these rules (same forms as --select).
+    #[arg(long, value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Exit 1 on warnings too, not only on errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`AZR001`) or name (`unknown-operation`); without it, every rule is listed.
+    pub code: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Where the tenant inventory comes from: a folder, or one file per kind (a file flag wins
+/// over the folder's file of that kind). Any kind may be missing; answers say so.
+#[derive(Debug, Args, Clone, Default)]
+pub struct InventoryArgs {
+    /// Folder with assignments.json, roles.json, groups.json, deny-assignments.json and
+    /// management-groups.json (any may be missing).
+    #[arg(long, value_name = "DIR")]
+    pub inventory: Option<PathBuf>,
+    /// Role assignments: `az role assignment list --all -o json`, REST objects or Resource
+    /// Graph rows.
+    #[arg(long, value_name = "FILE")]
+    pub assignments: Option<PathBuf>,
+    /// Custom role definitions: `az role definition list --custom-role-only -o json` or
+    /// Resource Graph rows.
+    #[arg(long, value_name = "FILE")]
+    pub roles: Option<PathBuf>,
+    /// Group memberships: `[{"id", "displayName", "members": [...]}]`.
+    #[arg(long, value_name = "FILE")]
+    pub groups: Option<PathBuf>,
+    /// Deny assignments as the REST API returns them.
+    #[arg(long, value_name = "FILE")]
+    pub deny: Option<PathBuf>,
+    /// `az account management-group entities list -o json`.
+    #[arg(long = "management-groups", value_name = "FILE")]
+    pub management_groups: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    /// The operation, e.g. `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action`.
+    pub operation: String,
+    /// The scope asked about (`/`, a management group, subscription, resource group or resource).
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: String,
+    /// Also report grants that apply only to scopes under SCOPE, with those scopes.
+    #[arg(long)]
+    pub below: bool,
+    #[command(flatten)]
+    pub inventory: InventoryArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// The principal: its object id, or its name when the export carries names.
+    pub principal: String,
+    /// The scope asked about.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: String,
+    /// Only operations this name or pattern matches (e.g. `Microsoft.Storage/*`).
+    #[arg(long, value_name = "PATTERN")]
+    pub action: Option<String>,
+    #[command(flatten)]
+    pub inventory: InventoryArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShapeArg {
+    /// `az role assignment list` objects.
+    Cli,
+    /// REST objects in a `value` list.
+    Rest,
+    /// Azure Resource Graph rows in `data`.
+    Graph,
+    /// A mix of the three row shapes.
+    Mixed,
+}
+
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of role assignments; the other counts default to the proportions
+    /// (200,000 principals, 50,000 groups and 5,000 custom roles per 1,000,000 assignments).
+    #[arg(long, default_value_t = 10_000)]
+    pub assignments: usize,
+    #[arg(long)]
+    pub principals: Option<usize>,
+    #[arg(long)]
+    pub groups: Option<usize>,
+    #[arg(long = "custom-roles")]
+    pub custom_roles: Option<usize>,
+    #[arg(long = "deny-assignments")]
+    pub deny_assignments: Option<usize>,
+    #[arg(long, value_enum, default_value_t = ShapeArg::Cli)]
+    pub shape: ShapeArg,
+    /// Folder to write the five inventory files into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
 }

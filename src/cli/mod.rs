@@ -4,6 +4,7 @@
 pub mod args;
 pub mod commands;
 pub mod input;
+pub mod inventory;
 pub mod needs_arg;
 
 use crate::data::Model;
@@ -83,10 +84,47 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_catalog_model(&cli.global)?;
             commands::generate::run(model, &a)
         }
+        Command::Lint(a) => {
+            check_format(
+                "lint",
+                a.format,
+                &[Format::Table, Format::Json, Format::Sarif],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::lint::run(model, &a)
+        }
+        Command::Rule(a) => {
+            check_format("rule", a.format, &[Format::Table, Format::Json])?;
+            commands::rule::run(&a)
+        }
         Command::Explain(a) => {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
             commands::explain::run(model, &a)
+        }
+        Command::WhoCan(a) => {
+            check_format(
+                "who-can",
+                a.format,
+                &[Format::Table, Format::Json, Format::Csv],
+            )?;
+            let t0 = std::time::Instant::now();
+            let model = load_model(&cli.global)?;
+            inventory::timing("load the embedded model", t0);
+            commands::who_can::run(model, &a)
+        }
+        Command::Access(a) => {
+            check_format(
+                "access",
+                a.format,
+                &[Format::Table, Format::Json, Format::Csv],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::access::run(model, &a)
+        }
+        Command::Synth(a) => {
+            let model = load_model(&cli.global)?;
+            commands::synth::run(model, &a)
         }
         Command::Risks(a) => {
             check_format(
@@ -148,9 +186,8 @@ pub fn load_model(global: &GlobalArgs) -> Result<&'static Model> {
     Ok(Box::leak(Box::new(build_model(global)?)))
 }
 
-/// The model without built-in roles (`--builtin-roles` does not apply), for commands that only
-/// use the catalog (`generate`, `scenarios`): parsing the built-in roles is a fifth of a run.
-/// Never dropped, like [`load_model`]'s.
+/// Builds the model without built-in roles (`--builtin-roles` does not apply), for commands
+/// that only use the catalog. Kept for the rest of the process like [`load_model`].
 pub fn load_catalog_model(global: &GlobalArgs) -> Result<&'static Model> {
     let catalog = match &global.catalog {
         Some(p) => Some((input::read_text(p)?, p.display().to_string())),
@@ -171,7 +208,10 @@ fn mode_of(global: &GlobalArgs) -> WildcardMode {
 }
 
 fn build_model(global: &GlobalArgs) -> Result<Model> {
-    let mode = mode_of(global);
+    let mode = match global.wildcards {
+        Wildcards::Azure => WildcardMode::Azure,
+        Wildcards::Literal => WildcardMode::Literal,
+    };
     let catalog = match &global.catalog {
         Some(p) => Some((input::read_text(p)?, p.display().to_string())),
         None => None,

@@ -5,6 +5,7 @@ use crate::graph::Index;
 use crate::model::catalog::canonical_cmp;
 use crate::model::{Field, OpId, Plane, RoleDefinition, WildcardMode};
 use fixedbitset::FixedBitSet;
+use std::borrow::Cow;
 
 /// A literal entry the catalog does not list: granted exactly as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,13 +59,22 @@ impl Effective {
     /// Every effective operation name of a plane: catalog spelling for known operations,
     /// unknown literals as written; sorted canonically.
     pub fn names(&self, index: &Index, plane: Plane) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .ids(index, plane)
-            .map(|i| index.catalog().name(i).to_string())
-            .collect();
+        self.names_borrowed(index, plane)
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect()
+    }
+
+    /// [`Effective::names`] without copying catalog names (unknown literals are copied).
+    pub fn names_borrowed<'a>(&self, index: &'a Index, plane: Plane) -> Vec<Cow<'a, str>> {
+        let mut out: Vec<Cow<'a, str>> = Vec::with_capacity(self.count(index, plane));
+        out.extend(
+            self.ids(index, plane)
+                .map(|i| Cow::Borrowed(index.catalog().name(i))),
+        );
         let unknown = &self.unknown[plane as usize];
         if !unknown.is_empty() {
-            out.extend(unknown.iter().map(|u| u.name.clone()));
+            out.extend(unknown.iter().map(|u| Cow::Owned(u.name.clone())));
             out.sort_by(|a, b| canonical_cmp(a, b));
         }
         out

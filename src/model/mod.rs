@@ -1,8 +1,10 @@
 //! The typed model: planes, patterns, the operation catalog and role definitions.
 
+pub mod assignment;
 pub mod bicep;
 mod bicep_parse;
 pub mod catalog;
+pub mod inventory;
 pub mod json;
 pub mod ops_parse;
 pub mod pattern;
@@ -13,6 +15,7 @@ pub mod role;
 pub mod role_parse;
 pub mod role_text;
 pub mod roleset;
+pub mod scope;
 pub mod terraform;
 
 pub use catalog::{Catalog, OpId, Operation, Provenance, ProviderOps, canonical_cmp};

@@ -333,7 +333,11 @@ fn string_list(
     Ok(obj.opt_str_list(key)?.unwrap_or_default())
 }
 
-fn entries(obj: &Obj<'_>, key: &str, unresolved: &mut Vec<String>) -> Result<Vec<Entry>> {
+pub(crate) fn entries(
+    obj: &Obj<'_>,
+    key: &str,
+    unresolved: &mut Vec<String>,
+) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     for (raw, pointer) in string_list(obj, key, unresolved)? {
         if is_arm_expression(&raw) {
@@ -351,7 +355,10 @@ fn entries(obj: &Obj<'_>, key: &str, unresolved: &mut Vec<String>) -> Result<Vec
     Ok(out)
 }
 
-fn permissions_array(obj: &Obj<'_>, unresolved: &mut Vec<String>) -> Result<Vec<PermissionBlock>> {
+pub(crate) fn permissions_array(
+    obj: &Obj<'_>,
+    unresolved: &mut Vec<String>,
+) -> Result<Vec<PermissionBlock>> {
     let origin = obj.origin;
     let Some((k, v)) = obj.get("permissions") else {
         return Ok(Vec::new());

@@ -10,8 +10,8 @@ use std::fmt::Write;
 /// key order (byte order, as `to_json` sorts them), so serialising it directly gives the same
 /// bytes as `to_json(report)` without building a `serde_json::Value` tree first.
 #[derive(Serialize)]
-struct RoleJson<'a> {
-    actions: &'a [String],
+struct RoleJson<'a, N> {
+    actions: &'a [N],
     complete: bool,
     conditional: bool,
     #[serde(rename = "conditionalActions")]
@@ -20,7 +20,7 @@ struct RoleJson<'a> {
     conditional_data_actions: &'a [String],
     counts: CountsJson,
     #[serde(rename = "dataActions")]
-    data_actions: &'a [String],
+    data_actions: &'a [N],
     id: &'a Option<String>,
     name: &'a str,
     origin: &'a str,
@@ -43,13 +43,13 @@ struct CountsJson {
 struct ReportJson<'a> {
     #[serde(rename = "catalogDate")]
     catalog_date: &'a str,
-    roles: Vec<RoleJson<'a>>,
+    roles: Vec<RoleJson<'a, String>>,
     #[serde(rename = "schemaVersion")]
     schema_version: u32,
     wildcards: &'a str,
 }
 
-fn role_json(r: &RoleExpansion) -> RoleJson<'_> {
+fn role_json<N>(r: &RoleExpansion<N>) -> RoleJson<'_, N> {
     let Counts {
         actions,
         data_actions,
@@ -137,23 +137,15 @@ impl<'a> JsonStream<'a> {
     }
 
     /// The text of one more role (pretty-printed at its depth, comma-separated).
-    pub fn role(&mut self, r: &RoleExpansion) -> String {
-        let mut body = Vec::new();
-        if serde_json::to_writer_pretty(&mut body, &role_json(r)).is_err() {
-            body.clear();
-        }
-        let body = String::from_utf8(body).unwrap_or_default();
-        let mut s = String::with_capacity(body.len() + body.len() / 8 + 8);
-        s.push_str(if self.roles == 0 { "\n    " } else { ",\n    " });
-        // Strings in JSON never hold a raw newline, so every newline starts a line to indent.
-        for (i, line) in body.split('\n').enumerate() {
-            if i > 0 {
-                s.push_str("\n    ");
-            }
-            s.push_str(line);
-        }
+    pub fn role<N: Serialize>(&mut self, r: &RoleExpansion<N>) -> String {
+        let s = json_role_chunk(r, self.roles == 0);
         self.roles += 1;
         s
+    }
+
+    /// Counts roles whose text was made with [`json_role_chunk`] elsewhere (another thread).
+    pub fn add_rendered(&mut self, roles: usize) {
+        self.roles += roles;
     }
 
     /// The text after the last role.
@@ -167,8 +159,28 @@ impl<'a> JsonStream<'a> {
     }
 }
 
+/// The text of one role of the `expand` JSON contract at its place in the `roles` array:
+/// pretty-printed at its depth, preceded by a comma unless it is the first.
+pub fn json_role_chunk<N: Serialize>(r: &RoleExpansion<N>, first: bool) -> String {
+    let mut body = Vec::new();
+    if serde_json::to_writer_pretty(&mut body, &role_json(r)).is_err() {
+        body.clear();
+    }
+    let body = String::from_utf8(body).unwrap_or_default();
+    let mut s = String::with_capacity(body.len() + body.len() / 8 + 8);
+    s.push_str(if first { "\n    " } else { ",\n    " });
+    // Strings in JSON never hold a raw newline, so every newline starts a line to indent.
+    for (i, line) in body.split('\n').enumerate() {
+        if i > 0 {
+            s.push_str("\n    ");
+        }
+        s.push_str(line);
+    }
+    s
+}
+
 /// Prints the `expand` JSON contract role by role (see [`JsonStream`]).
-pub fn print_json_stream<I: IntoIterator<Item = RoleExpansion>>(
+pub fn print_json_stream<N: Serialize, I: IntoIterator<Item = RoleExpansion<N>>>(
     schema_version: u32,
     catalog_date: &str,
     wildcards: &str,

@@ -1,6 +1,9 @@
 //! The report layer: renders analysis results as table, JSON, Markdown or SARIF text, and is
 //! the only code that writes to stdout and stderr.
 
+pub mod access_csv;
+pub mod access_principal;
+pub mod access_who_can;
 pub mod actions;
 pub mod catalog;
 pub mod check;
@@ -11,7 +14,10 @@ pub mod diff_table;
 pub mod expand;
 pub mod explain;
 pub mod generate;
+pub mod lint;
+pub mod lint_sarif;
 pub mod mdtable;
+pub mod progress;
 pub mod recommend;
 pub mod risks;
 pub mod role_formats;

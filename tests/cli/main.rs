@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access;
 mod analyzer;
 mod common;
 mod diff;
@@ -9,4 +10,5 @@ mod diff_git;
 mod diff_history;
 mod diff_iac;
 mod generate;
+mod lint;
 mod model;

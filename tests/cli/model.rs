@@ -521,6 +521,24 @@ fn expand_all_builtins_is_sorted_and_complete() {
     }
     // Same checksum as the python verifier (see src/effective/builtins_tests.rs).
     assert_eq!(total, 234_416);
+    // The listing follows the built-in role order, and each role is what `expand ROLE` gives.
+    let listed = run_json(&["roles", "--format", "json"]);
+    let names: Vec<&Value> = roles.iter().map(|r| &r["name"]).collect();
+    let want: Vec<&Value> = listed["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["name"])
+        .collect();
+    assert_eq!(names, want);
+    for name in ["Reader", "Key Vault Reader", "Azure Sphere Owner"] {
+        let one = expand_json(&[name]);
+        assert_eq!(
+            roles.iter().find(|r| r["name"] == name),
+            one.first(),
+            "{name}"
+        );
+    }
     let owner = roles.iter().find(|r| r["name"] == "Owner").unwrap();
     assert_eq!(owner["dataActions"].as_array().unwrap().len(), 0);
     assert_eq!(owner["counts"]["actions"], 18263);
@@ -875,4 +893,35 @@ fn snapshot_reimport_equals_data_byte_for_byte() {
             want.len()
         );
     }
+}
+
+#[test]
+fn expand_warns_about_unresolved_values_and_keeps_the_role() {
+    let (code, out, err) = run(&[
+        "expand",
+        &fx("arm-unresolved.json"),
+        "--all-builtins",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("Template Parameterised: incomplete:")
+            && err.contains("[parameters('actions')]"),
+        "{err}"
+    );
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let roles = v["roles"].as_array().unwrap();
+    assert_eq!(roles.len(), 929);
+    assert_eq!(roles[0]["name"], "Template Parameterised");
+    assert_eq!(roles[0]["complete"], false);
+    assert_eq!(roles[0]["unresolved"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        strings(&roles[0]["dataActions"]),
+        ["Microsoft.KeyVault/vaults/secrets/getSecret/action"]
+    );
+    let (code, out, err) = run(&["expand", &fx("arm-unresolved.json")]);
+    assert_eq!(code, 0);
+    assert!(err.contains("incomplete"), "{err}");
+    assert!(out.contains("incomplete: "), "{out}");
 }

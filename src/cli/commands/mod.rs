@@ -1,5 +1,6 @@
 //! One module per command: gather inputs, call an analysis, hand the result to a renderer.
 
+pub mod access;
 pub mod actions;
 pub mod catalog;
 pub mod check;
@@ -8,6 +9,7 @@ pub mod expand;
 pub mod explain;
 pub mod generate;
 pub mod import;
+pub mod lint;
 pub mod recommend;
 pub mod risks;
 pub mod roles;
@@ -52,3 +54,6 @@ pub fn risky_sets(
     }
     Ok(out)
 }
+pub mod rule;
+pub mod synth;
+pub mod who_can;

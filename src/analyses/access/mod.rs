@@ -1,0 +1,110 @@
+//! Who can do what: effective access over a tenant inventory (spec section 2.4-2.7, 2.9).
+//!
+//! - [`AccessIndex`] resolves and expands every assigned role once and buckets assignments
+//!   and deny assignments by scope; a query touches only the scopes on its path to `/`.
+//! - [`who_can`] answers "who can perform OPERATION at SCOPE", with derivation chains.
+//! - [`access_of`] answers "what can PRINCIPAL do at SCOPE".
+//! - [`naive`] evaluates the same rules by brute force (the baseline tests compare against).
+//! - [`synth`] generates synthetic tenants in the real export shapes.
+
+mod index;
+pub mod naive;
+mod principal;
+pub mod synth;
+mod verdict;
+mod who_can;
+
+pub use index::{AccessIndex, Csr, Marks, ResolvedRole, RoleSource, closure};
+pub use principal::{AccessAnswer, OpAccess, access_of, find_principal};
+pub use verdict::{OpQuery, role_verdicts};
+pub use who_can::{Answer, DenyHit, Grant, Unevaluated, WhoCan, who_can};
+
+use crate::model::inventory::InputKind;
+use crate::model::scope::{ScopeKind, ScopePath};
+
+/// Something an answer must say: a missing input, an unevaluated condition, an unknown
+/// definition. `incomplete` warnings make the answer's `complete` false.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    pub text: String,
+    pub incomplete: bool,
+}
+
+impl Warning {
+    pub fn incomplete(text: impl Into<String>) -> Warning {
+        Warning {
+            text: text.into(),
+            incomplete: true,
+        }
+    }
+    pub fn note(text: impl Into<String>) -> Warning {
+        Warning {
+            text: text.into(),
+            incomplete: false,
+        }
+    }
+}
+
+/// "1 role assignment", "3 role assignments".
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Warnings every answer carries: missing kinds of input, reading notes, and management
+/// groups the export does not place although assignments sit on them.
+pub fn input_warnings(ix: &AccessIndex) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for k in InputKind::ALL {
+        if !ix.inv.has(k) {
+            out.push(Warning::incomplete(k.missing_statement()));
+        }
+    }
+    for n in &ix.inv.notes {
+        out.push(Warning::note(n.clone()));
+    }
+    if ix.inv.has(InputKind::ManagementGroups) {
+        let s = &ix.inv.scopes;
+        let stray: usize = (0..s.len() as u32)
+            .filter(|i| s.node(*i).kind == ScopeKind::ManagementGroup && !s.node(*i).placed)
+            .map(|i| ix.assignments_at(i).len())
+            .sum();
+        if stray > 0 {
+            out.push(Warning::incomplete(format!(
+                "{} at management groups the management-group export does not list: they apply only where the hierarchy is known",
+                plural(stray, "role assignment")
+            )));
+        }
+    }
+    out
+}
+
+/// Warnings about where a query scope sits.
+pub fn path_warnings(ix: &AccessIndex, path: &ScopePath) -> Vec<Warning> {
+    let mut out = Vec::new();
+    if let Some(t) = &path.unplaced_text {
+        out.push(Warning::incomplete(format!(
+            "{t} appears in no input: its place under management groups is unknown, so grants at management groups are not applied to it"
+        )));
+    } else if let Some(n) = path.unplaced
+        && ix.inv.has(InputKind::ManagementGroups)
+    {
+        out.push(Warning::incomplete(format!(
+            "{} is not placed by the management-group export: grants at management groups above it are not applied",
+            ix.inv.scopes.display(n)
+        )));
+    }
+    if path.kind == ScopeKind::Unrecognised {
+        out.push(Warning::incomplete(format!(
+            "`{}` is not a scope azrbac recognises (/, a management group, subscription, resource group or resource): only assignments at it and at `/` are considered",
+            path.display
+        )));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,173 @@
+//! The naive who-can: the rules of spec section 2.6 applied literally to every principal —
+//! transitive groups by fixpoint, ancestors by walking scope strings and the management-group
+//! export, every entry of every role matched with the reference matcher. No index, no
+//! bitsets. Property tests compare [`super::who_can`] with it.
+
+use crate::data::Model;
+use crate::model::inventory::Inventory;
+use crate::model::scope::{normalize, structural_parent};
+use crate::model::{Field, Plane, RoleDefinition};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// The naive answer: who is allowed (with which (assignment, plane) grants and whether
+/// every one is conditional) and who holds grants that deny assignments all block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NaiveAnswer {
+    pub allowed: BTreeMap<u32, (bool, BTreeSet<(u32, Plane)>)>,
+    pub denied: BTreeSet<u32>,
+}
+
+/// Whether a role (or deny permissions) covers `op` on `plane`: `Some(conditional)`.
+pub fn covers(model: &Model, role: &RoleDefinition, op: &str, plane: Plane) -> Option<bool> {
+    let cat = model.index.catalog();
+    let here = cat.find(plane, op).is_some();
+    let other = match plane {
+        Plane::Control => Plane::Data,
+        Plane::Data => Plane::Control,
+    };
+    let elsewhere = cat.find(other, op).is_some();
+    let mut any_grant = false;
+    let mut literal = false;
+    let mut result: Option<bool> = None;
+    for block in &role.permissions {
+        let grants: Vec<_> = block
+            .list(Field::grant(plane))
+            .iter()
+            .filter(|e| e.pattern.matches(op, model.mode))
+            .collect();
+        let removals: Vec<_> = block
+            .list(Field::exclusion(plane))
+            .iter()
+            .filter(|e| e.pattern.matches(op, model.mode))
+            .collect();
+        any_grant |= !grants.is_empty();
+        literal |= grants
+            .iter()
+            .chain(&removals)
+            .any(|e| e.pattern.is_literal());
+        if !grants.is_empty() && removals.is_empty() {
+            let conditional = role.block_conditional(block);
+            result = Some(result.map_or(conditional, |c| c && conditional));
+        }
+    }
+    if !here && (!any_grant || (elsewhere && !literal)) {
+        return None;
+    }
+    result
+}
+
+/// The ancestors-or-self of a scope (lower-cased): structural parents from the string,
+/// subscriptions and management groups placed by the export, then `/`.
+fn ancestors(placement: &HashMap<String, Option<String>>, scope: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = normalize(scope).to_ascii_lowercase();
+    loop {
+        if out.contains(&cur) {
+            break;
+        }
+        out.push(cur.clone());
+        if cur == "/" {
+            break;
+        }
+        cur = match structural_parent(&cur) {
+            Some(p) => p.to_string(),
+            None => match placement.get(&cur) {
+                Some(Some(p)) => p.clone(),
+                _ => "/".to_string(),
+            },
+        };
+    }
+    out
+}
+
+/// Who can perform `op` at `scope`, by the rules.
+pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> NaiveAnswer {
+    let op = op.trim();
+    let s = &inv.scopes;
+    let placement: HashMap<String, Option<String>> = inv
+        .placement
+        .iter()
+        .map(|(c, p)| {
+            (
+                s.display(*c).to_ascii_lowercase(),
+                p.map(|p| s.display(p).to_ascii_lowercase()),
+            )
+        })
+        .collect();
+    let up: HashSet<String> = ancestors(&placement, scope).into_iter().collect();
+    let target = normalize(scope).to_ascii_lowercase();
+    let planes: Vec<Plane> = Plane::BOTH.to_vec();
+    let role_of = |guid: &str| -> Option<&RoleDefinition> {
+        inv.roles
+            .iter()
+            .find(|r| r.guid.as_deref() == Some(guid))
+            .or_else(|| model.builtins.by_guid(guid))
+    };
+    let mut out = NaiveAnswer::default();
+    for p in 0..inv.principals.len() as u32 {
+        // G = {P} ∪ groups*(P), by fixpoint.
+        let mut g: BTreeSet<u32> = BTreeSet::from([p]);
+        loop {
+            let before = g.len();
+            for grp in &inv.groups {
+                if grp.members.iter().any(|m| g.contains(m)) {
+                    g.insert(grp.principal);
+                }
+            }
+            if g.len() == before {
+                break;
+            }
+        }
+        let mut grants: Vec<(u32, Plane, bool)> = Vec::new();
+        for (ai, a) in inv.assignments.iter().enumerate() {
+            if !g.contains(&a.principal) || !up.contains(&s.display(a.scope).to_ascii_lowercase()) {
+                continue;
+            }
+            let Some(role) = role_of(&inv.role_refs[a.role as usize].guid) else {
+                continue;
+            };
+            for &plane in &planes {
+                if let Some(c) = covers(model, role, op, plane) {
+                    grants.push((ai as u32, plane, c || a.condition.is_some()));
+                }
+            }
+        }
+        if grants.is_empty() {
+            continue;
+        }
+        let mut hard: BTreeSet<Plane> = BTreeSet::new();
+        let mut soft = false;
+        for d in &inv.denies {
+            let ds = s.display(d.scope).to_ascii_lowercase();
+            if !up.contains(&ds) || (d.do_not_apply_to_child_scopes && ds != target) {
+                continue;
+            }
+            if !(d.everyone || d.principals.iter().any(|x| g.contains(x)))
+                || d.exclude.iter().any(|x| g.contains(x))
+            {
+                continue;
+            }
+            for &plane in &planes {
+                if covers(model, &d.permissions, op, plane).is_some()
+                    && grants.iter().any(|x| x.1 == plane)
+                {
+                    if d.condition.is_some() {
+                        soft = true;
+                    } else {
+                        hard.insert(plane);
+                    }
+                }
+            }
+        }
+        let kept: Vec<&(u32, Plane, bool)> =
+            grants.iter().filter(|x| !hard.contains(&x.1)).collect();
+        if kept.is_empty() {
+            out.denied.insert(p);
+        } else {
+            let conditional = kept.iter().all(|x| x.2) || soft;
+            out.allowed
+                .insert(p, (conditional, kept.iter().map(|x| (x.0, x.1)).collect()));
+        }
+    }
+    out
+}

@@ -1,0 +1,495 @@
+//! `who-can OPERATION --scope S`: every principal holding a grant of the operation at S (or,
+//! with `below`, only at scopes under S), each grant with its chain — principal → group path →
+//! assignment (scope) → role → entry — and the principals a deny assignment stops, with the
+//! deny that stops them.
+
+use super::index::{AccessIndex, Marks, closure};
+use super::verdict::{OpQuery, PlaneGrant, role_verdicts};
+use super::{Warning, input_warnings, path_warnings, plural};
+use crate::effective::EntryRef;
+use crate::model::Plane;
+use crate::model::assignment::PrincipalType;
+use crate::model::inventory::InputKind;
+use crate::model::scope::ScopePath;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+/// One way a principal holds the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub assignment: u32,
+    /// Scope node of the assignment.
+    pub scope: u32,
+    /// Resolved role.
+    pub role: u32,
+    /// Groups from the principal's direct group to the group holding the assignment (that
+    /// group last); empty when the assignment names the principal itself.
+    pub via: Arc<[u32]>,
+    pub plane: Plane,
+    pub entry: Arc<EntryRef>,
+    /// The assignment carries a condition, or the role grants it only in conditional blocks.
+    pub conditional: bool,
+    /// The assignment's condition (index into the inventory's conditions), if any.
+    pub condition: Option<u32>,
+}
+
+/// A deny assignment that covers a principal for the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DenyHit {
+    pub deny: u32,
+    pub plane: Plane,
+    /// The deny's entry that matches the operation.
+    pub entry: EntryRef,
+    /// The deny names everyone.
+    pub everyone: bool,
+    /// Groups from the principal to the deny's principal entry (that entry last); empty when
+    /// the deny names the principal itself (or everyone).
+    pub via: Vec<u32>,
+    /// The deny carries a condition azrbac does not evaluate: it may not apply.
+    pub conditional: bool,
+}
+
+/// One principal in an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub principal: u32,
+    /// Every grant is conditional, or a conditional deny may stop it.
+    pub conditional: bool,
+    pub grants: Vec<Grant>,
+    pub denied_by: Vec<DenyHit>,
+}
+
+/// An assignment on the path whose role definition is unknown: not evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unevaluated {
+    pub assignment: u32,
+    pub reason: String,
+}
+
+/// Principals (allowed and denied) for one set of grants.
+#[derive(Debug, Clone, Default)]
+pub struct Split {
+    pub allowed: Vec<Answer>,
+    pub denied: Vec<Answer>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WhoCan {
+    pub op: OpQuery,
+    pub path: ScopePath,
+    /// Principals that can perform the operation at the scope (conditionally or not).
+    pub at: Split,
+    /// With `below`: grants that apply only to scopes under the scope.
+    pub below: Option<Split>,
+    pub unevaluated: Vec<Unevaluated>,
+    pub warnings: Vec<Warning>,
+}
+
+impl WhoCan {
+    /// False when anything the answer depends on was not evaluated or not supplied.
+    pub fn complete(&self) -> bool {
+        !self.warnings.iter().any(|w| w.incomplete)
+    }
+}
+
+struct Seed {
+    assignment: u32,
+    principal: u32,
+    scope: u32,
+    role: u32,
+    plane: Plane,
+    conditional: bool,
+    entry: Arc<EntryRef>,
+    condition: Option<u32>,
+}
+
+struct DenyCover {
+    planes: Vec<PlaneGrant>,
+    /// `None`: the deny names everyone.
+    covered: Option<Marks>,
+    excluded: Marks,
+    conditional: bool,
+}
+
+/// Target key for the query scope itself (which need not be a node).
+const AT: u32 = u32::MAX;
+
+struct Ctx<'a, 'm> {
+    ix: &'a AccessIndex<'m>,
+    q: &'a OpQuery,
+    roles: HashMap<u32, Vec<(Plane, bool, Arc<EntryRef>)>>,
+    covers: HashMap<u32, Option<DenyCover>>,
+    deny_lists: HashMap<u32, Vec<u32>>,
+    marks: Marks,
+    buf: Vec<u32>,
+    warnings: BTreeSet<Warning>,
+    unevaluated: Vec<Unevaluated>,
+    seen_unevaluated: HashSet<u32>,
+}
+
+impl<'a, 'm> Ctx<'a, 'm> {
+    fn new(ix: &'a AccessIndex<'m>, q: &'a OpQuery) -> Self {
+        Ctx {
+            ix,
+            q,
+            roles: HashMap::new(),
+            covers: HashMap::new(),
+            deny_lists: HashMap::new(),
+            marks: Marks::new(ix.inv.principals.len()),
+            buf: Vec::new(),
+            warnings: BTreeSet::new(),
+            unevaluated: Vec::new(),
+            seen_unevaluated: HashSet::new(),
+        }
+    }
+
+    /// Grants of the operation by the assignments at one scope node.
+    fn seeds_at(&mut self, node: u32, seeds: &mut Vec<Seed>) {
+        let ix = self.ix;
+        for &ai in ix.assignments_at(node) {
+            let a = &ix.inv.assignments[ai as usize];
+            let Some(r) = ix.assignment_role(a) else {
+                if self.seen_unevaluated.insert(ai) {
+                    let rr = &ix.inv.role_refs[a.role as usize];
+                    let name = rr
+                        .name
+                        .as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default();
+                    self.unevaluated.push(Unevaluated {
+                        assignment: ai,
+                        reason: format!(
+                            "role definition {}{name} is neither a built-in role nor in the supplied role definitions",
+                            rr.guid
+                        ),
+                    });
+                }
+                continue;
+            };
+            let q = self.q;
+            let grants = self.roles.entry(r).or_insert_with(|| {
+                role_verdicts(
+                    &ix.model.index,
+                    ix.role_def(r),
+                    Some(&ix.roles[r as usize].effective),
+                    q,
+                    ix.model.mode,
+                )
+                .into_iter()
+                .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
+                .collect()
+            });
+            for (plane, conditional, entry) in grants.iter() {
+                seeds.push(Seed {
+                    assignment: ai,
+                    principal: a.principal,
+                    scope: a.scope,
+                    role: r,
+                    plane: *plane,
+                    conditional: *conditional || a.condition.is_some(),
+                    entry: entry.clone(),
+                    condition: a.condition,
+                });
+            }
+        }
+    }
+
+    fn note_principal(&mut self, p: u32, parent: Option<u32>) {
+        let ix = self.ix;
+        let pr = ix.inv.principals.get(p);
+        let has_record = ix.inv.group(p).is_some();
+        if pr.kind == PrincipalType::Unknown && !has_record {
+            self.warnings.insert(Warning::incomplete(format!(
+                "principal {} has no type in any input: if it is a group, its members are not listed",
+                pr.id
+            )));
+        } else if pr.kind.is_group() && !has_record && ix.inv.has(InputKind::Groups) {
+            let inside = parent
+                .map(|g| format!(", a member of {},", ix.principal_label(g)))
+                .unwrap_or_default();
+            self.warnings.insert(Warning::incomplete(format!(
+                "group {} ({}){inside} is not in the group export: its members are not listed",
+                ix.principal_label(p),
+                pr.id
+            )));
+        }
+    }
+
+    /// Spreads seeds down group membership: principal → its grants.
+    fn reach(&mut self, mut seeds: Vec<Seed>) -> HashMap<u32, Vec<Grant>> {
+        seeds.sort_by_key(|s| (s.principal, s.assignment));
+        let mut out: HashMap<u32, Vec<Grant>> = HashMap::new();
+        let mut i = 0;
+        while i < seeds.len() {
+            let sp = seeds[i].principal;
+            let j = i + seeds[i..].iter().take_while(|s| s.principal == sp).count();
+            self.note_principal(sp, None);
+            let mut buf = std::mem::take(&mut self.buf);
+            closure(&self.ix.members, &[sp], &mut self.marks, &mut buf);
+            for &r in &buf {
+                let via: Arc<[u32]> = self.marks.via(r).into();
+                if r != sp && self.ix.inv.principals.get(r).kind.is_group() {
+                    self.note_principal(r, via.first().copied());
+                }
+                let list = out.entry(r).or_default();
+                for s in &seeds[i..j] {
+                    list.push(Grant {
+                        assignment: s.assignment,
+                        scope: s.scope,
+                        role: s.role,
+                        via: via.clone(),
+                        plane: s.plane,
+                        entry: s.entry.clone(),
+                        conditional: s.conditional,
+                        condition: s.condition,
+                    });
+                }
+            }
+            self.buf = buf;
+            i = j;
+        }
+        out
+    }
+
+    /// The deny's coverage for this operation, or `None` when it does not deny it.
+    fn cover(&mut self, d: u32) -> Option<&DenyCover> {
+        if !self.covers.contains_key(&d) {
+            let ix = self.ix;
+            let da = &ix.inv.denies[d as usize];
+            let planes = role_verdicts(
+                &ix.model.index,
+                &da.permissions,
+                None,
+                self.q,
+                ix.model.mode,
+            );
+            let cover = if planes.is_empty() {
+                None
+            } else {
+                let n = ix.inv.principals.len();
+                let mut buf = Vec::new();
+                let covered = if da.everyone {
+                    None
+                } else {
+                    let mut m = Marks::new(n);
+                    closure(&ix.members, &da.principals, &mut m, &mut buf);
+                    Some(m)
+                };
+                let mut excluded = Marks::new(n);
+                closure(&ix.members, &da.exclude, &mut excluded, &mut buf);
+                if da.condition.is_some() {
+                    self.warnings.insert(Warning::incomplete(format!(
+                        "deny assignment {} carries a condition azrbac does not evaluate: principals it may stop are kept and marked conditional",
+                        da.name.as_deref().unwrap_or(&da.id)
+                    )));
+                }
+                Some(DenyCover {
+                    planes,
+                    covered,
+                    excluded,
+                    conditional: da.condition.is_some(),
+                })
+            };
+            self.covers.insert(d, cover);
+        }
+        self.covers.get(&d).and_then(Option::as_ref)
+    }
+
+    /// Deny assignments that apply at a target: on its path to `/`, those with
+    /// `doNotApplyToChildScopes` only at the target itself.
+    fn deny_list(&mut self, key: u32, nodes: &[u32], exact: Option<u32>) {
+        if self.deny_lists.contains_key(&key) {
+            return;
+        }
+        let mut list = Vec::new();
+        for (k, &node) in nodes.iter().enumerate() {
+            for &d in self.ix.denies_at(node) {
+                let da = &self.ix.inv.denies[d as usize];
+                if da.do_not_apply_to_child_scopes && !(k == 0 && exact == Some(node)) {
+                    continue;
+                }
+                if self.cover(d).is_some() {
+                    list.push(d);
+                }
+            }
+        }
+        self.deny_lists.insert(key, list);
+    }
+
+    fn hit(&self, d: u32, r: u32, plane: Plane) -> Option<DenyHit> {
+        let c = self.covers.get(&d)?.as_ref()?;
+        let pg = c.planes.iter().find(|p| p.plane == plane)?;
+        if c.excluded.contains(r) {
+            return None;
+        }
+        let via = match &c.covered {
+            None => Vec::new(),
+            Some(m) if m.contains(r) => m.via(r),
+            Some(_) => return None,
+        };
+        Some(DenyHit {
+            deny: d,
+            plane,
+            entry: pg.entry.clone(),
+            everyone: c.covered.is_none(),
+            via,
+            conditional: c.conditional || pg.conditional,
+        })
+    }
+
+    /// Applies deny assignments. `target` maps a grant to its deny-list key. With
+    /// `per_grant`, a principal may appear in both lists (some grants blocked, some not).
+    fn split(
+        &self,
+        reached: HashMap<u32, Vec<Grant>>,
+        target: impl Fn(&Grant) -> u32,
+        per_grant: bool,
+    ) -> Split {
+        let mut out = Split::default();
+        for (r, grants) in reached {
+            let mut keep = Vec::new();
+            let mut blocked = Vec::new();
+            let mut hits: Vec<DenyHit> = Vec::new();
+            let mut maybe: Vec<DenyHit> = Vec::new();
+            for g in grants {
+                let mut stop = None;
+                for &d in self
+                    .deny_lists
+                    .get(&target(&g))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                {
+                    if let Some(h) = self.hit(d, r, g.plane) {
+                        if h.conditional {
+                            push_unique(&mut maybe, h);
+                        } else if stop.is_none() {
+                            stop = Some(h);
+                        }
+                    }
+                }
+                match stop {
+                    Some(h) => {
+                        blocked.push(g);
+                        push_unique(&mut hits, h);
+                    }
+                    None => keep.push(g),
+                }
+            }
+            let all_blocked = keep.is_empty();
+            if !blocked.is_empty() && (per_grant || all_blocked) {
+                out.denied
+                    .push(answer(r, blocked, std::mem::take(&mut hits)));
+            }
+            if !all_blocked {
+                let mut a = answer(r, keep, maybe.clone());
+                a.denied_by.extend(hits);
+                a.conditional |= !maybe.is_empty();
+                out.allowed.push(a);
+            }
+        }
+        self.sort(&mut out.allowed);
+        self.sort(&mut out.denied);
+        out
+    }
+
+    fn sort(&self, list: &mut [Answer]) {
+        let ix = self.ix;
+        list.sort_unstable_by_key(|a| ix.principal_rank[a.principal as usize]);
+        for a in list.iter_mut() {
+            a.grants.sort_by(|x, y| {
+                ix.scope_rank[x.scope as usize]
+                    .cmp(&ix.scope_rank[y.scope as usize])
+                    .then_with(|| x.role.cmp(&y.role))
+                    .then_with(|| x.via.cmp(&y.via))
+                    .then_with(|| x.plane.cmp(&y.plane))
+                    .then_with(|| x.assignment.cmp(&y.assignment))
+            });
+            a.grants.dedup();
+        }
+    }
+}
+
+fn push_unique(list: &mut Vec<DenyHit>, h: DenyHit) {
+    if !list.iter().any(|x| x.deny == h.deny && x.plane == h.plane) {
+        list.push(h);
+    }
+}
+
+fn answer(principal: u32, grants: Vec<Grant>, denied_by: Vec<DenyHit>) -> Answer {
+    Answer {
+        principal,
+        conditional: grants.iter().all(|g| g.conditional),
+        grants,
+        denied_by,
+    }
+}
+
+/// Answers who can perform `op` at `scope` (and, with `below`, only under it).
+pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
+    let q = OpQuery::new(&ix.model.index, op);
+    let path = ix.inv.scopes.path(scope);
+    let mut ctx = Ctx::new(ix, &q);
+    let mut seeds = Vec::new();
+    for &node in &path.nodes {
+        ctx.seeds_at(node, &mut seeds);
+    }
+    let reached = ctx.reach(seeds);
+    ctx.deny_list(AT, &path.nodes, path.exact);
+    let at = ctx.split(reached, |_| AT, false);
+    let below = if below {
+        let mut seeds = Vec::new();
+        if let Some(s) = path.exact {
+            for t in ix.inv.scopes.descendants(s) {
+                ctx.seeds_at(t, &mut seeds);
+            }
+        }
+        let targets: BTreeSet<u32> = seeds.iter().map(|s| s.scope).collect();
+        for t in targets {
+            let nodes = ix.inv.scopes.ancestors(t);
+            ctx.deny_list(t, &nodes, Some(t));
+        }
+        let reached = ctx.reach(seeds);
+        Some(ctx.split(reached, |g| g.scope, true))
+    } else {
+        None
+    };
+    let mut warnings = input_warnings(ix);
+    warnings.extend(path_warnings(ix, &path));
+    if !q.in_catalog() {
+        warnings.push(Warning::note(format!(
+            "`{}` is not in the operation catalog: evaluated anyway on both planes (a literal entry grants exactly this name; wildcards that match it grant it)",
+            q.name
+        )));
+    }
+    if !ctx.unevaluated.is_empty() {
+        warnings.push(Warning::incomplete(format!(
+            "{} on the path {} a role definition azrbac does not have: not evaluated (see `unevaluated`)",
+            plural(ctx.unevaluated.len(), "role assignment"),
+            if ctx.unevaluated.len() == 1 { "names" } else { "name" }
+        )));
+    }
+    let conditional = at
+        .allowed
+        .iter()
+        .chain(below.iter().flat_map(|b| b.allowed.iter()))
+        .flat_map(|a| &a.grants)
+        .filter(|g| g.conditional)
+        .count();
+    if conditional > 0 {
+        warnings.push(Warning::incomplete(format!(
+            "{} conditional (an assignment condition or a role block condition): conditions are not evaluated, such grants are reported as conditional",
+            if conditional == 1 { "1 grant is".to_string() } else { format!("{conditional} grants are") }
+        )));
+    }
+    warnings.extend(std::mem::take(&mut ctx.warnings));
+    let mut unevaluated = std::mem::take(&mut ctx.unevaluated);
+    unevaluated.sort_by_key(|u| u.assignment);
+    WhoCan {
+        op: q.clone(),
+        path,
+        at,
+        below,
+        unevaluated,
+        warnings,
+    }
+}

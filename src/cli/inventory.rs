@@ -1,0 +1,111 @@
+//! Reading a tenant inventory from `--inventory DIR` and the per-kind file flags, with a
+//! progress display while large files load, and building the access index over it.
+
+use super::args::InventoryArgs;
+use super::input::read_text;
+use crate::analyses::access::AccessIndex;
+use crate::data::Model;
+use crate::error::{Error, Result};
+use crate::model::inventory::{InputKind, Inventory};
+use crate::report::progress::Progress;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// With `AZRBAC_TIMINGS` set, prints how long a phase took to stderr (for
+/// docs/performance.md).
+pub fn timing(phase: &str, since: Instant) {
+    if std::env::var_os("AZRBAC_TIMINGS").is_some() {
+        crate::report::err_line(&format!(
+            "timing: {phase}: {:.3} s",
+            since.elapsed().as_secs_f64()
+        ));
+    }
+}
+
+/// The file of each kind: the flag's, else the folder's when it exists there.
+pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf)>> {
+    if let Some(dir) = &a.inventory
+        && !dir.is_dir()
+    {
+        return Err(Error::Io {
+            path: dir.display().to_string(),
+            message: if dir.exists() {
+                "is not a directory (--inventory takes a folder)".into()
+            } else {
+                "no such directory".into()
+            },
+        });
+    }
+    let mut out = Vec::new();
+    for kind in InputKind::ALL {
+        let flag = match kind {
+            InputKind::Assignments => &a.assignments,
+            InputKind::Roles => &a.roles,
+            InputKind::Groups => &a.groups,
+            InputKind::Deny => &a.deny,
+            InputKind::ManagementGroups => &a.management_groups,
+        };
+        if let Some(f) = flag {
+            out.push((kind, f.clone()));
+        } else if let Some(dir) = &a.inventory {
+            let f = dir.join(kind.file_name());
+            if f.is_file() {
+                out.push((kind, f));
+            }
+        }
+    }
+    if a.inventory.is_none() && out.is_empty() {
+        return Err(Error::usage(format!(
+            "{command}: give --inventory DIR, or at least one of --assignments, --roles, --groups, --deny, --management-groups"
+        )));
+    }
+    Ok(out)
+}
+
+/// Reads every supplied kind into an inventory.
+pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
+    let mut inv = Inventory::new();
+    for (kind, path) in files(a, command)? {
+        let shown = path.display().to_string();
+        let t0 = Instant::now();
+        let text = read_text(&path)?;
+        timing(&format!("read {shown}"), t0);
+        let t0 = Instant::now();
+        match kind {
+            InputKind::Assignments => {
+                let p = Progress::counter(&format!("reading {shown}"), "role assignments");
+                inv.read_assignments(&text, &shown, &mut |n| p.set(n as u64))?;
+            }
+            InputKind::Groups => {
+                let p = Progress::counter(&format!("reading {shown}"), "groups");
+                inv.read_groups(&text, &shown, &mut |n| p.set(n as u64))?;
+            }
+            InputKind::Roles => {
+                inv.read_roles(&text, &shown)?;
+            }
+            InputKind::Deny => {
+                inv.read_deny(&text, &shown)?;
+            }
+            InputKind::ManagementGroups => {
+                inv.read_management_groups(&text, &shown)?;
+            }
+        }
+        timing(&format!("parse {shown}"), t0);
+    }
+    inv.finish();
+    Ok(inv)
+}
+
+/// Loads the inventory and builds the access index (roles expanded once, with a bar).
+pub fn index<'m>(model: &'m Model, a: &InventoryArgs, command: &str) -> Result<AccessIndex<'m>> {
+    let inv = load(a, command)?;
+    let t0 = Instant::now();
+    let p = Progress::bar("expanding assigned roles", 0);
+    let ix = AccessIndex::build(model, inv, &mut |done, total| {
+        p.set_length(total as u64);
+        p.set(done as u64);
+    });
+    p.finish();
+    timing("index (expand roles, bucket by scope, membership)", t0);
+    Ok(ix)
+}

@@ -1,0 +1,182 @@
+//! Deny assignments as the REST API returns them (`properties.permissions`, `principals`,
+//! `excludePrincipals`, `doNotApplyToChildScopes`; a list response `{"value": [...]}` or an
+//! array), or as PowerShell's `Get-AzDenyAssignment | ConvertTo-Json` prints them (flat).
+
+use super::Inventory;
+use crate::error::{Error, Result};
+use crate::model::assignment::{DenyAssignment, EVERYONE, PrincipalType};
+use crate::model::json::{self, Obj, kind};
+use crate::model::role::{Field, PermissionBlock, RoleDefinition, RoleFormat};
+use crate::model::role_parse::{entries, permissions_array};
+use serde_json::Value;
+
+/// The items of a top-level list: an array, or `value` / `data` of an object.
+pub(super) fn list_items<'a>(
+    v: &'a Value,
+    origin: &'a str,
+    what: &str,
+) -> Result<(Vec<&'a Value>, String)> {
+    match v {
+        Value::Array(a) => Ok((a.iter().collect(), String::new())),
+        Value::Object(_) => {
+            let o = Obj::new(v, origin, "", what)?;
+            for key in ["value", "data"] {
+                if let Some((k, Value::Array(a))) = o.get(key) {
+                    return Ok((a.iter().collect(), format!("/{}", json::escape(k))));
+                }
+            }
+            Ok((vec![v], String::new()))
+        }
+        other => Err(Error::shape(
+            origin,
+            "",
+            format!("expected an array of {what}s, found {}", kind(other)),
+        )),
+    }
+}
+
+pub(super) fn parse(inv: &mut Inventory, text: &str, origin: &str) -> Result<usize> {
+    let v = json::parse(text, origin)?;
+    let (items, base) = list_items(&v, origin, "deny assignment")?;
+    let single = matches!(v, Value::Object(_)) && base.is_empty();
+    for (i, item) in items.iter().enumerate() {
+        let pointer = if single {
+            String::new()
+        } else {
+            format!("{base}/{i}")
+        };
+        let d = parse_one(inv, item, origin, &pointer)?;
+        inv.denies.push(d);
+    }
+    Ok(items.len())
+}
+
+fn principals(
+    inv: &mut Inventory,
+    obj: &Obj<'_>,
+    key: &str,
+    everyone: &mut bool,
+) -> Result<Vec<u32>> {
+    let mut out = Vec::new();
+    let Some((k, v)) = obj.get(key) else {
+        return Ok(out);
+    };
+    let base = obj.child_pointer(k);
+    let items = match v {
+        Value::Null => return Ok(out),
+        Value::Array(a) => a,
+        other => {
+            return Err(Error::shape(
+                obj.origin,
+                &base,
+                format!("`{k}` must be an array, found {}", kind(other)),
+            ));
+        }
+    };
+    for (i, item) in items.iter().enumerate() {
+        let p = format!("{base}/{i}");
+        let (id, ty, name) = match item {
+            Value::String(s) => (s.as_str(), None, None),
+            _ => {
+                let o = Obj::new(item, obj.origin, &p, "principal")?;
+                let id = o
+                    .opt_str("id")?
+                    .ok_or_else(|| Error::shape(obj.origin, &p, "principal has no `id`"))?;
+                (id, o.opt_str("type")?, o.opt_str("displayName")?)
+            }
+        };
+        if id.trim() == EVERYONE {
+            *everyone = true;
+            continue;
+        }
+        let ix = inv.set_principal(id, ty.map(PrincipalType::parse).unwrap_or_default());
+        if let Some(n) = name {
+            inv.principals.set_name(ix, n);
+        }
+        out.push(ix);
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+fn parse_one(
+    inv: &mut Inventory,
+    item: &Value,
+    origin: &str,
+    pointer: &str,
+) -> Result<DenyAssignment> {
+    let obj = Obj::new(item, origin, pointer, "deny assignment")?;
+    let id = obj.opt_str("id")?.unwrap_or("").to_string();
+    let (props, rest) = match obj.get("properties") {
+        Some((k, p @ Value::Object(_))) => (
+            Obj::new(
+                p,
+                origin,
+                &obj.child_pointer(k),
+                "deny assignment properties",
+            )?,
+            true,
+        ),
+        _ => (Obj::new(item, origin, pointer, "deny assignment")?, false),
+    };
+    let name = props
+        .opt_str("denyAssignmentName")?
+        .or(if rest { obj.opt_str("name")? } else { None })
+        .map(str::to_string);
+    let scope_text = match props.opt_str("scope")? {
+        Some(s) if !s.trim().is_empty() => s.to_string(),
+        _ => {
+            let lower = id.to_ascii_lowercase();
+            match lower.rfind("/providers/microsoft.authorization/denyassignments/") {
+                Some(0) => "/".to_string(),
+                Some(i) => id[..i].to_string(),
+                None => {
+                    return Err(Error::shape(
+                        origin,
+                        pointer,
+                        "deny assignment has no `scope` (and its `id` does not name one)",
+                    ));
+                }
+            }
+        }
+    };
+    let mut role = RoleDefinition::empty(RoleFormat::Rest, origin, pointer);
+    role.name = name.clone();
+    role.id = Some(id.clone());
+    if props.has("permissions") {
+        role.permissions = permissions_array(&props, &mut role.unresolved)?;
+    } else {
+        let mut block = PermissionBlock {
+            pointer: props.pointer.clone(),
+            ..PermissionBlock::default()
+        };
+        for f in Field::ALL {
+            *block.list_mut(f) = entries(&props, f.name(), &mut role.unresolved)?;
+        }
+        role.permissions.push(block);
+    }
+    let mut everyone = false;
+    let principals_list = principals(inv, &props, "principals", &mut everyone)?;
+    let mut never = false;
+    let exclude = principals(inv, &props, "excludePrincipals", &mut never)?;
+    let scope = inv.scopes.intern(&scope_text);
+    Ok(DenyAssignment {
+        id: if id.is_empty() {
+            name.clone().unwrap_or_default()
+        } else {
+            id
+        },
+        name,
+        scope,
+        permissions: role,
+        principals: principals_list,
+        everyone,
+        exclude,
+        do_not_apply_to_child_scopes: props.opt_bool("doNotApplyToChildScopes")?.unwrap_or(false),
+        condition: props
+            .opt_str("condition")?
+            .filter(|c| !c.trim().is_empty())
+            .map(str::to_string),
+    })
+}

@@ -1,0 +1,307 @@
+//! A tenant's authorization inventory read from offline exports: role assignments, custom
+//! role definitions, group memberships, deny assignments and management groups, each kind
+//! either supplied (from a named file) or missing — never silently assumed empty.
+
+mod assignments;
+mod deny;
+mod groups;
+mod keys;
+mod mgs;
+mod roles;
+
+use super::assignment::lower_into;
+use super::assignment::{Assignment, DenyAssignment, PrincipalType, Principals, RoleRef, StrArena};
+use super::role::RoleDefinition;
+use super::scope::ScopeTree;
+use crate::error::Result;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
+
+/// The five kinds of input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InputKind {
+    Assignments,
+    Roles,
+    Groups,
+    Deny,
+    ManagementGroups,
+}
+
+impl InputKind {
+    pub const ALL: [InputKind; 5] = [
+        InputKind::Assignments,
+        InputKind::Roles,
+        InputKind::Groups,
+        InputKind::Deny,
+        InputKind::ManagementGroups,
+    ];
+
+    /// The file name `--inventory DIR` reads.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            InputKind::Assignments => "assignments.json",
+            InputKind::Roles => "roles.json",
+            InputKind::Groups => "groups.json",
+            InputKind::Deny => "deny-assignments.json",
+            InputKind::ManagementGroups => "management-groups.json",
+        }
+    }
+
+    /// The command-line flag that supplies this kind as a file.
+    pub fn flag(self) -> &'static str {
+        match self {
+            InputKind::Assignments => "--assignments",
+            InputKind::Roles => "--roles",
+            InputKind::Groups => "--groups",
+            InputKind::Deny => "--deny",
+            InputKind::ManagementGroups => "--management-groups",
+        }
+    }
+
+    /// The camelCase key used in JSON output.
+    pub fn key(self) -> &'static str {
+        match self {
+            InputKind::Assignments => "assignments",
+            InputKind::Roles => "roles",
+            InputKind::Groups => "groups",
+            InputKind::Deny => "denyAssignments",
+            InputKind::ManagementGroups => "managementGroups",
+        }
+    }
+
+    /// What an answer must say when this kind was not supplied.
+    pub fn missing_statement(self) -> &'static str {
+        match self {
+            InputKind::Assignments => {
+                "no role assignments supplied: nobody is shown with access (answers understate access)"
+            }
+            InputKind::Roles => {
+                "no custom role definitions supplied: only built-in roles are known, assignments of other roles are not evaluated (answers may understate access)"
+            }
+            InputKind::Groups => {
+                "no group memberships supplied: members of groups are not listed (answers understate access)"
+            }
+            InputKind::Deny => "no deny assignments supplied: answers may overstate access",
+            InputKind::ManagementGroups => {
+                "no management groups supplied: subscriptions are not placed under management groups, so grants at management groups are not applied (answers may understate access)"
+            }
+        }
+    }
+}
+
+/// Where one kind of input came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub origin: String,
+    /// Records read (assignments, roles, groups, deny assignments, entities).
+    pub count: usize,
+}
+
+/// A group's direct members, as the export lists them.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    pub principal: u32,
+    pub members: Vec<u32>,
+}
+
+/// Everything read from the exports. Build with the `read_*` methods, then call
+/// [`Inventory::finish`] once.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub principals: Principals,
+    pub scopes: ScopeTree,
+    pub assignments: Vec<Assignment>,
+    pub assignment_names: StrArena,
+    pub conditions: StrArena,
+    pub role_refs: Vec<RoleRef>,
+    role_ref_lookup: FxHashMap<Box<str>, u32>,
+    /// Role definitions from the export (custom roles, and built-ins when the export has them).
+    pub roles: Vec<RoleDefinition>,
+    pub groups: Vec<Group>,
+    group_lookup: HashMap<u32, usize>,
+    pub denies: Vec<DenyAssignment>,
+    /// Management-group export: child scope node → parent node (`None` for a top group).
+    pub placement: HashMap<u32, Option<u32>>,
+    pub sources: HashMap<InputKind, Source>,
+    /// Remarks about the input (skipped rows, duplicates), for the answers' warnings.
+    pub notes: Vec<String>,
+    seen_guids: FxHashSet<u128>,
+    seen_other: FxHashSet<Box<str>>,
+    key_buf: String,
+    duplicates: usize,
+    finished: bool,
+}
+
+impl Inventory {
+    pub fn new() -> Inventory {
+        Inventory::default()
+    }
+
+    /// Whether a kind of input was supplied.
+    pub fn has(&self, kind: InputKind) -> bool {
+        self.sources.contains_key(&kind)
+    }
+
+    fn record(&mut self, kind: InputKind, origin: &str, count: usize) {
+        let s = self.sources.entry(kind).or_insert(Source {
+            origin: String::new(),
+            count: 0,
+        });
+        if !s.origin.is_empty() {
+            s.origin.push_str(", ");
+        }
+        s.origin.push_str(origin);
+        s.count += count;
+    }
+
+    /// Reads role assignments (az CLI list, REST objects or list responses, Resource Graph
+    /// rows); `progress` is called with the running count now and then.
+    pub fn read_assignments(
+        &mut self,
+        text: &str,
+        origin: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
+        let before = self.assignments.len();
+        assignments::parse(self, text, origin, progress)?;
+        let n = self.assignments.len() - before;
+        self.record(InputKind::Assignments, origin, n);
+        Ok(n)
+    }
+
+    /// Reads role definitions (`az role definition list` output, REST, Resource Graph rows).
+    pub fn read_roles(&mut self, text: &str, origin: &str) -> Result<usize> {
+        let list = roles::parse(text, origin, &mut self.notes)?;
+        let n = list.len();
+        self.roles.extend(list);
+        self.record(InputKind::Roles, origin, n);
+        Ok(n)
+    }
+
+    /// Reads group memberships: `[{"id", "displayName", "members": [directory objects]}]`.
+    pub fn read_groups(
+        &mut self,
+        text: &str,
+        origin: &str,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
+        let n = groups::parse(self, text, origin, progress)?;
+        self.record(InputKind::Groups, origin, n);
+        Ok(n)
+    }
+
+    /// Reads deny assignments (REST objects or list response, or PowerShell objects).
+    pub fn read_deny(&mut self, text: &str, origin: &str) -> Result<usize> {
+        let n = deny::parse(self, text, origin)?;
+        self.record(InputKind::Deny, origin, n);
+        Ok(n)
+    }
+
+    /// Reads `az account management-group entities list` output (or the REST forms).
+    pub fn read_management_groups(&mut self, text: &str, origin: &str) -> Result<usize> {
+        let n = mgs::parse(self, text, origin)?;
+        self.record(InputKind::ManagementGroups, origin, n);
+        Ok(n)
+    }
+
+    /// Links the scope tree (management-group placement from the export) and records what
+    /// reading noticed. Idempotent.
+    pub fn finish(&mut self) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        self.scopes.link(&self.placement);
+        if self.duplicates > 0 {
+            self.notes.push(format!(
+                "{} role assignments appear more than once in the input; each is counted once",
+                self.duplicates
+            ));
+        }
+    }
+
+    /// The group record of a principal, when the export lists its members.
+    pub fn group(&self, principal: u32) -> Option<&Group> {
+        self.group_lookup.get(&principal).map(|i| &self.groups[*i])
+    }
+
+    pub(crate) fn group_mut(&mut self, principal: u32) -> &mut Group {
+        let next = self.groups.len();
+        let i = *self.group_lookup.entry(principal).or_insert(next);
+        if i == next {
+            self.groups.push(Group {
+                principal,
+                members: Vec::new(),
+            });
+        }
+        &mut self.groups[i]
+    }
+
+    /// The role reference of a `roleDefinitionId`, joined on its GUID.
+    pub(crate) fn role_ref(&mut self, id: &str, name: Option<&str>) -> u32 {
+        let t = id.trim();
+        let key = lower_into(guid_slice(t).unwrap_or(t), &mut self.key_buf);
+        let i = match self.role_ref_lookup.get(key) {
+            Some(i) => *i,
+            None => {
+                let i = self.role_refs.len() as u32;
+                let key: Box<str> = key.into();
+                self.role_refs.push(RoleRef {
+                    guid: key.clone(),
+                    id: t.into(),
+                    name: None,
+                });
+                self.role_ref_lookup.insert(key, i);
+                i
+            }
+        };
+        if let Some(n) = name
+            && !n.trim().is_empty()
+            && self.role_refs[i as usize].name.is_none()
+        {
+            self.role_refs[i as usize].name = Some(n.trim().into());
+        }
+        i
+    }
+
+    /// Whether an assignment name was seen before (and remembers it).
+    pub(crate) fn is_duplicate(&mut self, name: &str) -> bool {
+        let dup = match guid_u128(name) {
+            Some(g) => !self.seen_guids.insert(g),
+            None => !self.seen_other.insert(name.to_ascii_lowercase().into()),
+        };
+        if dup {
+            self.duplicates += 1;
+        }
+        dup
+    }
+
+    pub(crate) fn set_principal(&mut self, id: &str, kind: PrincipalType) -> u32 {
+        let i = self.principals.intern(id);
+        self.principals.set_kind(i, kind);
+        i
+    }
+}
+
+/// A GUID as a number (for compact duplicate detection).
+pub fn guid_u128(s: &str) -> Option<u128> {
+    let t = s.trim();
+    if !super::role::is_guid(t) {
+        return None;
+    }
+    let mut v: u128 = 0;
+    for b in t.bytes().filter(|b| *b != b'-') {
+        v = (v << 4) | (b as char).to_digit(16)? as u128;
+    }
+    Some(v)
+}
+
+/// The GUID at the end of an id (`.../roleDefinitions/{guid}`), or the id itself when it is
+/// a GUID; borrowed, case kept.
+pub fn guid_slice(id: &str) -> Option<&str> {
+    let last = id.trim().trim_end_matches('/').rsplit('/').next()?;
+    super::role::is_guid(last).then_some(last)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,431 @@
+//! Rendering `who-can`: the JSON contract (`schemaVersion`, `operation`, `scope`, `complete`,
+//! `warnings`, `principals`, `denied`, ...) and a table of chains. Also the pieces shared with
+//! `access` (principal, grant and deny records, the inputs summary, short scopes).
+
+use super::table as grid;
+use crate::analyses::access::{AccessIndex, Answer, DenyHit, Grant, Unevaluated, WhoCan};
+use crate::effective::EntryRef;
+use crate::model::inventory::InputKind;
+use crate::model::scope::{ScopeKind, kind_of};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GrantJson {
+    pub scope: String,
+    pub role: String,
+    #[serde(rename = "roleId")]
+    pub role_id: String,
+    /// Group ids from the principal's direct group to the assigned group.
+    pub via: Vec<String>,
+    /// The role entry that grants the operation, as written (trimmed).
+    pub entry: String,
+    /// `Actions` or `DataActions` (and the block when the role has several).
+    #[serde(rename = "entryField")]
+    pub entry_field: String,
+    pub plane: &'static str,
+    pub conditional: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    pub assignment: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DenyJson {
+    pub id: String,
+    pub name: Option<String>,
+    pub scope: String,
+    pub entry: String,
+    pub plane: &'static str,
+    /// The deny names everyone (`00000000-0000-0000-0000-000000000000`).
+    pub everyone: bool,
+    /// Group ids from the principal to the deny's principal entry.
+    pub via: Vec<String>,
+    /// The deny carries a condition that is not evaluated: it may not apply.
+    pub conditional: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrincipalJson {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: Option<String>,
+    pub conditional: bool,
+    pub grants: Vec<GrantJson>,
+    #[serde(rename = "deniedBy", skip_serializing_if = "Vec::is_empty")]
+    pub denied_by: Vec<DenyJson>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BelowJson {
+    pub principals: Vec<PrincipalJson>,
+    pub denied: Vec<PrincipalJson>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnevaluatedJson {
+    pub assignment: String,
+    pub scope: String,
+    pub principal: String,
+    #[serde(rename = "roleId")]
+    pub role_id: String,
+    #[serde(rename = "roleName")]
+    pub role_name: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputJson {
+    pub supplied: bool,
+    pub origin: Option<String>,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WhoCanReport {
+    #[serde(rename = "schemaVersion")]
+    pub schema_version: u32,
+    pub operation: String,
+    #[serde(rename = "inCatalog")]
+    pub in_catalog: bool,
+    pub scope: String,
+    pub complete: bool,
+    pub warnings: Vec<String>,
+    pub principals: Vec<PrincipalJson>,
+    pub denied: Vec<PrincipalJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub below: Option<BelowJson>,
+    pub unevaluated: Vec<UnevaluatedJson>,
+    pub inputs: BTreeMap<&'static str, InputJson>,
+    pub wildcards: &'static str,
+    /// Display names of every principal the report mentions (for tables).
+    #[serde(skip)]
+    pub names: BTreeMap<String, String>,
+}
+
+/// The full ARM id of an assignment.
+pub fn assignment_id(ix: &AccessIndex, a: u32) -> String {
+    let asg = &ix.inv.assignments[a as usize];
+    let scope = ix.inv.scopes.display(asg.scope);
+    let base = if scope == "/" { "" } else { scope };
+    format!(
+        "{base}/providers/Microsoft.Authorization/roleAssignments/{}",
+        ix.inv.assignment_names.get(asg.name)
+    )
+}
+
+pub fn entry_field(ix: &AccessIndex, role: u32, e: &EntryRef) -> String {
+    if ix.role_def(role).permissions.len() > 1 {
+        format!("{} (block {})", e.field.name(), e.block)
+    } else {
+        e.field.name().to_string()
+    }
+}
+
+pub fn ids(ix: &AccessIndex, list: &[u32]) -> Vec<String> {
+    list.iter()
+        .map(|p| ix.inv.principals.get(*p).id.to_string())
+        .collect()
+}
+
+pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
+    let a = &ix.inv.assignments[g.assignment as usize];
+    let def = ix.role_def(g.role);
+    GrantJson {
+        scope: ix.inv.scopes.display(g.scope).to_string(),
+        role: ix.role_label(a),
+        role_id: def
+            .guid
+            .clone()
+            .unwrap_or_else(|| ix.inv.role_refs[a.role as usize].guid.to_string()),
+        via: ids(ix, &g.via),
+        entry: g.entry.text.clone(),
+        entry_field: entry_field(ix, g.role, &g.entry),
+        plane: g.plane.as_str(),
+        conditional: g.conditional,
+        condition: g.condition.map(|c| ix.inv.conditions.get(c).to_string()),
+        assignment: assignment_id(ix, g.assignment),
+    }
+}
+
+pub fn deny_json(ix: &AccessIndex, d: &DenyHit) -> DenyJson {
+    let da = &ix.inv.denies[d.deny as usize];
+    DenyJson {
+        id: da.id.clone(),
+        name: da.name.clone(),
+        scope: ix.inv.scopes.display(da.scope).to_string(),
+        entry: d.entry.text.clone(),
+        plane: d.plane.as_str(),
+        everyone: d.everyone,
+        via: ids(ix, &d.via),
+        conditional: d.conditional,
+    }
+}
+
+fn principal_json(ix: &AccessIndex, a: &Answer) -> PrincipalJson {
+    let p = ix.inv.principals.get(a.principal);
+    PrincipalJson {
+        id: p.id.to_string(),
+        kind: p.kind.as_str().to_string(),
+        name: p.name.as_deref().or(p.upn.as_deref()).map(str::to_string),
+        conditional: a.conditional,
+        grants: a.grants.iter().map(|g| grant_json(ix, g)).collect(),
+        denied_by: a.denied_by.iter().map(|d| deny_json(ix, d)).collect(),
+    }
+}
+
+pub fn unevaluated_json(ix: &AccessIndex, u: &Unevaluated) -> UnevaluatedJson {
+    let a = &ix.inv.assignments[u.assignment as usize];
+    let rr = &ix.inv.role_refs[a.role as usize];
+    UnevaluatedJson {
+        assignment: assignment_id(ix, u.assignment),
+        scope: ix.inv.scopes.display(a.scope).to_string(),
+        principal: ix.inv.principals.get(a.principal).id.to_string(),
+        role_id: rr.guid.to_string(),
+        role_name: rr.name.as_deref().map(str::to_string),
+        reason: u.reason.clone(),
+    }
+}
+
+pub fn inputs_json(ix: &AccessIndex) -> BTreeMap<&'static str, InputJson> {
+    InputKind::ALL
+        .iter()
+        .map(|k| {
+            let s = ix.inv.sources.get(k);
+            (
+                k.key(),
+                InputJson {
+                    supplied: s.is_some(),
+                    origin: s.map(|s| s.origin.clone()),
+                    count: s.map_or(0, |s| s.count),
+                },
+            )
+        })
+        .collect()
+}
+
+pub fn build(ix: &AccessIndex, w: &WhoCan) -> WhoCanReport {
+    let list = |v: &[Answer]| v.iter().map(|a| principal_json(ix, a)).collect::<Vec<_>>();
+    WhoCanReport {
+        schema_version: 1,
+        operation: w.op.name.clone(),
+        in_catalog: w.op.in_catalog(),
+        scope: w.path.display.clone(),
+        complete: w.complete(),
+        warnings: w.warnings.iter().map(|x| x.text.clone()).collect(),
+        principals: list(&w.at.allowed),
+        denied: list(&w.at.denied),
+        below: w.below.as_ref().map(|b| BelowJson {
+            principals: list(&b.allowed),
+            denied: list(&b.denied),
+        }),
+        unevaluated: w
+            .unevaluated
+            .iter()
+            .map(|u| unevaluated_json(ix, u))
+            .collect(),
+        inputs: inputs_json(ix),
+        wildcards: ix.model.mode.as_str(),
+        names: names_of(ix, w),
+    }
+}
+
+/// Display names (name, else sign-in name, else id) of every principal in the answer.
+fn names_of(ix: &AccessIndex, w: &WhoCan) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    let mut add = |p: u32| {
+        let pr = ix.inv.principals.get(p);
+        m.entry(pr.id.to_string())
+            .or_insert_with(|| ix.principal_label(p).to_string());
+    };
+    let splits = std::iter::once(&w.at).chain(w.below.as_ref());
+    for sp in splits {
+        for a in sp.allowed.iter().chain(&sp.denied) {
+            add(a.principal);
+            for g in &a.grants {
+                g.via.iter().for_each(|p| add(*p));
+            }
+            for d in &a.denied_by {
+                d.via.iter().for_each(|p| add(*p));
+            }
+        }
+    }
+    for u in &w.unevaluated {
+        add(ix.inv.assignments[u.assignment as usize].principal);
+    }
+    m
+}
+
+/// A scope shortened for tables: `mg/NAME`, `sub/ID`, `rg/NAME`, or the last `type/name`
+/// of a resource.
+pub fn short_scope(scope: &str) -> String {
+    let segs: Vec<&str> = scope.split('/').filter(|s| !s.is_empty()).collect();
+    match kind_of(scope) {
+        ScopeKind::Root => "/".to_string(),
+        ScopeKind::ManagementGroup => format!("mg/{}", segs[3]),
+        ScopeKind::Subscription => format!("sub/{}", segs[1]),
+        ScopeKind::ResourceGroup => format!("rg/{}", segs[3]),
+        ScopeKind::Resource if segs.len() >= 2 => {
+            format!("{}/{}", segs[segs.len() - 2], segs[segs.len() - 1])
+        }
+        _ => scope.to_string(),
+    }
+}
+
+/// Display names for a group path, looked up by id in the report.
+fn via_text(names: &BTreeMap<&str, &str>, via: &[String]) -> String {
+    if via.is_empty() {
+        return "(direct)".to_string();
+    }
+    via.iter()
+        .map(|id| names.get(id.as_str()).copied().unwrap_or(id.as_str()))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+fn principal_rows(
+    s: &mut String,
+    list: &[PrincipalJson],
+    names: &BTreeMap<&str, &str>,
+    denied: bool,
+) {
+    let header: &[&str] = if denied {
+        &[
+            "principal",
+            "type",
+            "via",
+            "role",
+            "assigned at",
+            "denied by",
+            "deny at",
+            "deny entry",
+        ]
+    } else {
+        &["principal", "type", "via", "role", "assigned at", "entry"]
+    };
+    let mut t = grid(header);
+    for p in list {
+        let who = p.name.clone().unwrap_or_else(|| p.id.clone());
+        for (i, g) in p.grants.iter().enumerate() {
+            let first = i == 0;
+            let cond = if g.conditional { " (conditional)" } else { "" };
+            let mut row = vec![
+                if first { who.clone() } else { String::new() },
+                if first { p.kind.clone() } else { String::new() },
+                via_text(names, &g.via),
+                format!("{}{cond}", g.role),
+                short_scope(&g.scope),
+            ];
+            if denied {
+                let d = p.denied_by.first();
+                row.push(
+                    d.map(|d| d.name.clone().unwrap_or_else(|| d.id.clone()))
+                        .unwrap_or_default(),
+                );
+                row.push(d.map(|d| short_scope(&d.scope)).unwrap_or_default());
+                row.push(
+                    d.map(|d| {
+                        let who = if d.everyone {
+                            " (everyone)".to_string()
+                        } else if d.via.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (via {})", via_text(names, &d.via))
+                        };
+                        format!("{}{who}", d.entry)
+                    })
+                    .unwrap_or_default(),
+                );
+            } else {
+                row.push(g.entry.clone());
+            }
+            t.add_row(row);
+        }
+    }
+    let _ = writeln!(s, "{t}");
+}
+
+fn count_line(list: &[PrincipalJson]) -> String {
+    let cond = list.iter().filter(|p| p.conditional).count();
+    let extra = if cond > 0 {
+        format!(" ({cond} only conditionally)")
+    } else {
+        String::new()
+    };
+    format!(
+        "{} principal{}{extra}",
+        list.len(),
+        if list.len() == 1 { "" } else { "s" }
+    )
+}
+
+pub fn table(r: &WhoCanReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "who can:  {}", r.operation);
+    let _ = writeln!(s, "at:       {}", r.scope);
+    let _ = writeln!(
+        s,
+        "complete: {}",
+        if r.complete {
+            "yes"
+        } else {
+            "no — see the warnings below"
+        }
+    );
+    let names: BTreeMap<&str, &str> = r
+        .names
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let _ = writeln!(s, "\n{} can:", count_line(&r.principals));
+    if !r.principals.is_empty() {
+        principal_rows(&mut s, &r.principals, &names, false);
+    }
+    if !r.denied.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{} stopped by a deny assignment:",
+            count_line(&r.denied)
+        );
+        principal_rows(&mut s, &r.denied, &names, true);
+    }
+    if let Some(b) = &r.below {
+        let _ = writeln!(
+            s,
+            "\nonly below {}: {} can:",
+            short_scope(&r.scope),
+            count_line(&b.principals)
+        );
+        if !b.principals.is_empty() {
+            principal_rows(&mut s, &b.principals, &names, false);
+        }
+        if !b.denied.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nonly below, stopped by a deny assignment: {}",
+                count_line(&b.denied)
+            );
+            principal_rows(&mut s, &b.denied, &names, true);
+        }
+    }
+    if !r.unevaluated.is_empty() {
+        let _ = writeln!(s, "\nnot evaluated:");
+        for u in &r.unevaluated {
+            let who = names
+                .get(u.principal.as_str())
+                .copied()
+                .unwrap_or(u.principal.as_str());
+            let _ = writeln!(s, "  - {who} at {}: {}", short_scope(&u.scope), u.reason);
+        }
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "\nwarnings:");
+        for w in &r.warnings {
+            let _ = writeln!(s, "  - {w}");
+        }
+    }
+    let _ = writeln!(s, "\n(scopes abbreviated; --format json gives full ids)");
+    s
+}
