@@ -27,8 +27,12 @@ use crate::graph::Index;
 use crate::model::catalog::canonical_cmp;
 use crate::model::{OpId, Pattern, Plane, WildcardMode};
 use fixedbitset::FixedBitSet;
+use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::BinaryHeap;
+
+/// Sets keyed by strings, with a fast (non-DoS-resistant) hash: inputs are catalog names.
+type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 
 /// One entry of a compact role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,7 +119,7 @@ pub fn compact_plane(
 fn candidates(index: &Index, mode: WildcardMode, plane: Plane, needs: &[OpId]) -> Vec<Candidate> {
     let cat = index.catalog();
     let mut out: Vec<Candidate> = Vec::new();
-    let mut seen_text: HashSet<String> = HashSet::new();
+    let mut seen_text: HashSet<String> = HashSet::default();
     for (p_lower, p_spelled) in prefixes(index, needs) {
         let (lo, hi) = index.prefix_range(&p_lower, plane);
         if hi < lo + 2 {
@@ -127,24 +131,18 @@ fn candidates(index: &Index, mode: WildcardMode, plane: Plane, needs: &[OpId]) -
             continue;
         }
         let plen = p_lower.len();
-        let rev = |id: OpId| -> Vec<u8> {
-            cat.lower(id).as_bytes()[plen..]
-                .iter()
-                .rev()
-                .copied()
-                .collect()
-        };
-        let mut all: Vec<Vec<u8>> = (lo..hi).map(rev).collect();
-        all.sort_unstable();
-        let mut mine: Vec<(Vec<u8>, u32)> = (a..b).map(|k| (rev(needs[k]), k as u32)).collect();
-        mine.sort_unstable();
+        // Remainders after P, sorted by their reversed bytes: those ending in S form a run.
+        let mut all: Vec<&str> = (lo..hi).map(|id| &cat.lower(id)[plen..]).collect();
+        all.sort_unstable_by(|x, y| x.bytes().rev().cmp(y.bytes().rev()));
+        let mut mine: Vec<(&str, u32)> = (a..b)
+            .map(|k| (&cat.lower(needs[k])[plen..], k as u32))
+            .collect();
+        mine.sort_unstable_by(|x, y| x.0.bytes().rev().cmp(y.0.bytes().rev()));
         let collapse = mode == WildcardMode::Azure && p_lower.ends_with('/');
-        // Candidate suffixes from the needs below P: (lower, spelled).
-        let mut suffixes: Vec<(String, String)> = Vec::new();
-        let mut seen_s: HashSet<String> = HashSet::new();
-        for id in &needs[a..b] {
-            let lower = &cat.lower(*id)[plen..];
-            let spelled = &cat.name(*id)[plen..];
+        let mut seen_s: HashSet<&str> = HashSet::default();
+        let mut seen_c: HashSet<&str> = HashSet::default();
+        for k in a..b {
+            let lower = &cat.lower(needs[k])[plen..];
             let bytes = lower.as_bytes();
             // A suffix starts at a segment start or at a `/` (never inside a segment: `re*ad`).
             let mut starts = vec![bytes.len()];
@@ -157,51 +155,35 @@ fn candidates(index: &Index, mode: WildcardMode, plane: Plane, needs: &[OpId]) -
                     starts.push(i + 1);
                 }
             }
+            let mut variants: Vec<(Cow<str>, usize, bool)> = Vec::new();
             for j in starts {
-                if lower.is_char_boundary(j) && seen_s.insert(lower[j..].to_string()) {
-                    suffixes.push((lower[j..].to_string(), spelled[j..].to_string()));
+                if lower.is_char_boundary(j) && seen_s.insert(&lower[j..]) {
+                    variants.push((Cow::Borrowed(&lower[j..]), j, false));
                 }
             }
-            if collapse {
-                let s = format!("/{lower}");
-                if seen_s.insert(s.clone()) {
-                    suffixes.push((s, format!("/{spelled}")));
+            // In Azure mode `P/*/R` also matches `P/R`: the suffix `/R` for the whole remainder.
+            if collapse && seen_c.insert(lower) {
+                variants.push((Cow::Owned(format!("/{lower}")), 0, true));
+            }
+            for (suffix, j, slash) in variants {
+                let Some(covers) =
+                    exact_run(cat, plane, &p_lower, &all, &mine, needs, &suffix, collapse)
+                else {
+                    continue;
+                };
+                let spelled = &cat.name(needs[k])[plen + j..];
+                let text = format!("{p_spelled}*{}{spelled}", if slash { "/" } else { "" });
+                if seen_text.insert(text.to_ascii_lowercase()) {
+                    out.push(Candidate {
+                        specificity: (
+                            text.len() - 1,
+                            p_lower.ends_with('/'),
+                            suffix.is_empty() || suffix.starts_with('/'),
+                        ),
+                        text,
+                        covers,
+                    });
                 }
-            }
-        }
-        for (s_lower, s_spelled) in suffixes {
-            let key: Vec<u8> = s_lower.bytes().rev().collect();
-            let total = run(&all, &key, |v| v.as_slice());
-            let run_mine = run(&mine, &key, |v| v.0.as_slice());
-            let mut count = total.1 - total.0;
-            let mut covers: Vec<u32> = mine[run_mine.0..run_mine.1]
-                .iter()
-                .map(|(_, k)| *k)
-                .collect();
-            if collapse && s_lower.starts_with('/') {
-                let name = format!("{p_lower}{}", &s_lower[1..]);
-                if let Some(id) = cat.find_lower(plane, &name) {
-                    count += 1;
-                    if let Ok(k) = needs.binary_search(&id) {
-                        covers.push(k as u32);
-                    }
-                }
-            }
-            if count != covers.len() || covers.len() < 2 {
-                continue;
-            }
-            let text = format!("{p_spelled}*{s_spelled}");
-            if seen_text.insert(text.to_ascii_lowercase()) {
-                covers.sort_unstable();
-                out.push(Candidate {
-                    specificity: (
-                        text.len() - 1,
-                        p_lower.ends_with('/'),
-                        s_lower.is_empty() || s_lower.starts_with('/'),
-                    ),
-                    text,
-                    covers,
-                });
             }
         }
     }
@@ -209,10 +191,47 @@ fn candidates(index: &Index, mode: WildcardMode, plane: Plane, needs: &[OpId]) -
     out
 }
 
-/// The run `[start, end)` of a sorted list whose keys start with `prefix`.
-fn run<T>(list: &[T], prefix: &[u8], key: impl Fn(&T) -> &[u8]) -> (usize, usize) {
-    let start = list.partition_point(|v| key(v) < prefix);
-    let len = list[start..].partition_point(|v| key(v).starts_with(prefix));
+/// The needs (positions, ascending) that `P*S` matches, if it matches at least two operations
+/// below `P` and all of them are needed. `all` and `mine` are the remainders after `P` of the
+/// operations and of the needs below it, sorted by reversed bytes.
+#[allow(clippy::too_many_arguments)]
+fn exact_run(
+    cat: &crate::model::Catalog,
+    plane: Plane,
+    p_lower: &str,
+    all: &[&str],
+    mine: &[(&str, u32)],
+    needs: &[OpId],
+    suffix: &str,
+    collapse: bool,
+) -> Option<Vec<u32>> {
+    let total = run(all, suffix, |v| v);
+    let ours = run(mine, suffix, |v| v.0);
+    let mut count = total.1 - total.0;
+    let mut extra = None;
+    if collapse && let Some(rest) = suffix.strip_prefix('/') {
+        // The collapsed `/*/` matches `P` + `rest` itself.
+        let at = all.partition_point(|x| x.bytes().rev().lt(rest.bytes().rev()));
+        if all.get(at) == Some(&rest) {
+            count += 1;
+            let id = cat.find_lower(plane, &format!("{p_lower}{rest}"))?;
+            extra = Some(needs.binary_search(&id).ok()? as u32);
+        }
+    }
+    let found = ours.1 - ours.0 + usize::from(extra.is_some());
+    if count != found || found < 2 {
+        return None;
+    }
+    let mut covers: Vec<u32> = mine[ours.0..ours.1].iter().map(|(_, k)| *k).collect();
+    covers.extend(extra);
+    covers.sort_unstable();
+    Some(covers)
+}
+
+/// The run `[start, end)` of a list sorted by reversed bytes whose items end with `suffix`.
+fn run<T>(list: &[T], suffix: &str, key: impl Fn(&T) -> &str) -> (usize, usize) {
+    let start = list.partition_point(|v| key(v).bytes().rev().lt(suffix.bytes().rev()));
+    let len = list[start..].partition_point(|v| key(v).ends_with(suffix));
     (start, start + len)
 }
 
@@ -221,7 +240,7 @@ fn run<T>(list: &[T], prefix: &[u8], key: impl Fn(&T) -> &[u8]) -> (usize, usize
 fn prefixes(index: &Index, needs: &[OpId]) -> Vec<(String, String)> {
     let cat = index.catalog();
     let mut out: Vec<(String, String)> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let mut push = |lower: &str, spelled: &str, len: usize| {
         if lower.is_char_boundary(len) && seen.insert(lower[..len].to_string()) {
             out.push((lower[..len].to_string(), spelled[..len].to_string()));
