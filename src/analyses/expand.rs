@@ -5,6 +5,7 @@ use crate::effective::{Effective, expand};
 use crate::model::catalog::canonical_cmp;
 use crate::model::{Plane, RoleDefinition};
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Counts {
@@ -13,16 +14,19 @@ pub struct Counts {
     pub data_actions: usize,
 }
 
+/// One role's expansion. `N` is how the (many) effective operation names are held: owned
+/// `String`s by default, or names borrowed from the catalog ([`expand_role_borrowed`]) when a
+/// large output is streamed.
 #[derive(Debug, Clone, Serialize)]
-pub struct RoleExpansion {
+pub struct RoleExpansion<N = String> {
     pub name: String,
     /// The role's GUID when known, else its id as written.
     pub id: Option<String>,
     pub origin: String,
     /// Every effective control-plane operation (catalog spelling; unknown literals as written).
-    pub actions: Vec<String>,
+    pub actions: Vec<N>,
     #[serde(rename = "dataActions")]
-    pub data_actions: Vec<String>,
+    pub data_actions: Vec<N>,
     /// Literal entries the catalog does not list (granted exactly as written), both planes.
     pub unknown: Vec<String>,
     #[serde(rename = "unknownActions")]
@@ -54,6 +58,32 @@ pub struct ExpandReport {
 
 /// Expands one role into the report form.
 pub fn expand_role(model: &Model, role: &RoleDefinition) -> (RoleExpansion, Effective) {
+    let (e, eff) = expand_role_borrowed(model, role);
+    let owned = |v: Vec<Cow<'_, str>>| v.into_iter().map(Cow::into_owned).collect();
+    let exp = RoleExpansion {
+        name: e.name,
+        id: e.id,
+        origin: e.origin,
+        actions: owned(e.actions),
+        data_actions: owned(e.data_actions),
+        unknown: e.unknown,
+        unknown_actions: e.unknown_actions,
+        unknown_data_actions: e.unknown_data_actions,
+        conditional: e.conditional,
+        conditional_actions: e.conditional_actions,
+        conditional_data_actions: e.conditional_data_actions,
+        counts: e.counts,
+        unresolved: e.unresolved,
+        complete: e.complete,
+    };
+    (exp, eff)
+}
+
+/// [`expand_role`] with the operation names borrowed from the model's catalog.
+pub fn expand_role_borrowed<'a>(
+    model: &'a Model,
+    role: &RoleDefinition,
+) -> (RoleExpansion<Cow<'a, str>>, Effective) {
     let eff = expand(&model.index, role, model.mode);
     let ix = &model.index;
     let unknown_actions: Vec<String> = eff.unknown[0].iter().map(|u| u.name.clone()).collect();
@@ -65,8 +95,8 @@ pub fn expand_role(model: &Model, role: &RoleDefinition) -> (RoleExpansion, Effe
         .collect();
     unknown.sort_by(|a, b| canonical_cmp(a, b));
     unknown.dedup();
-    let actions = eff.names(ix, Plane::Control);
-    let data_actions = eff.names(ix, Plane::Data);
+    let actions = eff.names_borrowed(ix, Plane::Control);
+    let data_actions = eff.names_borrowed(ix, Plane::Data);
     let exp = RoleExpansion {
         name: role.label(),
         id: role.guid.clone().or_else(|| role.id.clone()),

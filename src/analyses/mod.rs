@@ -3,9 +3,13 @@
 
 pub mod access;
 pub mod check;
+pub mod diff;
 pub mod expand;
+pub mod generate;
 pub mod group;
+pub mod lint;
 pub mod needs;
 pub mod recommend;
 pub mod risk;
 pub mod risks;
+pub mod scenario;

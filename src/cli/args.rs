@@ -1,6 +1,7 @@
 //! Command-line arguments (clap). Nothing here does work: `cli::plan` validates and runs.
 
 use crate::report::Format;
+use crate::report::role_formats::RoleOutput;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -52,12 +53,23 @@ pub enum Command {
     Expand(ExpandArgs),
     /// Explain whether a role grants an operation, and which entry decides it.
     Explain(ExplainArgs),
+    /// List the Azure ML scenario library, or show one scenario.
+    Scenarios(ScenariosArgs),
+    /// Generate the smallest custom role granting exactly what a job needs.
+    Generate(GenerateArgs),
+    /// Lint role files: what Azure would reject (errors) and what a reviewer should question
+    /// (warnings).
+    Lint(LintArgs),
+    /// Show a lint rule's documentation, or list every rule.
+    Rule(RuleArgs),
     /// List a role's effective operations by risk category (privilege escalation, secrets, ...).
     Risks(RisksArgs),
     /// Check a role against the operations a job needs: missing and excess operations.
     Check(CheckArgs),
     /// Rank built-in roles that cover the operations a job needs, by risk-weighted excess.
     Recommend(RecommendArgs),
+    /// Compare two versions of roles by what they grant (a pull-request review).
+    Diff(DiffArgs),
     /// Who can perform an operation at a scope, from a tenant's exported inventory.
     WhoCan(WhoCanArgs),
     /// What one principal can do at a scope, from a tenant's exported inventory.
@@ -161,12 +173,79 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ScenariosArgs {
+    /// A scenario name (or a scenario .toml file) to show; omit to list the library.
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
 pub struct RisksArgs {
     /// Role files (JSON, Terraform `.tf` or plan JSON, Bicep), `-`, built-in role names or GUIDs.
     #[arg(required = true, value_name = "ROLE")]
     pub roles: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum LevelArg {
+    Read,
+    Write,
+    Delete,
+    Action,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("needs_source").required(true).multiple(true).args(["scenario", "needs", "action", "level"])))]
+pub struct GenerateArgs {
+    /// Scenarios from the library (`azrbac scenarios`) or scenario .toml files; several are combined.
+    #[arg(long, value_name = "NAME", num_args = 1..)]
+    pub scenario: Vec<String>,
+    /// A needs file: one operation or pattern a line, a JSON array, or a role file.
+    #[arg(long, value_name = "FILE")]
+    pub needs: Option<std::path::PathBuf>,
+    /// An operation or pattern the role must grant (repeatable; `control:`/`data:` picks a plane).
+    #[arg(long, value_name = "OP", num_args = 1..)]
+    pub action: Vec<String>,
+    /// Access levels (comma-separated): every operation of these verbs under --resource.
+    #[arg(long, value_enum, value_delimiter = ',', requires = "resource")]
+    pub level: Vec<LevelArg>,
+    /// Resource types (or patterns) for --level, e.g. Microsoft.MachineLearningServices/workspaces/onlineEndpoints.
+    #[arg(long, value_name = "PATTERN", num_args = 1.., requires = "level")]
+    pub resource: Vec<String>,
+    /// With --level: keep operations that expose secrets or keys.
+    #[arg(long, requires = "level")]
+    pub include_secrets: bool,
+    /// With --level: keep operations that escalate privileges or take over identities.
+    #[arg(long, requires = "level")]
+    pub include_escalation: bool,
+    /// The role's display name (unique in the tenant).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// The role's description.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Assignable scopes (management group, subscription, resource group or resource ids).
+    #[arg(long, value_name = "SCOPE", num_args = 1..)]
+    pub scope: Vec<String>,
+    /// Replace lists by wildcards that match exactly the needed operations today.
+    #[arg(long)]
+    pub compact: bool,
+    /// Output form.
+    #[arg(long, value_enum, default_value_t = RoleOutput::Az)]
+    pub format: RoleOutput,
+    /// Write the role to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Overwrite --output if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Fail (exit 1) when a needed operation is not in the catalog.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Where the needed operations come from: exactly one of the three.
@@ -206,6 +285,64 @@ pub struct RecommendArgs {
     /// How many roles (and pairs) to list.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub top: u16,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  azrbac diff old.json new.json\n  azrbac diff Reader Contributor --format json\n  azrbac diff tfplan.json\n  azrbac diff --git origin/main --format markdown\n  azrbac diff --git origin/main HEAD roles/ --format sarif"
+)]
+pub struct DiffArgs {
+    /// OLD and NEW: role files (JSON, Terraform `.tf`, Bicep), `-`, built-in role names or
+    /// GUIDs; or one Terraform plan JSON (`terraform show -json`), whose before and after are
+    /// compared. With --git: an optional HEAD revision (default: the working tree), then paths
+    /// to limit the comparison to.
+    #[arg(value_name = "OLD NEW | PLAN | [HEAD] [PATH]")]
+    pub refs: Vec<String>,
+    /// Compare every role file that changed since this git revision.
+    #[arg(long, value_name = "BASE")]
+    pub git: Option<String>,
+    /// Paths after `--` (with --git): never read as a revision.
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// When to exit 1: never, on any added operation, or on added high-risk operations.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Added)]
+    pub fail_on: FailOnArg,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    None,
+    Added,
+    HighRisk,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Role files (any format azrbac reads), directories (every `*.json` inside) or `-`.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Run only these rules: codes (`AZR001`), code prefixes (`AZR1`), names or `ALL`;
+    /// comma-separated or repeated.
+    #[arg(long, value_name = "CODES")]
+    pub select: Vec<String>,
+    /// Skip these rules (same forms as --select).
+    #[arg(long, value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Exit 1 on warnings too, not only on errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`AZR001`) or name (`unknown-operation`); without it, every rule is listed.
+    pub code: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

@@ -49,17 +49,17 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Catalog(args::CatalogCmd::Info(a)) => {
             check_format("catalog info", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::catalog::info(&model, &cli.global, a.format)
+            commands::catalog::info(model, &cli.global, a.format)
         }
         Command::Roles(a) => {
             check_format("roles", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::roles::list(&model, a.search.as_deref(), a.format)
+            commands::roles::list(model, a.search.as_deref(), a.format)
         }
         Command::Actions(a) => {
             check_format("actions", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::actions::run(&model, &a)
+            commands::actions::run(model, &a)
         }
         Command::Expand(a) => {
             check_format("expand", a.format, &[Format::Table, Format::Json])?;
@@ -69,12 +69,38 @@ fn execute(cli: Cli) -> Result<i32> {
                 ));
             }
             let model = load_model(&cli.global)?;
-            commands::expand::run(&model, &a)
+            commands::expand::run(model, &a)
+        }
+        Command::Scenarios(a) => {
+            check_format(
+                "scenarios",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_catalog_model(&cli.global)?;
+            commands::scenarios::run(model, &a)
+        }
+        Command::Generate(a) => {
+            let model = load_catalog_model(&cli.global)?;
+            commands::generate::run(model, &a)
+        }
+        Command::Lint(a) => {
+            check_format(
+                "lint",
+                a.format,
+                &[Format::Table, Format::Json, Format::Sarif],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::lint::run(model, &a)
+        }
+        Command::Rule(a) => {
+            check_format("rule", a.format, &[Format::Table, Format::Json])?;
+            commands::rule::run(&a)
         }
         Command::Explain(a) => {
             check_format("explain", a.format, &[Format::Table, Format::Json])?;
             let model = load_model(&cli.global)?;
-            commands::explain::run(&model, &a)
+            commands::explain::run(model, &a)
         }
         Command::WhoCan(a) => {
             check_format(
@@ -85,7 +111,7 @@ fn execute(cli: Cli) -> Result<i32> {
             let t0 = std::time::Instant::now();
             let model = load_model(&cli.global)?;
             inventory::timing("load the embedded model", t0);
-            commands::who_can::run(&model, &a)
+            commands::who_can::run(model, &a)
         }
         Command::Access(a) => {
             check_format(
@@ -94,11 +120,11 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Csv],
             )?;
             let model = load_model(&cli.global)?;
-            commands::access::run(&model, &a)
+            commands::access::run(model, &a)
         }
         Command::Synth(a) => {
             let model = load_model(&cli.global)?;
-            commands::synth::run(&model, &a)
+            commands::synth::run(model, &a)
         }
         Command::Risks(a) => {
             check_format(
@@ -107,7 +133,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::risks::run(&model, &a)
+            commands::risks::run(model, &a)
         }
         Command::Check(a) => {
             check_format(
@@ -116,7 +142,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::check::run(&model, &a)
+            commands::check::run(model, &a)
         }
         Command::Recommend(a) => {
             check_format(
@@ -125,7 +151,17 @@ fn execute(cli: Cli) -> Result<i32> {
                 &[Format::Table, Format::Json, Format::Markdown],
             )?;
             let model = load_model(&cli.global)?;
-            commands::recommend::run(&model, &a)
+            commands::recommend::run(model, &a)
+        }
+        Command::Diff(a) => {
+            check_format(
+                "diff",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown, Format::Sarif],
+            )?;
+            commands::diff::check_args(&a)?;
+            let model = load_model(&cli.global)?;
+            commands::diff::run(model, &a)
         }
     }
 }
@@ -144,7 +180,34 @@ pub fn check_format(command: &str, format: Format, allowed: &[Format]) -> Result
 }
 
 /// Builds the model from the embedded data or the `--catalog` / `--builtin-roles` files.
-pub fn load_model(global: &GlobalArgs) -> Result<Model> {
+/// The model lives for the rest of the process (built once, immutable) and is deliberately
+/// never dropped: freeing its ~100,000 allocations at exit would only cost time.
+pub fn load_model(global: &GlobalArgs) -> Result<&'static Model> {
+    Ok(Box::leak(Box::new(build_model(global)?)))
+}
+
+/// Builds the model without built-in roles (`--builtin-roles` does not apply), for commands
+/// that only use the catalog. Kept for the rest of the process like [`load_model`].
+pub fn load_catalog_model(global: &GlobalArgs) -> Result<&'static Model> {
+    let catalog = match &global.catalog {
+        Some(p) => Some((input::read_text(p)?, p.display().to_string())),
+        None => None,
+    };
+    let model = Model::load_catalog_only(
+        catalog.as_ref().map(|(t, o)| (t.as_str(), o.as_str())),
+        mode_of(global),
+    )?;
+    Ok(Box::leak(Box::new(model)))
+}
+
+fn mode_of(global: &GlobalArgs) -> WildcardMode {
+    match global.wildcards {
+        Wildcards::Azure => WildcardMode::Azure,
+        Wildcards::Literal => WildcardMode::Literal,
+    }
+}
+
+fn build_model(global: &GlobalArgs) -> Result<Model> {
     let mode = match global.wildcards {
         Wildcards::Azure => WildcardMode::Azure,
         Wildcards::Literal => WildcardMode::Literal,

@@ -5,6 +5,7 @@ use crate::graph::Index;
 use crate::model::catalog::canonical_cmp;
 use crate::model::{Field, OpId, Plane, RoleDefinition, WildcardMode};
 use fixedbitset::FixedBitSet;
+use std::borrow::Cow;
 
 /// A literal entry the catalog does not list: granted exactly as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,13 +59,22 @@ impl Effective {
     /// Every effective operation name of a plane: catalog spelling for known operations,
     /// unknown literals as written; sorted canonically.
     pub fn names(&self, index: &Index, plane: Plane) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .ids(index, plane)
-            .map(|i| index.catalog().name(i).to_string())
-            .collect();
+        self.names_borrowed(index, plane)
+            .into_iter()
+            .map(Cow::into_owned)
+            .collect()
+    }
+
+    /// [`Effective::names`] without copying catalog names (unknown literals are copied).
+    pub fn names_borrowed<'a>(&self, index: &'a Index, plane: Plane) -> Vec<Cow<'a, str>> {
+        let mut out: Vec<Cow<'a, str>> = Vec::with_capacity(self.count(index, plane));
+        out.extend(
+            self.ids(index, plane)
+                .map(|i| Cow::Borrowed(index.catalog().name(i))),
+        );
         let unknown = &self.unknown[plane as usize];
         if !unknown.is_empty() {
-            out.extend(unknown.iter().map(|u| u.name.clone()));
+            out.extend(unknown.iter().map(|u| Cow::Owned(u.name.clone())));
             out.sort_by(|a, b| canonical_cmp(a, b));
         }
         out
@@ -133,14 +143,15 @@ pub(crate) fn add_unknown(list: &mut Vec<Unknown>, name: &str, conditional: bool
 pub trait Resolver {
     /// Number of operation ids (the bitset width).
     fn width(&self) -> usize;
+    /// Adds the catalog operations of `plane` that `pattern` matches to `out` and returns how
+    /// many it matched (for a literal: 1 when the catalog lists it on this plane, else 0).
     fn resolve_into(
         &self,
         pattern: &crate::model::Pattern,
         plane: Plane,
         mode: WildcardMode,
         out: &mut FixedBitSet,
-    );
-    fn is_known_literal(&self, pattern: &crate::model::Pattern, plane: Plane) -> bool;
+    ) -> usize;
 }
 
 impl Resolver for Index {
@@ -153,11 +164,8 @@ impl Resolver for Index {
         plane: Plane,
         mode: WildcardMode,
         out: &mut FixedBitSet,
-    ) {
-        Index::resolve_into(self, pattern, plane, mode, out);
-    }
-    fn is_known_literal(&self, pattern: &crate::model::Pattern, plane: Plane) -> bool {
-        self.catalog().find_lower(plane, pattern.lower()).is_some()
+    ) -> usize {
+        Index::resolve_into(self, pattern, plane, mode, out)
     }
 }
 
@@ -186,14 +194,11 @@ pub fn expand_with<R: Resolver>(
             let grants = block.list(Field::grant(plane));
             let removes = block.list(Field::exclusion(plane));
             for e in grants {
-                resolver.resolve_into(&e.pattern, plane, mode, &mut allow);
-            }
-            for e in removes {
-                resolver.resolve_into(&e.pattern, plane, mode, &mut deny);
-            }
-            for e in grants {
-                if e.pattern.is_literal()
-                    && !resolver.is_known_literal(&e.pattern, plane)
+                let matched = resolver.resolve_into(&e.pattern, plane, mode, &mut allow);
+                // A literal the catalog lacks on this plane is granted as written, unless an
+                // exclusion of the same block matches it.
+                if matched == 0
+                    && e.pattern.is_literal()
                     && !removes
                         .iter()
                         .any(|x| x.pattern.matches(e.pattern.lower(), mode))
@@ -204,6 +209,9 @@ pub fn expand_with<R: Resolver>(
                         conditional,
                     );
                 }
+            }
+            for e in removes {
+                resolver.resolve_into(&e.pattern, plane, mode, &mut deny);
             }
         }
         allow.difference_with(&deny);

@@ -75,6 +75,14 @@ pub fn explain(
             .catalog()
             .find(plane, op)
             .map(|id| index.catalog().name(id).to_string());
+        // Planes never mix: when the catalog lists the name only on the other plane, it is not
+        // an operation of this plane, so only a literal entry naming it exactly grants it here
+        // (as `expand` does). A name the catalog lists on neither plane is explained as a
+        // hypothetical operation of every plane whose entries match it.
+        let other_plane_only = catalog_name.is_none()
+            && Plane::BOTH
+                .iter()
+                .any(|p| *p != plane && index.catalog().find(*p, op).is_some());
         let mut blocks = Vec::new();
         for (b, block) in role.permissions.iter().enumerate() {
             let matching = |field: Field| -> Vec<EntryRef> {
@@ -83,6 +91,9 @@ pub fn explain(
                     .iter()
                     .enumerate()
                     .filter(|(_, e)| e.pattern.matches(op, mode))
+                    .filter(|(_, e)| {
+                        !(other_plane_only && !field.is_exclusion() && !e.pattern.is_literal())
+                    })
                     .map(|(i, e)| EntryRef {
                         block: b,
                         field,
@@ -105,23 +116,10 @@ pub fn explain(
                 });
             }
         }
-        if catalog_name.is_none() {
-            // A name the catalog lists on the other plane only is that plane's operation: a
-            // wildcard of this plane says nothing about it. A literal entry naming it here is
-            // still reported (it grants exactly what it says; lint calls it misplaced).
-            let other = match plane {
-                Plane::Control => Plane::Data,
-                Plane::Data => Plane::Control,
-            };
-            let listed_elsewhere = index.catalog().find(other, op).is_some();
-            let literal_match = blocks
-                .iter()
-                .flat_map(|b| b.grants.iter().chain(&b.removals))
-                .any(|e| !e.text.contains('*'));
-            let any_grant = blocks.iter().any(|b| !b.grants.is_empty());
-            if !any_grant || (listed_elsewhere && !literal_match) {
-                continue;
-            }
+        // A plane where the catalog lacks the name is reported only when an entry grants it
+        // there (a literal, or for a name unknown on both planes, a wildcard hypothetically).
+        if catalog_name.is_none() && blocks.iter().all(|b| b.grants.is_empty()) {
+            continue;
         }
         let effective: Vec<&BlockTrace> = blocks
             .iter()

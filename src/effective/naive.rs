@@ -19,17 +19,15 @@ impl Resolver for Naive<'_> {
         plane: Plane,
         mode: WildcardMode,
         out: &mut FixedBitSet,
-    ) {
+    ) -> usize {
         let (lo, hi) = self.0.plane_range(plane);
+        let mut n = 0;
         for id in lo..hi {
             if pattern.matches(self.0.name(id as OpId), mode) {
                 out.insert(id as usize);
+                n += 1;
             }
         }
-    }
-
-    fn is_known_literal(&self, pattern: &Pattern, plane: Plane) -> bool {
-        let (lo, hi) = self.0.plane_range(plane);
-        (lo..hi).any(|id| self.0.name(id).eq_ignore_ascii_case(pattern.as_str()))
+        n
     }
 }

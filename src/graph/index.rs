@@ -3,11 +3,10 @@
 //! Patterns resolve through it to bitsets of operation ids without scanning the catalog
 //! when they have a literal prefix.
 
-use crate::model::catalog::sort_byte;
+use crate::model::catalog::{FastMap, sort_byte};
 use crate::model::{Catalog, OpId, Pattern, Plane, WildcardMode};
 use fixedbitset::FixedBitSet;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NodeKind {
@@ -20,7 +19,8 @@ pub enum NodeKind {
 #[derive(Debug, Clone)]
 pub struct Node {
     pub kind: NodeKind,
-    /// The segment as first spelled in the catalog (the full name for operation nodes).
+    /// The segment as first spelled in the catalog; empty for the root and for operation
+    /// nodes (an operation's name is `index.catalog().name(id)`).
     pub label: String,
     /// `[start, end)` of the operation ids below this node, per plane (control, data).
     pub ranges: [(OpId, OpId); 2],
@@ -32,65 +32,112 @@ pub struct Index {
     catalog: Catalog,
     graph: DiGraph<Node, ()>,
     root: NodeIndex,
-    children: HashMap<(NodeIndex, Box<str>), NodeIndex>,
-    /// Sort key of every operation (lower-cased, `/` mapped to 0), in id order.
-    keys: Vec<Box<[u8]>>,
-    /// Ids of the operations whose last segment is the key (lower-cased), ascending.
-    by_last: HashMap<Box<str>, Vec<OpId>>,
+    /// The provider or segment node of every path of the tree, keyed by the lower-cased path
+    /// from the provider (`microsoft.keyvault/vaults`): a pattern's literal prefix finds its
+    /// deepest node with one lookup and no allocation.
+    paths: FastMap<Box<str>, NodeIndex>,
+    /// Sort keys of every operation (lower-cased, `/` mapped to 0), in id order, concatenated;
+    /// `key_ends[id]` is where the key of `id` ends.
+    key_bytes: Vec<u8>,
+    key_ends: Vec<usize>,
+    /// Ids of the operations whose name has a `/` and whose last segment is the key
+    /// (lower-cased), ascending.
+    by_last: FastMap<Box<str>, Vec<OpId>>,
     op_nodes: Vec<NodeIndex>,
 }
 
 impl Index {
     pub fn new(catalog: Catalog) -> Index {
-        let mut graph = DiGraph::new();
+        let mut graph = DiGraph::with_capacity(catalog.len() * 2, catalog.len() * 2);
         let empty = [(OpId::MAX, 0), (OpId::MAX, 0)];
         let root = graph.add_node(Node {
             kind: NodeKind::Root,
             label: String::new(),
             ranges: empty,
         });
-        let mut children: HashMap<(NodeIndex, Box<str>), NodeIndex> = HashMap::new();
-        let mut keys = Vec::with_capacity(catalog.len());
-        let mut by_last: HashMap<Box<str>, Vec<OpId>> = HashMap::new();
+        let mut paths: FastMap<Box<str>, NodeIndex> = FastMap::default();
+        let mut key_bytes = Vec::new();
+        let mut key_ends = Vec::with_capacity(catalog.len());
+        let mut by_last: FastMap<Box<str>, Vec<OpId>> = FastMap::default();
         let mut op_nodes = Vec::with_capacity(catalog.len());
+        // (end of the path in the name, node) for each path of the previous name.
+        let mut stack: Vec<(usize, NodeIndex)> = Vec::new();
+        let mut prev: &str = "";
         for id in 0..catalog.len() as OpId {
             let plane = catalog.op(id).plane as usize;
             let lower = catalog.lower(id);
-            keys.push(lower.bytes().map(sort_byte).collect::<Box<[u8]>>());
-            let last = lower.rsplit('/').next().unwrap_or(lower);
-            by_last.entry(last.into()).or_default().push(id);
-            let mut node = root;
-            widen(&mut graph[root].ranges[plane], id);
-            for (depth, (seg, spelled)) in lower
-                .split('/')
-                .zip(catalog.name(id).split('/'))
-                .enumerate()
-            {
-                let key = (node, Box::<str>::from(seg));
-                node = match children.get(&key) {
-                    Some(n) => *n,
+            key_bytes.extend(lower.bytes().map(sort_byte));
+            key_ends.push(key_bytes.len());
+            if let Some(i) = lower.rfind('/') {
+                let last = &lower[i + 1..];
+                match by_last.get_mut(last) {
+                    Some(v) => v.push(id),
                     None => {
-                        let n = graph.add_node(Node {
-                            kind: if depth == 0 {
-                                NodeKind::Provider
-                            } else {
-                                NodeKind::Segment
-                            },
-                            label: spelled.to_string(),
-                            ranges: empty,
-                        });
-                        graph.add_edge(node, n, ());
-                        children.insert(key, n);
-                        n
+                        by_last.insert(last.into(), vec![id]);
                     }
-                };
-                widen(&mut graph[node].ranges[plane], id);
+                }
             }
+            // Path nodes of this name: reuse those it shares with the previous name (ids are
+            // in canonical order, so neighbours share most of their path), look up the rest.
+            let spelled = catalog.name(id);
+            let prev_bytes = prev.as_bytes();
+            let common = lower
+                .bytes()
+                .zip(prev.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let boundary = |end: usize| end == lower.len() || lower.as_bytes()[end] == b'/';
+            let keep = stack
+                .iter()
+                .take_while(|(end, _)| {
+                    *end <= common
+                        && boundary(*end)
+                        && (*end == prev_bytes.len() || prev_bytes[*end] == b'/')
+                })
+                .count();
+            stack.truncate(keep);
+            // The kept paths may already cover the whole name; otherwise add its other segments.
+            if stack.last().is_none_or(|(end, _)| *end < lower.len()) {
+                let mut start = stack.last().map_or(0, |(end, _)| end + 1);
+                loop {
+                    let end = lower[start..].find('/').map_or(lower.len(), |i| start + i);
+                    let path = &lower[..end];
+                    let node = match paths.get(path) {
+                        Some(n) => *n,
+                        None => {
+                            let parent = stack.last().map_or(root, |(_, n)| *n);
+                            let n = graph.add_node(Node {
+                                kind: if stack.is_empty() {
+                                    NodeKind::Provider
+                                } else {
+                                    NodeKind::Segment
+                                },
+                                label: spelled.get(start..end).unwrap_or("").to_string(),
+                                ranges: empty,
+                            });
+                            graph.add_edge(parent, n, ());
+                            paths.insert(path.into(), n);
+                            n
+                        }
+                    };
+                    stack.push((end, node));
+                    if end == lower.len() {
+                        break;
+                    }
+                    start = end + 1;
+                }
+            }
+            widen(&mut graph[root].ranges[plane], id);
+            for (_, n) in &stack {
+                widen(&mut graph[*n].ranges[plane], id);
+            }
+            let node = stack.last().map_or(root, |(_, n)| *n);
+            prev = lower;
             let mut ranges = empty;
             widen(&mut ranges[plane], id);
             let leaf = graph.add_node(Node {
                 kind: NodeKind::Operation(id),
-                label: catalog.name(id).to_string(),
+                label: String::new(),
                 ranges,
             });
             graph.add_edge(node, leaf, ());
@@ -100,8 +147,9 @@ impl Index {
             catalog,
             graph,
             root,
-            children,
-            keys,
+            paths,
+            key_bytes,
+            key_ends,
             by_last,
             op_nodes,
         }
@@ -124,9 +172,19 @@ impl Index {
         self.op_nodes[id as usize]
     }
 
+    /// The node of a lower-cased path from the provider (`microsoft.keyvault/vaults`).
+    pub fn path_node(&self, path: &str) -> Option<NodeIndex> {
+        self.paths.get(path).copied()
+    }
+
     /// The child of `node` for a (lower-cased) segment.
     pub fn child(&self, node: NodeIndex, segment: &str) -> Option<NodeIndex> {
-        self.children.get(&(node, Box::from(segment))).copied()
+        self.graph.neighbors(node).find(|n| {
+            let c = &self.graph[*n];
+            c.kind != NodeKind::Root
+                && !matches!(c.kind, NodeKind::Operation(_))
+                && c.label.eq_ignore_ascii_case(segment)
+        })
     }
 
     /// A bitset sized for this catalog.
@@ -134,27 +192,57 @@ impl Index {
         FixedBitSet::with_capacity(self.catalog.len())
     }
 
+    fn key(&self, id: usize) -> &[u8] {
+        let start = if id == 0 { 0 } else { self.key_ends[id - 1] };
+        &self.key_bytes[start..self.key_ends[id]]
+    }
+
     /// Ids `[start, end)` of the operations of `plane` whose name starts with `prefix`
-    /// (lower-cased): the graph walk finds the deepest node, a binary search narrows it.
+    /// (lower-cased). The graph node of the prefix's directory part gives the range of its
+    /// subtree; a binary search narrows it when the prefix ends inside a segment.
     pub fn prefix_range(&self, prefix: &str, plane: Plane) -> (OpId, OpId) {
-        let mut node = self.root;
-        let mut segs: Vec<&str> = prefix.split('/').collect();
-        segs.pop();
-        for s in segs {
-            match self.child(node, s) {
-                Some(n) => node = n,
+        let (node, rest) = match prefix.rfind('/') {
+            Some(i) => match self.paths.get(&prefix[..i]) {
+                Some(n) => (*n, &prefix[i + 1..]),
                 None => return (0, 0),
-            }
-        }
+            },
+            None => (self.root, prefix),
+        };
         let (lo, hi) = self.graph[node].ranges[plane as usize];
         if lo >= hi {
             return (0, 0);
         }
+        if rest.is_empty() {
+            if node == self.root {
+                return (lo, hi);
+            }
+            // Below the node of `dir` are `dir` itself (sorting first) and `dir/...`.
+            let dir_len = prefix.len() - 1;
+            let lo = if self.catalog.lower(lo).len() == dir_len {
+                lo + 1
+            } else {
+                lo
+            };
+            return (lo, hi);
+        }
         let key: Vec<u8> = prefix.bytes().map(sort_byte).collect();
-        let slice = &self.keys[lo as usize..hi as usize];
-        let start = slice.partition_point(|k| k[..] < key[..]);
-        let len = slice[start..].partition_point(|k| k.starts_with(&key));
-        (lo + start as OpId, lo + (start + len) as OpId)
+        let start = self.partition(lo as usize, hi as usize, |k| k < &key[..]);
+        let end = self.partition(start, hi as usize, |k| k.starts_with(&key));
+        (start as OpId, end as OpId)
+    }
+
+    /// The first id in `[lo, hi)` whose sort key fails `pred` (which must hold for a prefix
+    /// of the range and fail for the rest).
+    fn partition(&self, mut lo: usize, mut hi: usize, pred: impl Fn(&[u8]) -> bool) -> usize {
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(self.key(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
     }
 
     /// Adds every catalog operation of `plane` that `pattern` matches to `out`; returns how
@@ -186,24 +274,33 @@ impl Index {
             return (hi - lo) as usize;
         }
         let mut n = 0;
-        let last = suffix.rsplit('/').next().unwrap_or("");
-        if suffix.contains('/') && !last.is_empty() {
-            let Some(ids) = self.by_last.get(last) else {
-                return 0;
-            };
-            let a = ids.partition_point(|i| *i < lo);
-            let b = ids.partition_point(|i| *i < hi);
-            for id in &ids[a..b] {
-                if pattern.matches(self.catalog.lower(*id), mode) {
-                    out.insert(*id as usize);
-                    n += 1;
+        match suffix.rfind('/') {
+            Some(i) if i + 1 < suffix.len() => {
+                // Only operations whose last segment is the suffix's last segment can match.
+                let Some(ids) = self.by_last.get(&suffix[i + 1..]) else {
+                    return 0;
+                };
+                let a = ids.partition_point(|x| *x < lo);
+                let b = ids.partition_point(|x| *x < hi);
+                // `prefix*/last`: every candidate starts with the prefix (range) and ends with
+                // `/last` (by_last), so it matches when prefix and suffix fit side by side; a
+                // shorter name (they would overlap) is left to the reference matcher.
+                let fits = pattern.star_count() == 1 && i == 0;
+                let need = pattern.prefix().len() + suffix.len();
+                for id in &ids[a..b] {
+                    let name = self.catalog.lower(*id);
+                    if (fits && name.len() >= need) || pattern.matches(name, mode) {
+                        out.insert(*id as usize);
+                        n += 1;
+                    }
                 }
             }
-        } else {
-            for id in lo..hi {
-                if pattern.matches(self.catalog.lower(id), mode) {
-                    out.insert(id as usize);
-                    n += 1;
+            _ => {
+                for id in lo..hi {
+                    if pattern.matches(self.catalog.lower(id), mode) {
+                        out.insert(id as usize);
+                        n += 1;
+                    }
                 }
             }
         }

@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
+/// A hash map with a fast (non-cryptographic) hasher, for the per-process lookup tables.
+/// Never iterated for output: every output order comes from the canonical sort.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Index of an operation in the catalog. Control-plane operations come first, each plane in
 /// canonical order, so iterating ids in order yields sorted output.
 pub type OpId = u32;
@@ -35,8 +39,8 @@ pub struct Catalog {
     lower: Vec<String>,
     providers: Vec<String>,
     control_count: u32,
-    lookup: [HashMap<String, OpId>; 2],
-    provider_lookup: HashMap<String, u32>,
+    lookup: [FastMap<String, OpId>; 2],
+    provider_lookup: FastMap<String, u32>,
     pub provenance: Provenance,
 }
 
@@ -53,6 +57,9 @@ pub fn sort_byte(b: u8) -> u8 {
     if b == b'/' { 0 } else { b.to_ascii_lowercase() }
 }
 
+/// An operation being collected: (first spelling, lower-cased, plane, provider, description).
+type Staged = (String, String, Plane, u32, Option<String>);
+
 /// One provider's operations as collected from the Azure CLI output, before id assignment.
 #[derive(Debug, Clone, Default)]
 pub struct ProviderOps {
@@ -66,9 +73,10 @@ impl Catalog {
     /// (plane, name ignoring ASCII case); the first spelling seen is kept.
     pub fn build(providers: Vec<ProviderOps>, provenance: Provenance) -> Catalog {
         let mut provider_names: Vec<String> = Vec::new();
-        let mut provider_lookup: HashMap<String, u32> = HashMap::new();
-        let mut seen: [HashMap<String, usize>; 2] = [HashMap::new(), HashMap::new()];
-        let mut staged: Vec<(String, String, Plane, u32, Option<String>)> = Vec::new();
+        let mut provider_lookup: FastMap<String, u32> = FastMap::default();
+        // (plane, lower name) → index into `staged`; after sorting, → operation id.
+        let mut seen: [FastMap<String, usize>; 2] = [FastMap::default(), FastMap::default()];
+        let mut staged: Vec<Staged> = Vec::new();
         for p in providers {
             let key = p.name.to_ascii_lowercase();
             let pid = match provider_lookup.get(&key) {
@@ -97,16 +105,42 @@ impl Catalog {
                 }
             }
         }
-        staged.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| canonical_cmp(&a.1, &b.1)));
+        // Canonical order: plane, then the sort key (computed once per name), then the name.
+        let keys: Vec<Vec<u8>> = staged
+            .iter()
+            .map(|s| s.1.bytes().map(sort_byte).collect())
+            .collect();
+        let mut order: Vec<usize> = (0..staged.len()).collect();
+        order.sort_unstable_by(|a, b| {
+            staged[*a]
+                .2
+                .cmp(&staged[*b].2)
+                .then_with(|| keys[*a].cmp(&keys[*b]))
+                .then_with(|| staged[*a].1.cmp(&staged[*b].1))
+        });
+        let mut position = vec![0usize; staged.len()];
+        for (id, i) in order.iter().enumerate() {
+            position[*i] = id;
+        }
+        // The first-seen tables become the lookup tables: staged index → id.
+        for slot in &mut seen {
+            for v in slot.values_mut() {
+                *v = position[*v];
+            }
+        }
+        let lookup: [FastMap<String, OpId>; 2] =
+            seen.map(|slot| slot.into_iter().map(|(k, v)| (k, v as OpId)).collect());
+        let mut staged: Vec<Option<Staged>> = staged.into_iter().map(Some).collect();
         let mut ops = Vec::with_capacity(staged.len());
         let mut lower = Vec::with_capacity(staged.len());
-        let mut lookup: [HashMap<String, OpId>; 2] = [HashMap::new(), HashMap::new()];
         let mut control_count = 0;
-        for (i, (name, l, plane, provider, description)) in staged.into_iter().enumerate() {
+        for i in order {
+            let Some((name, l, plane, provider, description)) = staged[i].take() else {
+                continue;
+            };
             if plane == Plane::Control {
                 control_count += 1;
             }
-            lookup[plane as usize].insert(l.clone(), i as OpId);
             lower.push(l);
             ops.push(Operation {
                 name,
@@ -278,7 +312,11 @@ impl Catalog {
                 for (names, is_data) in [(p.actions, false), (p.data_actions, true)] {
                     let plane = if is_data { "data" } else { "control" };
                     for n in names {
-                        let d = p.descriptions.get(&format!("{plane}:{n}")).cloned();
+                        let d = if p.descriptions.is_empty() {
+                            None
+                        } else {
+                            p.descriptions.get(&format!("{plane}:{n}")).cloned()
+                        };
                         operations.push((n, is_data, d));
                     }
                 }

@@ -249,16 +249,35 @@ fn read_string(text: &str, pos: &mut usize) -> Option<String> {
     None
 }
 
+/// Moves past a string without decoding it (skipped values need no contents).
+fn skip_string(b: &[u8], pos: &mut usize) -> Option<()> {
+    if b.get(*pos)? != &b'"' {
+        return None;
+    }
+    *pos += 1;
+    while *pos < b.len() {
+        match b[*pos] {
+            b'\\' => *pos += 2,
+            b'"' => {
+                *pos += 1;
+                return Some(());
+            }
+            _ => *pos += 1,
+        }
+    }
+    None
+}
+
 fn skip_value(text: &str, pos: &mut usize) -> Option<()> {
     let b = text.as_bytes();
     match b.get(*pos)? {
-        b'"' => read_string(text, pos).map(|_| ()),
+        b'"' => skip_string(b, pos),
         b'{' | b'[' => {
             let mut depth = 0usize;
             while *pos < b.len() {
                 match b[*pos] {
                     b'"' => {
-                        read_string(text, pos)?;
+                        skip_string(b, pos)?;
                         continue;
                     }
                     b'{' | b'[' => depth += 1,

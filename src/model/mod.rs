@@ -9,6 +9,8 @@ pub mod json;
 pub mod ops_parse;
 pub mod pattern;
 pub mod plane;
+#[cfg(test)]
+mod proptests;
 pub mod role;
 pub mod role_parse;
 pub mod role_text;

@@ -191,7 +191,7 @@ fn needs_input_errors_exit_2_with_position() {
     assert_eq!(code, 2, "one source of needs only");
     let (code, _, err) = run(&["check", "Reader", "--scenario", "train"]);
     assert_eq!(code, 2);
-    assert!(err.contains("scenario library is not available"), "{err}");
+    assert!(err.contains("no scenario named `train`"), "{err}");
     let (code, _, err) = run(&[
         "check",
         &fx("roles-two.json"),

@@ -50,3 +50,48 @@ pub fn run_json(args: &[&str]) -> serde_json::Value {
     assert!(code == 0 || code == 1, "exit {code}: {err}");
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
 }
+
+/// Compares `actual` with the golden file `tests/golden/<rel>` byte for byte. With
+/// `AZRBAC_BLESS=1` in the environment the file is (re)written instead; review the diff.
+pub fn golden(rel: &str, actual: &str) {
+    let path = root().join("tests/golden").join(rel);
+    if std::env::var_os("AZRBAC_BLESS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with AZRBAC_BLESS=1 to create it)",
+            path.display()
+        )
+    });
+    if want != actual {
+        let line = want
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(want.lines().count().min(actual.lines().count()));
+        panic!(
+            "{} differs from the output at line {} (AZRBAC_BLESS=1 rewrites it)\n--- golden: {:?}\n+++ actual: {:?}",
+            path.display(),
+            line + 1,
+            want.lines().nth(line),
+            actual.lines().nth(line)
+        );
+    }
+}
+
+/// Runs azrbac with `stdin` as standard input and returns (exit code, stdout, stderr).
+pub fn run_stdin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let out = azrbac()
+        .args(args)
+        .write_stdin(stdin.to_vec())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

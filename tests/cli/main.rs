@@ -5,4 +5,10 @@
 mod access;
 mod analyzer;
 mod common;
+mod diff;
+mod diff_git;
+mod diff_history;
+mod diff_iac;
+mod generate;
+mod lint;
 mod model;

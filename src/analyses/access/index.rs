@@ -80,10 +80,9 @@ impl Resolver for CachingResolver<'_> {
         plane: Plane,
         mode: WildcardMode,
         out: &mut FixedBitSet,
-    ) {
+    ) -> usize {
         if pattern.is_literal() {
-            self.index.resolve_into(pattern, plane, mode, out);
-            return;
+            return self.index.resolve_into(pattern, plane, mode, out);
         }
         let mut cache = self.cache.borrow_mut();
         let key = (plane, pattern.lower().to_string());
@@ -91,12 +90,7 @@ impl Resolver for CachingResolver<'_> {
             .entry(key)
             .or_insert_with(|| self.index.resolve(pattern, plane, mode));
         out.union_with(set);
-    }
-    fn is_known_literal(&self, pattern: &Pattern, plane: Plane) -> bool {
-        self.index
-            .catalog()
-            .find_lower(plane, pattern.lower())
-            .is_some()
+        set.count_ones(..)
     }
 }
 

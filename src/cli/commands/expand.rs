@@ -1,6 +1,6 @@
 //! `expand ROLE... [--all-builtins]`.
 
-use crate::analyses::expand::expand_roles;
+use crate::analyses::expand::{RoleExpansion, expand_role_borrowed, expand_roles};
 use crate::cli::EXIT_OK;
 use crate::cli::args::ExpandArgs;
 use crate::cli::input::resolve_roles;
@@ -18,15 +18,66 @@ pub fn run(model: &Model, a: &ExpandArgs) -> Result<i32> {
     if a.all_builtins {
         roles.extend(model.builtins.roles());
     }
+    if a.format == Format::Json {
+        json_stream(model, &roles);
+        return Ok(EXIT_OK);
+    }
     let rep = expand_roles(model, &roles);
     for r in &rep.roles {
-        for u in &r.unresolved {
-            report::warn(&format!("{}: incomplete: {u}", r.name));
-        }
+        warn(r);
     }
-    report::out(&match a.format {
-        Format::Json => report::expand::json(&rep),
-        _ => report::expand::table_text(&rep),
-    });
+    report::out(&report::expand::table_text(&rep));
     Ok(EXIT_OK)
+}
+
+/// The warnings for a role whose entries could not all be read (ARM expressions, ...).
+fn warnings<N>(r: &RoleExpansion<N>) -> Vec<String> {
+    r.unresolved
+        .iter()
+        .map(|u| format!("{}: incomplete: {u}", r.name))
+        .collect()
+}
+
+fn warn<N>(r: &RoleExpansion<N>) {
+    for w in warnings(r) {
+        report::warn(&w);
+    }
+}
+
+/// Expands and prints roles role by role (`--all-builtins` lists some 234,000 names). A second
+/// thread renders every other role and hands them over in order through a small bounded
+/// channel, so output stays streamed and memory flat.
+fn json_stream(model: &Model, roles: &[&RoleDefinition]) {
+    let date = &model.index.catalog().provenance.source_date;
+    let (mut stream, head) = report::expand::JsonStream::begin(1, date, model.mode.as_str());
+    report::out(&head);
+    let render = |r: &RoleDefinition, first: bool| {
+        let e = expand_role_borrowed(model, r).0;
+        (report::expand::json_role_chunk(&e, first), warnings(&e))
+    };
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(16);
+        // Without a thread, the sender is dropped and every role is rendered here.
+        let _worker = std::thread::Builder::new().spawn_scoped(s, move || {
+            for r in roles.iter().skip(1).step_by(2) {
+                if tx.send(render(r, false)).is_err() {
+                    break;
+                }
+            }
+        });
+        for (i, r) in roles.iter().enumerate() {
+            let (chunk, warnings) = if i % 2 == 0 {
+                render(r, i == 0)
+            } else {
+                // The worker's roles arrive in order; if it stopped, render the rest here.
+                rx.recv().unwrap_or_else(|_| render(r, false))
+            };
+            for w in warnings {
+                report::warn(&w);
+            }
+            report::out(&chunk);
+        }
+    });
+    stream.add_rendered(roles.len());
+    report::out(&stream.end());
 }

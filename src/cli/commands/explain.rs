@@ -16,6 +16,11 @@ pub fn run(model: &Model, a: &ExplainArgs) -> Result<i32> {
             a.operation
         )));
     }
+    if op.contains('*') {
+        return Err(Error::usage(format!(
+            "explain: `{op}` is a pattern; explain takes one operation name (`azrbac actions '{op}'` lists what it matches)"
+        )));
+    }
     let roles = resolve_roles(model, &a.role)?;
     if roles.len() > 1 {
         return Err(Error::usage(format!(

@@ -1,0 +1,68 @@
+//! The `--fail-on` gate: whether a set of role changes should fail a pull-request check.
+
+use super::RoleChange;
+
+/// What trips the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    /// Never.
+    None,
+    /// Any operation added (or freed from a condition).
+    #[default]
+    Added,
+    /// Any high-risk operation added (or freed from a condition).
+    HighRisk,
+}
+
+impl FailOn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::None => "none",
+            FailOn::Added => "added",
+            FailOn::HighRisk => "high-risk",
+        }
+    }
+}
+
+/// The gate's outcome, with one reason per role that trips it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Gate {
+    pub fail_on: FailOn,
+    pub failed: bool,
+    pub reasons: Vec<String>,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Evaluates the gate. A role whose NEW side holds values azrbac cannot read (and OLD did not
+/// hold the same way) trips any gate but `none`: the change may add access nobody can see.
+pub fn evaluate(changes: &[RoleChange], fail_on: FailOn) -> Gate {
+    let mut reasons = Vec::new();
+    if fail_on != FailOn::None {
+        for c in changes {
+            let (n, what) = match fail_on {
+                FailOn::HighRisk => (
+                    c.high_risk_widening().count(),
+                    ("high-risk operation", "high-risk operations"),
+                ),
+                _ => (c.ops.widening().count(), ("operation", "operations")),
+            };
+            if n > 0 {
+                reasons.push(format!("{}: {} added", c.role, plural(n, what.0, what.1)));
+            }
+            if c.unresolved_changed() {
+                reasons.push(format!(
+                    "{}: incomplete: the new version holds values azrbac cannot read, so it cannot show what they add",
+                    c.role
+                ));
+            }
+        }
+    }
+    Gate {
+        fail_on,
+        failed: !reasons.is_empty(),
+        reasons,
+    }
+}

@@ -1,0 +1,277 @@
+//! The semantic role diff: what a change to role definitions really adds or removes, on
+//! exact expansions (not strings), with what changed as written beside it. Pure: callers
+//! hand in parsed roles; nothing here reads files or runs git.
+
+pub mod gate;
+pub mod matching;
+pub mod ops;
+pub mod risk_tags;
+pub mod written;
+
+#[cfg(test)]
+mod proof;
+#[cfg(test)]
+mod tests;
+
+pub use gate::{FailOn, Gate, evaluate};
+pub use matching::{FileRoles, Pairing, pair_roles};
+pub use ops::{NoTags, OpChange, OpsDiff, Source, Tagger, Tags, diff_effective};
+pub use risk_tags::{RiskTagger, RuleTagger, category_infos};
+pub use written::{ConditionChange, EntryChange, TextChange, WrittenDiff, diff_written};
+
+use crate::effective::{Effective, Verdict, expand, explain};
+use crate::graph::Index;
+use crate::model::{RoleDefinition, WildcardMode};
+
+/// What happened to one role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Only NEW has it: reported whole.
+    Added,
+    /// Only OLD has it: reported whole.
+    Removed,
+    /// Its effective operations (or their conditions) differ.
+    Changed,
+    /// Same effective operations; maybe reordered, reformatted, renamed, or metadata only.
+    NoEffectiveChange,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::Changed => "changed",
+            Status::NoEffectiveChange => "no effective change",
+        }
+    }
+}
+
+/// One side of a compared role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSide {
+    /// Where it was read from (file, `BASE:path`, `builtin`).
+    pub origin: String,
+    /// Repository path in `--git` mode.
+    pub path: Option<String>,
+    /// JSON pointer of the role in its file.
+    pub pointer: String,
+    pub name: Option<String>,
+    pub guid: Option<String>,
+    /// Values azrbac could not read as literals (the expansion is a lower bound).
+    pub unresolved: Vec<String>,
+}
+
+impl RoleSide {
+    fn of(role: &RoleDefinition, path: Option<&str>) -> RoleSide {
+        RoleSide {
+            origin: role.origin.clone(),
+            path: path.map(str::to_string),
+            pointer: role.pointer.clone(),
+            name: role.name.clone(),
+            guid: role.guid.clone(),
+            unresolved: role.unresolved.clone(),
+        }
+    }
+}
+
+/// The comparison of one role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleChange {
+    /// NEW's label, else OLD's.
+    pub role: String,
+    pub guid: Option<String>,
+    pub status: Status,
+    pub old: Option<RoleSide>,
+    pub new: Option<RoleSide>,
+    pub ops: OpsDiff,
+    pub written: WrittenDiff,
+}
+
+impl RoleChange {
+    /// Whether both sides were read completely (no unresolved values).
+    pub fn complete(&self) -> bool {
+        self.old
+            .iter()
+            .chain(&self.new)
+            .all(|s| s.unresolved.is_empty())
+    }
+
+    /// Whether NEW holds unresolved values OLD did not hold the same way: the change may add
+    /// access azrbac cannot see.
+    pub fn unresolved_changed(&self) -> bool {
+        let old: &[String] = self.old.as_ref().map_or(&[], |s| &s.unresolved);
+        self.new
+            .as_ref()
+            .is_some_and(|n| n.unresolved.iter().any(|u| !old.contains(u)))
+    }
+
+    /// The high-risk operations this change adds or frees from a condition.
+    pub fn high_risk_widening(&self) -> impl Iterator<Item = &OpChange> {
+        self.ops.widening().filter(|o| o.tags.high)
+    }
+
+    /// The repository path of the role (NEW's, else OLD's).
+    pub fn path(&self) -> Option<&str> {
+        self.new
+            .as_ref()
+            .and_then(|s| s.path.as_deref())
+            .or_else(|| self.old.as_ref().and_then(|s| s.path.as_deref()))
+    }
+}
+
+/// A risk category as the report shows it (copied from the taxonomy the tagger uses).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryInfo {
+    pub key: String,
+    pub name: String,
+    pub severity: String,
+    /// Orders severities: higher is worse.
+    pub rank: u8,
+    pub reason: String,
+    pub high: bool,
+}
+
+/// A file `diff --git` looked at and left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The git revisions compared by `diff --git`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitRange {
+    pub base: String,
+    /// `None` for the working tree.
+    pub head: Option<String>,
+}
+
+/// Everything `azrbac diff` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffReport {
+    pub wildcards: &'static str,
+    pub git: Option<GitRange>,
+    /// Role files compared (`--git` mode).
+    pub files: Vec<String>,
+    pub skipped: Vec<Skipped>,
+    pub changes: Vec<RoleChange>,
+    /// Risk categories, indexed as in [`Tags::categories`].
+    pub categories: Vec<CategoryInfo>,
+    pub gate: Gate,
+}
+
+impl DiffReport {
+    pub fn complete(&self) -> bool {
+        self.changes.iter().all(RoleChange::complete)
+    }
+
+    pub fn added_ops(&self) -> usize {
+        self.changes.iter().map(|c| c.ops.added_count()).sum()
+    }
+
+    pub fn removed_ops(&self) -> usize {
+        self.changes.iter().map(|c| c.ops.removed_count()).sum()
+    }
+
+    pub fn high_risk_added(&self) -> usize {
+        self.changes
+            .iter()
+            .map(|c| c.high_risk_widening().count())
+            .sum()
+    }
+
+    /// Roles whose effective operations changed (added and removed roles included).
+    pub fn effective_changes(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.status != Status::NoEffectiveChange)
+            .count()
+    }
+}
+
+/// The expansion of an optional role (an absent role grants nothing).
+fn expand_opt(index: &Index, role: Option<&RoleDefinition>, mode: WildcardMode) -> Effective {
+    match role {
+        Some(r) => expand(index, r, mode),
+        None => Effective::empty(index.catalog().len()),
+    }
+}
+
+/// Compares two versions of a role (either may be absent: added or removed role).
+pub fn diff_pair(
+    index: &Index,
+    mode: WildcardMode,
+    pairing: &Pairing<'_>,
+    tagger: &dyn Tagger,
+) -> RoleChange {
+    let (old, new) = (pairing.old, pairing.new);
+    let eo = expand_opt(index, old, mode);
+    let en = expand_opt(index, new, mode);
+    let mut ops = diff_effective(index, &eo, &en);
+    ops.tag(tagger);
+    if let Some(n) = new {
+        attribute(index, mode, n, &mut ops);
+    }
+    let mut written = diff_written(old, new);
+    written::count_affects(index, mode, &mut written, &ops);
+    let status = match (old, new) {
+        (None, _) => Status::Added,
+        (_, None) => Status::Removed,
+        _ if !ops.is_empty() => Status::Changed,
+        _ => Status::NoEffectiveChange,
+    };
+    RoleChange {
+        role: pairing.label(),
+        guid: new
+            .and_then(|r| r.guid.clone())
+            .or_else(|| old.and_then(|r| r.guid.clone())),
+        status,
+        old: old.map(|r| RoleSide::of(r, pairing.old_path)),
+        new: new.map(|r| RoleSide::of(r, pairing.new_path)),
+        ops,
+        written,
+    }
+}
+
+/// Records, for every high-risk operation NEW adds or frees from a condition, the entry of
+/// NEW that grants it (unconditional blocks first), via `effective::explain`.
+pub fn attribute(index: &Index, mode: WildcardMode, new: &RoleDefinition, ops: &mut OpsDiff) {
+    for list in [&mut ops.added, &mut ops.now_unconditional] {
+        for op in list.iter_mut().flatten().filter(|o| o.tags.high) {
+            let planes = explain(index, new, &op.name, mode);
+            let Some(p) = planes.iter().find(|p| p.plane == op.plane) else {
+                continue;
+            };
+            if !matches!(p.verdict, Verdict::Granted | Verdict::Conditional) {
+                continue;
+            }
+            let granting = p
+                .blocks
+                .iter()
+                .filter(|b| !b.grants.is_empty() && b.removals.is_empty())
+                .min_by_key(|b| (b.conditional, b.block));
+            if let Some(e) = granting.and_then(|b| b.grants.first()) {
+                op.source = Some(Source {
+                    entry: e.text.clone(),
+                    pointer: e.pointer.clone(),
+                    block: e.block,
+                });
+            }
+        }
+    }
+}
+
+/// Compares every file's roles: pairs them (see [`pair_roles`]) and diffs each pair.
+pub fn diff_files(
+    index: &Index,
+    mode: WildcardMode,
+    files: &[FileRoles<'_>],
+    explicit: bool,
+    tagger: &dyn Tagger,
+) -> Vec<RoleChange> {
+    pair_roles(files, explicit)
+        .iter()
+        .map(|p| diff_pair(index, mode, p, tagger))
+        .collect()
+}

@@ -1,0 +1,244 @@
+//! `generate` and `scenarios` through the binary: output equals the `roles/` files, every
+//! readable form expands to the same operations, warnings, errors and exit codes.
+
+use crate::common::*;
+
+const SCOPE: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
+
+fn expanded(path: &str) -> (Vec<String>, Vec<String>) {
+    let v = run_json(&["expand", path, "--format", "json"]);
+    let r = &v["roles"][0];
+    let list = |k: &str| -> Vec<String> {
+        r[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    (list("actions"), list("dataActions"))
+}
+
+#[test]
+fn scenario_role_on_stdout_is_the_roles_file() {
+    let (code, out, err) = run(&[
+        "generate",
+        "--scenario",
+        "online-endpoint-monitoring",
+        "--scope",
+        SCOPE,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let file =
+        std::fs::read_to_string(root().join("roles/online-endpoint-monitoring.json")).unwrap();
+    assert_eq!(out, file);
+    assert!(err.is_empty(), "{err}");
+}
+
+#[test]
+fn arm_and_terraform_forms_expand_like_the_az_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let want = expanded(
+        root()
+            .join("roles/workspace-auditor.json")
+            .to_str()
+            .unwrap(),
+    );
+    for (form, file) in [
+        ("arm", "r.template.json"),
+        ("bicep", "r.bicep"),
+        ("terraform", "r.tf"),
+    ] {
+        for compact in [false, true] {
+            let path = dir.path().join(format!("{compact}-{file}"));
+            let p = path.to_str().unwrap();
+            let mut args = vec![
+                "generate",
+                "--scenario",
+                "workspace-auditor",
+                "--scope",
+                SCOPE,
+                "--format",
+                form,
+                "--output",
+                p,
+            ];
+            if compact {
+                args.push("--compact");
+            }
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 0, "{err}");
+            assert!(out.is_empty());
+            assert!(err.contains("written to"), "{err}");
+            if compact {
+                assert!(err.contains("entries are wildcards"), "{err}");
+                assert!(err.contains("operation Azure adds"), "{err}");
+            }
+            assert_eq!(expanded(p), want, "{form} compact={compact}");
+        }
+    }
+}
+
+#[test]
+fn unknown_operations_warn_and_strict_fails() {
+    let args = [
+        "generate",
+        "--action",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/read",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/scor/action",
+        "--name",
+        "Probe",
+        "--scope",
+        SCOPE,
+    ];
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "\"Microsoft.MachineLearningServices/workspaces/onlineEndpoints/scor/action\""
+        ),
+        "{out}"
+    );
+    assert!(
+        err.contains("did you mean `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action`"),
+        "{err}"
+    );
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let (code, out, err) = run(&strict);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("--strict"), "{err}");
+}
+
+#[test]
+fn level_read_gives_every_read_below_the_resource() {
+    let v = run_json(&[
+        "actions",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/*",
+        "--format",
+        "json",
+    ]);
+    let mut want: Vec<String> = v["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap().to_string())
+        .filter(|n| n.to_ascii_lowercase().ends_with("/read"))
+        .collect();
+    want.sort_by_key(|n| n.to_ascii_lowercase());
+    let (code, out, err) = run(&[
+        "generate",
+        "--level",
+        "read",
+        "--resource",
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+        "--name",
+        "Endpoint reader",
+        "--scope",
+        SCOPE,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let role: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut got: Vec<String> = role["Actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    got.sort_by_key(|n| n.to_ascii_lowercase());
+    assert_eq!(got, want);
+    assert!(want.len() >= 9);
+}
+
+#[test]
+fn input_errors_exit_2() {
+    let (code, _, err) = run(&["generate", "--scenario", "online-endpoint-monitoring"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--scope is required"), "{err}");
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "online-endpoint-monitor",
+        "--scope",
+        SCOPE,
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("did you mean `online-endpoint-monitoring`"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "registry-reader",
+        "--scope",
+        "/subscriptions/*",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("wildcards"), "{err}");
+    let existing = root().join("roles/registry-reader.json");
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "registry-reader",
+        "--scope",
+        SCOPE,
+        "-o",
+        existing.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--force"), "{err}");
+    let (code, _, err) = run(&["generate", "--name", "x", "--scope", SCOPE]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn scenarios_list_and_show() {
+    let v = run_json(&["scenarios", "--format", "json"]);
+    assert_eq!(v["schemaVersion"], 1);
+    let names: Vec<&str> = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(names.len() >= 14);
+    assert!(names.contains(&"online-endpoint-monitoring"));
+    let v = run_json(&["scenarios", "batch-endpoint-invocation", "--format", "json"]);
+    let ops = v["scenario"]["operations"].as_array().unwrap();
+    let secret = ops
+        .iter()
+        .find(|o| {
+            o["name"]
+                == "Microsoft.MachineLearningServices/workspaces/datastores/listsecrets/action"
+        })
+        .unwrap();
+    assert!(
+        secret["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "secret-exposure"),
+        "{secret}"
+    );
+    assert!(!v["scenario"]["sources"].as_array().unwrap().is_empty());
+    assert!(!v["scenario"]["leavesOut"].as_array().unwrap().is_empty());
+    let (code, out, _) = run(&["scenarios", "online-endpoint-scoring"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Leaves out, deliberately"), "{out}");
+}
+
+#[test]
+fn check_accepts_a_scenario_as_the_needs() {
+    let role = root().join("roles/mlflow-tracking.json");
+    let v = run_json(&[
+        "check",
+        role.to_str().unwrap(),
+        "--scenario",
+        "mlflow-tracking",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["missing"]["actions"].as_array().unwrap().len(), 0, "{v}");
+    assert_eq!(v["excess"]["actions"].as_array().unwrap().len(), 0, "{v}");
+}
