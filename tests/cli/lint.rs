@@ -591,7 +591,10 @@ fn generated_roles_have_no_error_findings() {
         .map(|p| p.display().to_string())
         .collect();
     files.sort();
-    assert!(files.len() >= 13, "expected the scenario roles in roles/, found {files:?}");
+    assert!(
+        files.len() >= 13,
+        "expected the scenario roles in roles/, found {files:?}"
+    );
     let mut args = vec!["lint", "--format", "json"];
     args.extend(files.iter().map(String::as_str));
     let v = run_json(&args);
@@ -601,11 +604,18 @@ fn generated_roles_have_no_error_findings() {
         .iter()
         .filter(|f| f["severity"] == "error")
         .collect();
-    assert!(errors.is_empty(), "generated roles have error findings: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "generated roles have error findings: {errors:#?}"
+    );
 
     let tmp = tempfile::tempdir().unwrap();
     for f in &files {
-        let name = std::path::Path::new(f).file_stem().unwrap().to_str().unwrap();
+        let name = std::path::Path::new(f)
+            .file_stem()
+            .unwrap()
+            .to_str()
+            .unwrap();
         let out = tmp.path().join(format!("{name}.json"));
         let (code, _, err) = run(&[
             "generate",
@@ -625,6 +635,9 @@ fn generated_roles_have_no_error_findings() {
             .iter()
             .filter(|f| f["severity"] == "error")
             .collect();
-        assert!(errors.is_empty(), "compact {name} has error findings: {errors:#?}");
+        assert!(
+            errors.is_empty(),
+            "compact {name} has error findings: {errors:#?}"
+        );
     }
 }
