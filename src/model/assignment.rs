@@ -86,6 +86,8 @@ pub struct Principal {
 pub struct Principals {
     list: Vec<Principal>,
     lookup: FxHashMap<Box<str>, u32>,
+    /// Ids that are GUIDs (almost all), by value: no string key to hash or compare.
+    guids: FxHashMap<u128, u32>,
     buf: String,
 }
 
@@ -120,12 +122,21 @@ impl Principals {
     /// The index of an id, adding it when new.
     pub fn intern(&mut self, id: &str) -> u32 {
         let t = id.trim();
-        let key = lower_into(t, &mut self.buf);
-        if let Some(i) = self.lookup.get(key) {
-            return *i;
-        }
         let i = self.list.len() as u32;
-        self.lookup.insert(Box::from(key), i);
+        if let Some(g) = super::inventory::guid_u128(t) {
+            match self.guids.entry(g) {
+                std::collections::hash_map::Entry::Occupied(e) => return *e.get(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+            }
+        } else {
+            let key = lower_into(t, &mut self.buf);
+            if let Some(i) = self.lookup.get(key) {
+                return *i;
+            }
+            self.lookup.insert(Box::from(key), i);
+        }
         self.list.push(Principal {
             id: t.into(),
             ..Principal::default()
@@ -134,9 +145,13 @@ impl Principals {
     }
 
     pub fn find(&self, id: &str) -> Option<u32> {
-        self.lookup
-            .get(id.trim().to_ascii_lowercase().as_str())
-            .copied()
+        match super::inventory::guid_u128(id) {
+            Some(g) => self.guids.get(&g).copied(),
+            None => self
+                .lookup
+                .get(id.trim().to_ascii_lowercase().as_str())
+                .copied(),
+        }
     }
 
     /// Records a type; a known type is never replaced by `Unknown`, and `Group` wins over a

@@ -10,5 +10,6 @@ mod diff_git;
 mod diff_history;
 mod diff_iac;
 mod generate;
+mod inventory;
 mod lint;
 mod model;

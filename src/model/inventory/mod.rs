@@ -115,6 +115,7 @@ pub struct Inventory {
     pub conditions: StrArena,
     pub role_refs: Vec<RoleRef>,
     role_ref_lookup: FxHashMap<Box<str>, u32>,
+    role_ref_guids: FxHashMap<u128, u32>,
     /// Role definitions from the export (custom roles, and built-ins when the export has them).
     pub roles: Vec<RoleDefinition>,
     pub groups: Vec<Group>,
@@ -240,18 +241,32 @@ impl Inventory {
     /// The role reference of a `roleDefinitionId`, joined on its GUID.
     pub(crate) fn role_ref(&mut self, id: &str, name: Option<&str>) -> u32 {
         let t = id.trim();
-        let key = lower_into(guid_slice(t).unwrap_or(t), &mut self.key_buf);
-        let i = match self.role_ref_lookup.get(key) {
-            Some(i) => *i,
+        let slice = guid_slice(t);
+        let known = match slice.and_then(guid_u128) {
+            Some(g) => self.role_ref_guids.get(&g).copied(),
+            None => self
+                .role_ref_lookup
+                .get(lower_into(t, &mut self.key_buf))
+                .copied(),
+        };
+        let i = match known {
+            Some(i) => i,
             None => {
                 let i = self.role_refs.len() as u32;
-                let key: Box<str> = key.into();
+                let key: Box<str> = lower_into(slice.unwrap_or(t), &mut self.key_buf).into();
                 self.role_refs.push(RoleRef {
                     guid: key.clone(),
                     id: t.into(),
                     name: None,
                 });
-                self.role_ref_lookup.insert(key, i);
+                match slice.and_then(guid_u128) {
+                    Some(g) => {
+                        self.role_ref_guids.insert(g, i);
+                    }
+                    None => {
+                        self.role_ref_lookup.insert(key, i);
+                    }
+                }
                 i
             }
         };
@@ -283,15 +298,27 @@ impl Inventory {
     }
 }
 
-/// A GUID as a number (for compact duplicate detection).
+/// A GUID (8-4-4-4-12 hex digits, any case) as a number, validated and parsed in one pass.
 pub fn guid_u128(s: &str) -> Option<u128> {
-    let t = s.trim();
-    if !super::role::is_guid(t) {
+    let b = s.trim().as_bytes();
+    if b.len() != 36 {
         return None;
     }
     let mut v: u128 = 0;
-    for b in t.bytes().filter(|b| *b != b'-') {
-        v = (v << 4) | (b as char).to_digit(16)? as u128;
+    for (i, c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if *c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let d = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => return None,
+        };
+        v = (v << 4) | d as u128;
     }
     Some(v)
 }
@@ -300,7 +327,7 @@ pub fn guid_u128(s: &str) -> Option<u128> {
 /// a GUID; borrowed, case kept.
 pub fn guid_slice(id: &str) -> Option<&str> {
     let last = id.trim().trim_end_matches('/').rsplit('/').next()?;
-    super::role::is_guid(last).then_some(last)
+    guid_u128(last).map(|_| last)
 }
 
 #[cfg(test)]

@@ -1,0 +1,225 @@
+//! who-can and access inputs, formats and errors: missing kinds of input, file flags over the
+//! folder, CSV, exit codes, and the synthetic tenant generator.
+
+use crate::access::*;
+use crate::common::*;
+use serde_json::Value;
+
+#[test]
+fn missing_inputs_are_stated_in_every_answer() {
+    let a = fixture("tenant/assignments.json").display().to_string();
+    let v = run_json(&[
+        "who-can",
+        &format!("{MLS}/onlineEndpoints/score/action"),
+        "--scope",
+        &ep(),
+        "--assignments",
+        &a,
+        "--format",
+        "json",
+    ]);
+    let w = v["warnings"].to_string();
+    for s in [
+        "no deny assignments supplied: answers may overstate access",
+        "no group memberships supplied",
+        "no custom role definitions supplied",
+        "no management groups supplied",
+    ] {
+        assert!(w.contains(s), "{s} not in {w}");
+    }
+    assert_eq!(v["complete"], false);
+    // Without the export, management-group grants are not applied; custom roles are unknown.
+    let n = names(&v["principals"]);
+    assert!(!n.contains("grp-ml-users"), "{n:?}");
+    // Without the group export, users are known by their sign-in names only.
+    assert!(n.contains("henry@contoso.example"), "{n:?}");
+    assert_eq!(
+        v["unevaluated"].as_array().unwrap().len(),
+        4,
+        "{}",
+        v["unevaluated"]
+    );
+    assert_eq!(v["inputs"]["denyAssignments"]["supplied"], false);
+    // The table states them too.
+    let (_, table, _) = run(&[
+        "who-can",
+        &format!("{MLS}/read"),
+        "--scope",
+        &ep(),
+        "--assignments",
+        &a,
+    ]);
+    assert!(
+        table.contains("no deny assignments supplied: answers may overstate access"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_file_flag_overrides_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("deny.json");
+    std::fs::write(&empty, "{\"value\": []}").unwrap();
+    let v = who_can(
+        &format!("{MLS}/onlineEndpoints/delete"),
+        &ep(),
+        &["--deny", empty.to_str().unwrap()],
+    );
+    assert!(v["denied"].as_array().unwrap().is_empty());
+    assert!(names(&v["principals"]).contains("alice"));
+    assert_eq!(v["inputs"]["denyAssignments"]["count"], 0);
+}
+
+#[test]
+fn csv_has_one_row_per_chain() {
+    let t = tenant();
+    let (code, out, _) = run(&[
+        "who-can",
+        &format!("{MLS}/onlineEndpoints/delete"),
+        "--scope",
+        &ep(),
+        "--inventory",
+        &t,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("status,principal_id,principal_type,principal_name,scope,role"));
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("allowed,")).count(),
+        1
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("denied,")).count(),
+        15
+    );
+    assert!(out.contains("\"AzureML Data Scientist\"") || out.contains(",AzureML Data Scientist,"));
+}
+
+#[test]
+fn input_and_usage_errors_exit_2_with_one_line() {
+    let t = tenant();
+    let (code, _, err) = run(&["access", "nobody", "--scope", "/", "--inventory", &t]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no principal in the inventory has the id or name `nobody`"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "who-can",
+        "Microsoft.Compute/*",
+        "--scope",
+        "/",
+        "--inventory",
+        &t,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a pattern"), "{err}");
+    let (code, _, err) = run(&[
+        "who-can",
+        "Microsoft.Compute/virtualMachines/read",
+        "--scope",
+        "/",
+        "--inventory",
+        "/nonexistent",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent: no such directory"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("a.json");
+    std::fs::write(&bad, "[\n  {\"principalId\": \"x\",\n").unwrap();
+    let (code, _, err) = run(&[
+        "who-can",
+        "Microsoft.Compute/virtualMachines/read",
+        "--scope",
+        "/",
+        "--assignments",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("a.json:3:"), "{err}");
+    let (code, _, err) = run(&[
+        "who-can",
+        "Microsoft.Compute/virtualMachines/read",
+        "--scope",
+        "/",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("give --inventory DIR"), "{err}");
+    let (code, _, err) = run(&[
+        "who-can",
+        "Microsoft.Compute/virtualMachines/read",
+        "--scope",
+        "/",
+        "--inventory",
+        &t,
+        "--format",
+        "sarif",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--format sarif is not supported"), "{err}");
+}
+
+#[test]
+fn synth_writes_a_tenant_who_can_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("t");
+    let o = out.to_str().unwrap();
+    let (code, _, err) = run(&[
+        "synth",
+        "--seed",
+        "7",
+        "--assignments",
+        "300",
+        "--shape",
+        "mixed",
+        "--out",
+        o,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for f in [
+        "assignments.json",
+        "roles.json",
+        "groups.json",
+        "deny-assignments.json",
+        "management-groups.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let v = run_json(&[
+        "who-can",
+        "Microsoft.Storage/storageAccounts/listKeys/action",
+        "--scope",
+        "/",
+        "--inventory",
+        o,
+        "--below",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["inputs"]["assignments"]["count"], 300);
+    assert!(!v["below"]["principals"].as_array().unwrap().is_empty());
+    let (code, _, err) = run(&["synth", "--seed", "7", "--assignments", "300", "--out", o]);
+    assert_eq!(code, 2);
+    assert!(err.contains("already exists; pass --force"), "{err}");
+    let first = std::fs::read_to_string(out.join("assignments.json")).unwrap();
+    let (code, _, _) = run(&[
+        "synth",
+        "--seed",
+        "7",
+        "--assignments",
+        "300",
+        "--shape",
+        "mixed",
+        "--out",
+        o,
+        "--force",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        first,
+        std::fs::read_to_string(out.join("assignments.json")).unwrap(),
+        "deterministic for a seed"
+    );
+}
