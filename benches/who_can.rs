@@ -73,6 +73,15 @@ fn scopes(ix: &AccessIndex) -> Vec<(&'static str, String)> {
         }
     }
     out.push(("root", "/".to_string()));
+    // A scope where a deny assignment applies, so the bench also pays for deny evaluation.
+    if let Some(d) = ix
+        .inv
+        .denies
+        .iter()
+        .find(|d| !d.do_not_apply_to_child_scopes)
+    {
+        out.push(("deny_scope", s.display(d.scope).to_string()));
+    }
     out
 }
 

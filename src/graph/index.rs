@@ -48,7 +48,8 @@ pub struct Index {
 
 impl Index {
     pub fn new(catalog: Catalog) -> Index {
-        let mut graph = DiGraph::with_capacity(catalog.len() * 2, catalog.len() * 2);
+        // One leaf per operation plus the path nodes (about 1.7 per operation in Azure's catalog).
+        let mut graph = DiGraph::with_capacity(catalog.len() * 3, catalog.len() * 3);
         let empty = [(OpId::MAX, 0), (OpId::MAX, 0)];
         let root = graph.add_node(Node {
             kind: NodeKind::Root,

@@ -47,9 +47,12 @@ pub struct Catalog {
 /// Canonical order of operation names: ASCII case-insensitive, `/` sorting before every
 /// other character, so that every resource type's operations form one contiguous run.
 pub fn canonical_cmp(a: &str, b: &str) -> Ordering {
-    let ka = a.bytes().map(sort_byte);
-    let kb = b.bytes().map(sort_byte);
-    ka.cmp(kb).then_with(|| a.cmp(b))
+    canonical_key_cmp(a, b).then_with(|| a.cmp(b))
+}
+
+/// Compares two names by their sort keys only (see [`sort_byte`]), without allocating.
+fn canonical_key_cmp(a: &str, b: &str) -> Ordering {
+    a.bytes().map(sort_byte).cmp(b.bytes().map(sort_byte))
 }
 
 /// The byte used for ordering: lower-cased, with `/` mapped below every printable byte.
@@ -75,7 +78,7 @@ impl Catalog {
         let mut provider_names: Vec<String> = Vec::new();
         let mut provider_lookup: FastMap<String, u32> = FastMap::default();
         // (plane, lower name) → index into `staged`; after sorting, → operation id.
-        let mut seen: [FastMap<String, usize>; 2] = [FastMap::default(), FastMap::default()];
+        let mut seen: [FastMap<String, OpId>; 2] = [FastMap::default(), FastMap::default()];
         let mut staged: Vec<Staged> = Vec::new();
         for p in providers {
             let key = p.name.to_ascii_lowercase();
@@ -94,42 +97,57 @@ impl Catalog {
                 let slot = &mut seen[plane as usize];
                 match slot.get(&lower) {
                     Some(i) => {
-                        if staged[*i].4.is_none() {
-                            staged[*i].4 = description;
+                        let i = *i as usize;
+                        if staged[i].4.is_none() {
+                            staged[i].4 = description;
                         }
                     }
                     None => {
-                        slot.insert(lower.clone(), staged.len());
+                        slot.insert(lower.clone(), staged.len() as OpId);
                         staged.push((name, lower, plane, pid, description));
                     }
                 }
             }
         }
-        // Canonical order: plane, then the sort key (computed once per name), then the name.
-        let keys: Vec<Vec<u8>> = staged
-            .iter()
-            .map(|s| s.1.bytes().map(sort_byte).collect())
+        // Canonical order: plane, then the sort key, then the name. Input that is already in
+        // that order within each plane (the embedded catalog is) needs no sort.
+        let cmp = |a: &Staged, b: &Staged| {
+            a.2.cmp(&b.2)
+                .then_with(|| canonical_key_cmp(&a.1, &b.1))
+                .then_with(|| a.1.cmp(&b.1))
+        };
+        let mut order: Vec<usize> = (0..staged.len())
+            .filter(|i| staged[*i].2 == Plane::Control)
+            .chain((0..staged.len()).filter(|i| staged[*i].2 == Plane::Data))
             .collect();
-        let mut order: Vec<usize> = (0..staged.len()).collect();
-        order.sort_unstable_by(|a, b| {
-            staged[*a]
-                .2
-                .cmp(&staged[*b].2)
-                .then_with(|| keys[*a].cmp(&keys[*b]))
-                .then_with(|| staged[*a].1.cmp(&staged[*b].1))
-        });
-        let mut position = vec![0usize; staged.len()];
+        let sorted = order
+            .windows(2)
+            .all(|w| cmp(&staged[w[0]], &staged[w[1]]) != Ordering::Greater);
+        if !sorted {
+            // The sort key is computed once per name.
+            let keys: Vec<Vec<u8>> = staged
+                .iter()
+                .map(|s| s.1.bytes().map(sort_byte).collect())
+                .collect();
+            order.sort_unstable_by(|a, b| {
+                staged[*a]
+                    .2
+                    .cmp(&staged[*b].2)
+                    .then_with(|| keys[*a].cmp(&keys[*b]))
+                    .then_with(|| staged[*a].1.cmp(&staged[*b].1))
+            });
+        }
+        let mut position = vec![0 as OpId; staged.len()];
         for (id, i) in order.iter().enumerate() {
-            position[*i] = id;
+            position[*i] = id as OpId;
         }
         // The first-seen tables become the lookup tables: staged index → id.
         for slot in &mut seen {
             for v in slot.values_mut() {
-                *v = position[*v];
+                *v = position[*v as usize];
             }
         }
-        let lookup: [FastMap<String, OpId>; 2] =
-            seen.map(|slot| slot.into_iter().map(|(k, v)| (k, v as OpId)).collect());
+        let lookup = seen;
         let mut staged: Vec<Option<Staged>> = staged.into_iter().map(Some).collect();
         let mut ops = Vec::with_capacity(staged.len());
         let mut lower = Vec::with_capacity(staged.len());
@@ -429,5 +447,65 @@ mod tests {
         assert_eq!(back.to_compact_json(false).unwrap(), text);
         assert_eq!(back.provenance.source_date, "2026-01-01");
         assert!(Catalog::from_compact_json("{\"kind\":1}", "t").is_err());
+    }
+
+    /// The catalog is the same whether its input is already in canonical order (no sort is
+    /// needed) or shuffled, mixed-case and with planes interleaved.
+    #[test]
+    fn order_does_not_depend_on_input_order() {
+        let sorted = vec![
+            p(
+                "Microsoft.A",
+                &[
+                    ("Microsoft.A/b", false),
+                    ("Microsoft.A/b/read", false),
+                    ("Microsoft.A/b-c/read", false),
+                    ("Microsoft.A/b/blobs/read", true),
+                ],
+            ),
+            p(
+                "Microsoft.B",
+                &[("Microsoft.B/y/write", false), ("Microsoft.B/y/read", true)],
+            ),
+        ];
+        let shuffled = vec![
+            p(
+                "microsoft.b",
+                &[("Microsoft.B/y/read", true), ("microsoft.b/Y/write", false)],
+            ),
+            p(
+                "Microsoft.A",
+                &[
+                    ("Microsoft.A/b/blobs/read", true),
+                    ("Microsoft.A/b-c/read", false),
+                    ("Microsoft.A/b/read", false),
+                    ("Microsoft.A/b", false),
+                ],
+            ),
+        ];
+        let a = Catalog::build(sorted, Provenance::default());
+        let b = Catalog::build(shuffled, Provenance::default());
+        let lower = |c: &Catalog| {
+            (0..c.len() as OpId)
+                .map(|i| c.lower(i).to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lower(&a), lower(&b));
+        assert_eq!(
+            lower(&a),
+            vec![
+                "microsoft.a/b",
+                "microsoft.a/b/read",
+                "microsoft.a/b-c/read",
+                "microsoft.b/y/write",
+                "microsoft.a/b/blobs/read",
+                "microsoft.b/y/read",
+            ]
+        );
+        for c in [&a, &b] {
+            for id in 0..c.len() as OpId {
+                assert_eq!(c.find(c.op(id).plane, c.name(id)), Some(id));
+            }
+        }
     }
 }

@@ -3,7 +3,6 @@
 
 use crate::access::*;
 use crate::common::*;
-use serde_json::Value;
 
 #[test]
 fn missing_inputs_are_stated_in_every_answer() {
