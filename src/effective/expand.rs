@@ -42,18 +42,12 @@ impl Effective {
 
     /// Catalog ids granted on one plane, ascending (= sorted by name).
     pub fn ids<'a>(&'a self, index: &'a Index, plane: Plane) -> impl Iterator<Item = OpId> + 'a {
-        let (lo, hi) = index.catalog().plane_range(plane);
-        self.granted
-            .ones()
-            .map(|i| i as OpId)
-            .skip_while(move |i| *i < lo)
-            .take_while(move |i| *i < hi)
+        index.plane_ids(&self.granted, plane)
     }
 
     /// Number of catalog operations granted on one plane.
     pub fn count(&self, index: &Index, plane: Plane) -> usize {
-        let (lo, hi) = index.catalog().plane_range(plane);
-        self.granted.count_ones(lo as usize..hi as usize)
+        index.plane_count(&self.granted, plane)
     }
 
     /// Every effective operation name of a plane: catalog spelling for known operations,

@@ -245,6 +245,25 @@ impl Index {
         }
         lo
     }
+    /// The ids of `bits` (a set over the whole catalog) that lie on one plane, ascending.
+    pub fn plane_ids<'a>(
+        &self,
+        bits: &'a FixedBitSet,
+        plane: Plane,
+    ) -> impl Iterator<Item = OpId> + 'a {
+        let (lo, hi) = self.catalog.plane_range(plane);
+        bits.ones()
+            .map(|i| i as OpId)
+            .skip_while(move |i| *i < lo)
+            .take_while(move |i| *i < hi)
+    }
+
+    /// How many ids of `bits` lie on one plane.
+    pub fn plane_count(&self, bits: &FixedBitSet, plane: Plane) -> usize {
+        let (lo, hi) = self.catalog.plane_range(plane);
+        bits.count_ones(lo as usize..hi as usize)
+    }
+
 
     /// Adds every catalog operation of `plane` that `pattern` matches to `out`; returns how
     /// many it matched. A literal pattern absent from the catalog matches nothing here (the

@@ -1,7 +1,8 @@
 //! Role text of any supported format → role definitions: JSON (every shape of
 //! [`super::role_parse`]), Terraform HCL (`.tf`), Terraform plan JSON (`terraform show -json`)
 //! and Bicep (`.bicep`). The format is chosen by the file extension, and for JSON by the
-//! plan's `format_version`/`resource_changes` keys.
+//! plan's `format_version`/`resource_changes` keys; text without a known extension (standard
+//! input) that does not start like JSON is recognised by its resource declarations.
 
 use super::json;
 use super::role::RoleDefinition;
@@ -35,10 +36,26 @@ pub fn kind_of(origin: &str, value: Option<&serde_json::Value>) -> RoleFileKind 
     RoleFileKind::Json
 }
 
+/// The format of a text whose name does not tell it (standard input, an unusual extension):
+/// `None` when it starts like JSON or declares no role resource, so the name decides.
+fn sniff(text: &str) -> Option<RoleFileKind> {
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.starts_with('{') || body.starts_with('[') {
+        return None;
+    }
+    if body.contains("azurerm_role_definition") {
+        Some(RoleFileKind::TerraformHcl)
+    } else if body.contains("Microsoft.Authorization/roleDefinitions@") {
+        Some(RoleFileKind::Bicep)
+    } else {
+        None
+    }
+}
+
 /// Parses every role in a text of any supported format. `origin` (the file name) selects
 /// HCL and Bicep by extension. An input holding no role is an error.
 pub fn parse_role_text(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
-    let roles = match kind_of(origin, None) {
+    let roles = match sniff(text).unwrap_or_else(|| kind_of(origin, None)) {
         RoleFileKind::TerraformHcl => super::terraform::parse_hcl(text, origin)?,
         RoleFileKind::Bicep => super::bicep::parse_bicep(text, origin)?,
         _ => {
@@ -65,4 +82,48 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let (_, pos) = pointer.rsplit_once('@')?;
     let (l, c) = pos.split_once(':')?;
     Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HCL: &str = r#"resource "azurerm_role_definition" "r" {
+  name  = "ML reader"
+  scope = "/subscriptions/00000000-0000-0000-0000-000000000000"
+  permissions {
+    actions = ["Microsoft.MachineLearningServices/workspaces/read"]
+  }
+  assignable_scopes = ["/subscriptions/00000000-0000-0000-0000-000000000000"]
+}
+"#;
+
+    const BICEP: &str = "resource r 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: 'x'
+  properties: {
+    roleName: 'ML reader'
+    permissions: [ { actions: [ 'Microsoft.MachineLearningServices/workspaces/read' ] } ]
+    assignableScopes: [ '/subscriptions/00000000-0000-0000-0000-000000000000' ]
+  }
+}
+";
+
+    /// Standard input carries no extension: HCL and Bicep are recognised by their content,
+    /// JSON by its first character, and the extension still wins for JSON-looking text.
+    #[test]
+    fn stdin_text_is_recognised_by_content() {
+        for (text, origin) in [(HCL, "<stdin>"), (BICEP, "<stdin>"), (HCL, "role.tf")] {
+            let roles = parse_role_text(text, origin).unwrap();
+            assert_eq!(roles.len(), 1, "{origin}");
+            assert_eq!(roles[0].name.as_deref(), Some("ML reader"), "{origin}");
+        }
+        assert_eq!(sniff("  {\"Name\": \"azurerm_role_definition\"}"), None);
+        assert_eq!(
+            sniff("\u{feff}resource \"azurerm_role_definition\" \"r\" {}"),
+            Some(RoleFileKind::TerraformHcl)
+        );
+        assert_eq!(sniff("hello"), None);
+        let err = parse_role_text("hello", "<stdin>").unwrap_err().to_string();
+        assert!(err.contains("<stdin>"), "{err}");
+    }
 }

@@ -200,3 +200,42 @@ fn git_mode_reads_terraform_and_bicep() {
         "{uris:?}"
     );
 }
+
+/// Terraform and Bicep on standard input are recognised by their content, so `-` works for
+/// them as for JSON (for example `terraform show` piped in, or `git show REV:role.bicep | ...`).
+#[test]
+fn terraform_and_bicep_read_from_stdin() {
+    let file = |f: &str| {
+        run(&[
+            "diff",
+            &fx(f),
+            &fx(f.replace("old", "new").as_str()),
+            "--format",
+            "json",
+        ])
+    };
+    for (old, new) in [
+        ("tf-old.tf", "tf-new.tf"),
+        ("bicep-old.bicep", "bicep-new.bicep"),
+    ] {
+        let text = std::fs::read(fx(new)).unwrap();
+        let (code, out, err) = run_stdin(&["diff", &fx(old), "-", "--format", "json"], &text);
+        let (want_code, want, _) = file(old);
+        assert_eq!(code, want_code, "{new}: {err}");
+        let got: Value = serde_json::from_str(&out).unwrap();
+        let want: Value = serde_json::from_str(&want).unwrap();
+        assert_eq!(
+            got["changes"][0]["added"], want["changes"][0]["added"],
+            "{new}"
+        );
+        assert_eq!(
+            got["changes"][0]["removed"], want["changes"][0]["removed"],
+            "{new}"
+        );
+        assert!(
+            !strings(&got["changes"][0]["added"]["actions"]).is_empty()
+                || !strings(&got["changes"][0]["removed"]["actions"]).is_empty(),
+            "{new}: the fixture pair changes something"
+        );
+    }
+}

@@ -9,6 +9,7 @@ mod diff;
 mod diff_git;
 mod diff_history;
 mod diff_iac;
+mod explain;
 mod generate;
 mod inventory;
 mod lint;

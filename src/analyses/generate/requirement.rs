@@ -88,18 +88,12 @@ impl Requirement {
 
     /// Catalog ids needed on one plane, ascending (canonical order).
     pub fn ids<'a>(&'a self, index: &'a Index, plane: Plane) -> impl Iterator<Item = OpId> + 'a {
-        let (lo, hi) = index.catalog().plane_range(plane);
-        self.ids
-            .ones()
-            .map(|i| i as OpId)
-            .skip_while(move |i| *i < lo)
-            .take_while(move |i| *i < hi)
+        index.plane_ids(&self.ids, plane)
     }
 
     /// Number of needed operations on a plane, unknown names included.
     pub fn count(&self, index: &Index, plane: Plane) -> usize {
-        let (lo, hi) = index.catalog().plane_range(plane);
-        self.ids.count_ones(lo as usize..hi as usize) + self.unknown[plane as usize].len()
+        index.plane_count(&self.ids, plane) + self.unknown[plane as usize].len()
     }
 
     /// Every needed name of a plane (catalog spelling, unknown names as written), sorted.
