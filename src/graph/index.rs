@@ -264,7 +264,6 @@ impl Index {
         bits.count_ones(lo as usize..hi as usize)
     }
 
-
     /// Adds every catalog operation of `plane` that `pattern` matches to `out`; returns how
     /// many it matched. A literal pattern absent from the catalog matches nothing here (the
     /// caller records it as unknown).

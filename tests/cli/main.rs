@@ -14,3 +14,4 @@ mod generate;
 mod inventory;
 mod lint;
 mod model;
+mod readme;
