@@ -120,20 +120,29 @@ pub fn structural_parent(scope: &str) -> Option<&str> {
     if n <= base {
         return None;
     }
-    let p = (base..n)
-        .rev()
-        .find(|i| eq(segs[*i], "providers") && *i + 1 < n)?;
-    if p < base {
-        return None;
+    // Read the resource part forwards: `providers/{namespace}` then `{type}/{name}` pairs, where
+    // `providers` in a type position starts an extension resource. A name position is never a
+    // keyword (a workspace may be called `providers`). `levels` holds the segment counts of the
+    // complete scopes on the way; the parent is the longest one shorter than the whole.
+    let mut levels = vec![base];
+    let mut i = base;
+    let mut expect_namespace = true;
+    while i < n {
+        if expect_namespace || (eq(segs[i], "providers") && i + 1 < n) {
+            if !eq(segs[i], "providers") || i + 1 >= n {
+                return None;
+            }
+            i += 2;
+            expect_namespace = false;
+            continue;
+        }
+        if i + 1 < n {
+            levels.push(i + 2);
+        }
+        i += 2;
     }
-    let rest = n - (p + 2);
-    if rest <= 2 {
-        Some(cut(p))
-    } else if rest.is_multiple_of(2) {
-        Some(cut(n - 2))
-    } else {
-        Some(cut(n - 1))
-    }
+    let parent = levels.iter().rev().find(|k| **k < n)?;
+    Some(cut(*parent))
 }
 
 /// How many of a scope's keywords carry Azure's usual spelling (`subscriptions`,
@@ -273,10 +282,14 @@ impl ScopeTree {
                     Some(p) => (Some(self.intern(p)), true),
                     None => (Some(ROOT), false),
                 },
+                // Only a management group can be top-level (the tenant root group): a
+                // subscription the export lists without a parent is not placed.
                 ScopeKind::ManagementGroup | ScopeKind::Subscription => {
                     match placement.get(&(i as u32)) {
                         Some(Some(p)) => (Some(*p), true),
-                        Some(None) => (Some(ROOT), true),
+                        Some(None) => {
+                            (Some(ROOT), self.nodes[i].kind == ScopeKind::ManagementGroup)
+                        }
                         None => (Some(ROOT), false),
                     }
                 }
@@ -483,6 +496,45 @@ mod tests {
         assert_eq!(
             structural_parent("/subscriptions/S/providers/A.B/t/n"),
             Some("/subscriptions/S")
+        );
+        // `providers` as a resource name is a name, not a keyword (found by an audit: the
+        // endpoint below lost its workspace as parent).
+        let ws = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/providers";
+        assert_eq!(
+            structural_parent(&format!("{ws}/onlineEndpoints/ep9")),
+            Some(ws)
+        );
+        assert_eq!(
+            structural_parent(&format!("{ws}/onlineEndpoints/providers/deployments/d1")),
+            Some(format!("{ws}/onlineEndpoints/providers").as_str())
+        );
+        assert_eq!(
+            structural_parent(ws),
+            Some("/subscriptions/S/resourceGroups/rg")
+        );
+        assert_eq!(
+            structural_parent(&format!(
+                "{ws}/providers/Microsoft.Insights/diagnosticSettings/providers"
+            )),
+            Some(ws)
+        );
+        // Only a namespace, or a type without a name: the parent is the last complete scope.
+        assert_eq!(
+            structural_parent("/subscriptions/S/resourceGroups/rg/providers/A.B"),
+            Some("/subscriptions/S/resourceGroups/rg")
+        );
+        assert_eq!(
+            structural_parent("/subscriptions/S/resourceGroups/rg/providers/A.B/t"),
+            Some("/subscriptions/S/resourceGroups/rg")
+        );
+        // Anything but `providers` after the resource group is not a scope azrbac knows.
+        assert_eq!(
+            structural_parent("/subscriptions/S/resourceGroups/rg/foo/providers/A.B/t/n"),
+            None
+        );
+        assert_eq!(
+            structural_parent("/subscriptions/S/resourceGroups/rg/providers"),
+            None
         );
         assert_eq!(normalize(" subscriptions/S/ "), "/subscriptions/S");
         assert_eq!(normalize("  "), "/");

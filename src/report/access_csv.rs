@@ -43,6 +43,7 @@ fn principal_rows(out: &mut String, status: &str, list: &[PrincipalJson]) {
                     if g.conditional { "true" } else { "false" },
                     &denied.join(";"),
                     &g.assignment,
+                    g.only_below.as_deref().unwrap_or(""),
                 ],
             );
         }
@@ -67,6 +68,7 @@ pub fn who_can(r: &WhoCanReport) -> String {
             "conditional",
             "denied_by",
             "assignment",
+            "only_below",
         ],
     );
     principal_rows(&mut out, "allowed", &r.principals);

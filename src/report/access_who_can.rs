@@ -29,6 +29,10 @@ pub struct GrantJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
     pub assignment: String,
+    /// In `below`: the scope where deny assignments with `doNotApplyToChildScopes` stop this
+    /// grant; it applies only under that scope.
+    #[serde(rename = "onlyBelow", skip_serializing_if = "Option::is_none")]
+    pub only_below: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,6 +151,7 @@ pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
         conditional: g.conditional,
         condition: g.condition.map(|c| ix.inv.conditions.get(c).to_string()),
         assignment: assignment_id(ix, g.assignment),
+        only_below: g.only_below.map(|n| ix.inv.scopes.display(n).to_string()),
     }
 }
 
@@ -316,7 +321,10 @@ fn principal_rows(
                 if first { p.kind.clone() } else { String::new() },
                 via_text(names, &g.via),
                 format!("{}{cond}", g.role),
-                short_scope(&g.scope),
+                match &g.only_below {
+                    Some(b) => format!("{} (only under {})", short_scope(&g.scope), short_scope(b)),
+                    None => short_scope(&g.scope),
+                },
             ];
             if denied {
                 let d = p.denied_by.first();

@@ -277,6 +277,37 @@ fn below_lists_grants_under_the_scope_with_their_scopes() {
     );
 }
 
+/// The resource-group lock (`doNotApplyToChildScopes`) stops the workspace admins at rg-ml
+/// itself; under rg-ml it does not apply, so `--below` lists them as able to act there, with
+/// the scope under which their grant applies. (An audit found them reported as stopped.)
+#[test]
+fn below_lists_principals_a_deny_stops_only_at_its_own_scope() {
+    let op = format!("{MLS}/write");
+    let v = who_can(&op, &rg(), &["--below"]);
+    assert_eq!(names(&v["denied"]), set(&["grp-ws-admins", "kate"]));
+    let below = &v["below"];
+    assert_eq!(names(&below["principals"]), set(&["grp-ws-admins", "kate"]));
+    for who in ["grp-ws-admins", "kate"] {
+        let g = &find(&below["principals"], who)["grants"][0];
+        assert_eq!(g["scope"], rg());
+        assert_eq!(g["onlyBelow"], rg(), "{who}");
+    }
+    assert!(below["denied"].as_array().unwrap().is_empty());
+    // At the workspace under the resource group, the lock does not apply: they are allowed.
+    let at_ws = who_can(&op, &ws(), &[]);
+    let allowed = names(&at_ws["principals"]);
+    assert!(
+        allowed.contains("kate") && allowed.contains("grp-ws-admins"),
+        "{allowed:?}"
+    );
+    // Grants that are not stopped carry no `onlyBelow`.
+    assert!(
+        find(&at_ws["principals"], "kate")["grants"][0]
+            .get("onlyBelow")
+            .is_none()
+    );
+}
+
 #[test]
 fn unknown_operations_are_evaluated_and_warned_about() {
     let t = tenant();

@@ -31,6 +31,9 @@ pub struct Grant {
     pub conditional: bool,
     /// The assignment's condition (index into the inventory's conditions), if any.
     pub condition: Option<u32>,
+    /// In `below` answers: the grant is stopped at this scope node itself, only by deny
+    /// assignments with `doNotApplyToChildScopes`, so it applies to the scopes under it.
+    pub only_below: Option<u32>,
 }
 
 /// A deny assignment that covers a principal for the operation.
@@ -242,6 +245,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                         entry: s.entry.clone(),
                         conditional: s.conditional,
                         condition: s.condition,
+                        only_below: None,
                     });
                 }
             }
@@ -337,12 +341,15 @@ impl<'a, 'm> Ctx<'a, 'm> {
         })
     }
 
-    /// Applies deny assignments. `target` maps a grant to its deny-list key. With
-    /// `per_grant`, a principal may appear in both lists (some grants blocked, some not).
+    /// Applies deny assignments. `target` maps a grant to its deny-list key and the scope node
+    /// the key stands for. With `per_grant` (the `below` answer), a principal may appear in both
+    /// lists (some grants blocked, some not), and a grant stopped at its target only by denies
+    /// with `doNotApplyToChildScopes` (which the target's list holds only when they sit at the
+    /// target itself) is kept as applying under the target.
     fn split(
         &self,
         reached: HashMap<u32, Vec<Grant>>,
-        target: impl Fn(&Grant) -> u32,
+        target: impl Fn(&Grant) -> (u32, Option<u32>),
         per_grant: bool,
     ) -> Split {
         let mut out = Split::default();
@@ -351,28 +358,41 @@ impl<'a, 'm> Ctx<'a, 'm> {
             let mut blocked = Vec::new();
             let mut hits: Vec<DenyHit> = Vec::new();
             let mut maybe: Vec<DenyHit> = Vec::new();
-            for g in grants {
+            for mut g in grants {
+                let (key, node) = target(&g);
                 let mut stop = None;
-                for &d in self
-                    .deny_lists
-                    .get(&target(&g))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[])
-                {
+                let mut stop_children = false;
+                let mut maybe_here = Vec::new();
+                for &d in self.deny_lists.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
                     if let Some(h) = self.hit(d, r, g.plane) {
+                        let here_only = self.ix.inv.denies[d as usize].do_not_apply_to_child_scopes;
                         if h.conditional {
-                            push_unique(&mut maybe, h);
-                        } else if stop.is_none() {
-                            stop = Some(h);
+                            maybe_here.push(h);
+                        } else {
+                            stop_children |= !here_only;
+                            if stop.is_none() {
+                                stop = Some(h);
+                            }
                         }
                     }
                 }
+                let beneath = per_grant && stop.is_some() && !stop_children && node.is_some();
+                if beneath {
+                    // Conditional denies that stop only at the node do not reach under it.
+                    maybe_here.retain(|h| {
+                        !self.ix.inv.denies[h.deny as usize].do_not_apply_to_child_scopes
+                    });
+                    g.only_below = node;
+                }
+                for h in maybe_here {
+                    push_unique(&mut maybe, h);
+                }
                 match stop {
-                    Some(h) => {
+                    Some(h) if !beneath => {
                         blocked.push(g);
                         push_unique(&mut hits, h);
                     }
-                    None => keep.push(g),
+                    _ => keep.push(g),
                 }
             }
             let all_blocked = keep.is_empty();
@@ -435,7 +455,7 @@ pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
     }
     let reached = ctx.reach(seeds);
     ctx.deny_list(AT, &path.nodes, path.exact);
-    let at = ctx.split(reached, |_| AT, false);
+    let at = ctx.split(reached, |_| (AT, path.exact), false);
     let below = if below {
         let mut seeds = Vec::new();
         if let Some(s) = path.exact {
@@ -448,8 +468,38 @@ pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
             let nodes = ix.inv.scopes.ancestors(t);
             ctx.deny_list(t, &nodes, Some(t));
         }
-        let reached = ctx.reach(seeds);
-        Some(ctx.split(reached, |g| g.scope, true))
+        let mut reached = ctx.reach(seeds);
+        let mut split = ctx.split(
+            reached.drain().collect(),
+            |g| (g.scope, Some(g.scope)),
+            true,
+        );
+        // Principals stopped at S only by denies that do not apply to child scopes can still
+        // act under S.
+        if path.exact.is_some() {
+            for a in &at.denied {
+                reached.insert(a.principal, a.grants.clone());
+            }
+            let under_s = ctx.split(reached, |_| (AT, path.exact), true);
+            for a in under_s.allowed {
+                match split
+                    .allowed
+                    .iter_mut()
+                    .find(|x| x.principal == a.principal)
+                {
+                    Some(x) => {
+                        x.conditional &= a.conditional;
+                        x.grants.extend(a.grants);
+                        for h in a.denied_by {
+                            push_unique(&mut x.denied_by, h);
+                        }
+                    }
+                    None => split.allowed.push(a),
+                }
+            }
+            ctx.sort(&mut split.allowed);
+        }
+        Some(split)
     } else {
         None
     };
