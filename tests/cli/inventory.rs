@@ -222,3 +222,96 @@ fn synth_writes_a_tenant_who_can_reads() {
         "deterministic for a seed"
     );
 }
+
+/// A copy of the hand-built tenant, with `edit` applied to one of its files.
+fn edited_tenant(file: &str, edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(fixture("tenant")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+    }
+    let path = dir.path().join(file);
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut v);
+    std::fs::write(&path, v.to_string()).unwrap();
+    dir
+}
+
+fn who_can_in(dir: &std::path::Path, op: &str, scope: &str) -> serde_json::Value {
+    let d = dir.display().to_string();
+    run_json(&[
+        "who-can",
+        op,
+        "--scope",
+        scope,
+        "--inventory",
+        &d,
+        "--format",
+        "json",
+    ])
+}
+
+/// A deny that excludes (or names) a group the group export does not list cannot say whom it
+/// spares (or stops): the answer says so and is incomplete (found by an audit).
+#[test]
+fn denies_naming_groups_missing_from_the_export_are_stated() {
+    const GHOST: &str = "cccccccc-0000-0000-0000-0000000000ff";
+    let op = format!("{MLS}/onlineEndpoints/delete");
+    let before = who_can_in(&fixture("tenant"), &op, &ep());
+    assert!(
+        !before["warnings"].to_string().contains("deny assignment"),
+        "{}",
+        before["warnings"]
+    );
+    let t = edited_tenant("deny-assignments.json", |v| {
+        v["value"][0]["properties"]["excludePrincipals"][0]["id"] = GHOST.into();
+    });
+    let v = who_can_in(t.path(), &op, &ep());
+    assert_eq!(v["complete"], false);
+    let w = v["warnings"].to_string();
+    assert!(
+        w.contains(&format!(
+            "protect endpoints excludes group {GHOST}, which is not in the group export"
+        )),
+        "{w}"
+    );
+    assert!(w.contains("answers may understate access"), "{w}");
+    // `access` says the same for a principal under that deny.
+    let d = t.path().display().to_string();
+    let a = run_json(&[
+        "access",
+        "gina",
+        "--scope",
+        &ep(),
+        "--inventory",
+        &d,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(a["complete"], false);
+    assert!(a["warnings"].to_string().contains(GHOST));
+}
+
+/// A subscription the management-group export lists without a parent is not placed (every
+/// subscription sits under a management group): grants at management groups do not reach it,
+/// and the answer says so instead of claiming to be complete (found by an audit).
+#[test]
+fn a_subscription_without_a_parent_is_unplaced() {
+    let op = format!("{MLS}/onlineEndpoints/score/action");
+    let t = edited_tenant("management-groups.json", |v| {
+        for e in v.as_array_mut().unwrap() {
+            if e["id"].as_str().unwrap().starts_with("/subscriptions/") {
+                e["parent"] = serde_json::Value::Null;
+            }
+        }
+    });
+    let v = who_can_in(t.path(), &op, &ep());
+    assert_eq!(v["complete"], false);
+    let w = v["warnings"].to_string();
+    assert!(
+        w.contains("is not placed by the management-group export"),
+        "{w}"
+    );
+    assert!(!names(&v["principals"]).contains("grp-ml-users"));
+}

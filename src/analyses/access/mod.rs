@@ -19,6 +19,7 @@ pub use principal::{AccessAnswer, OpAccess, access_of, find_principal};
 pub use verdict::{OpQuery, role_verdicts};
 pub use who_can::{Answer, DenyHit, Grant, Unevaluated, WhoCan, who_can};
 
+use crate::model::assignment::PrincipalType;
 use crate::model::inventory::InputKind;
 use crate::model::scope::{ScopeKind, ScopePath};
 
@@ -76,6 +77,54 @@ pub fn input_warnings(ix: &AccessIndex) -> Vec<Warning> {
             out.push(Warning::incomplete(format!(
                 "{} at management groups the management-group export does not list: they apply only where the hierarchy is known",
                 plural(stray, "role assignment")
+            )));
+        }
+    }
+    out
+}
+
+/// Warnings for a deny assignment whose principals or exclusions may be groups azrbac has no
+/// members for (the group export is supplied but does not list them): whom the deny stops, or
+/// spares, is then unknown.
+pub fn deny_group_warnings(ix: &AccessIndex, d: u32) -> Vec<Warning> {
+    let mut out = Vec::new();
+    if !ix.inv.has(InputKind::Groups) {
+        return out;
+    }
+    let da = &ix.inv.denies[d as usize];
+    let deny = da.name.as_deref().unwrap_or(&da.id);
+    for (list, names) in [(&da.principals, true), (&da.exclude, false)] {
+        for &p in list {
+            let pr = ix.inv.principals.get(p);
+            if ix.inv.group(p).is_some() {
+                continue;
+            }
+            let what = if pr.kind.is_group() {
+                "group"
+            } else if pr.kind == PrincipalType::Unknown {
+                "principal of unknown type (perhaps a group)"
+            } else {
+                continue;
+            };
+            let label = ix.principal_label(p);
+            let shown = if label == &*pr.id {
+                label.to_string()
+            } else {
+                format!("{label} ({})", pr.id)
+            };
+            let (verb, effect) = if names {
+                (
+                    "names",
+                    "its members are not known to be stopped (answers may overstate access)",
+                )
+            } else {
+                (
+                    "excludes",
+                    "its members are not known to be spared (answers may understate access)",
+                )
+            };
+            out.push(Warning::incomplete(format!(
+                "deny assignment {deny} {verb} {what} {shown}, which is not in the group export: {effect}"
             )));
         }
     }

@@ -5,7 +5,7 @@
 use super::index::{AccessIndex, Marks, closure};
 use super::verdict::{OpQuery, role_verdicts};
 use super::who_can::Unevaluated;
-use super::{Warning, input_warnings, path_warnings, plural};
+use super::{Warning, deny_group_warnings, input_warnings, path_warnings, plural};
 use crate::analyses::risk::{RiskIndex, Taxonomy};
 use crate::effective::{EntryRef, expand};
 use crate::error::{Error, Result};
@@ -271,12 +271,14 @@ pub fn access_of(
     // and do not exclude it.
     let mut denies = Vec::new();
     let mut deny_ops: Vec<(usize, crate::effective::Effective)> = Vec::new();
+    let mut deny_notes = Vec::new();
     for (k, &node) in path.nodes.iter().enumerate() {
         for &d in ix.denies_at(node) {
             let da = &ix.inv.denies[d as usize];
             if da.do_not_apply_to_child_scopes && !(k == 0 && path.exact == Some(node)) {
                 continue;
             }
+            deny_notes.extend(deny_group_warnings(ix, d));
             if da.exclude.iter().any(|x| marks.contains(*x)) {
                 continue;
             }
@@ -337,6 +339,9 @@ pub fn access_of(
 
     let mut warnings = input_warnings(ix);
     warnings.extend(path_warnings(ix, &path));
+    deny_notes.sort();
+    deny_notes.dedup();
+    warnings.extend(deny_notes);
     if !unevaluated.is_empty() {
         warnings.push(Warning::incomplete(format!(
             "{} of this principal on the path {} a role definition azrbac does not have: not evaluated (see `unevaluated`)",

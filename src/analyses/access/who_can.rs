@@ -5,7 +5,7 @@
 
 use super::index::{AccessIndex, Marks, closure};
 use super::verdict::{OpQuery, PlaneGrant, role_verdicts};
-use super::{Warning, input_warnings, path_warnings, plural};
+use super::{Warning, deny_group_warnings, input_warnings, path_warnings, plural};
 use crate::effective::EntryRef;
 use crate::model::Plane;
 use crate::model::assignment::PrincipalType;
@@ -281,6 +281,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                 };
                 let mut excluded = Marks::new(n);
                 closure(&ix.members, &da.exclude, &mut excluded, &mut buf);
+                self.warnings.extend(deny_group_warnings(ix, d));
                 if da.condition.is_some() {
                     self.warnings.insert(Warning::incomplete(format!(
                         "deny assignment {} carries a condition azrbac does not evaluate: principals it may stop are kept and marked conditional",
