@@ -1,8 +1,9 @@
 //! CSV for `who-can` and `access`: one row per chain (RFC 4180 quoting), for spreadsheets
-//! and scripts.
+//! and scripts. What the rows cannot carry (warnings, unevaluated assignments, whether the
+//! answer is complete) goes to stderr, so a CSV answer states it as every other format does.
 
 use super::access_principal::{AccessReport, OpJson};
-use super::access_who_can::{PrincipalJson, WhoCanReport};
+use super::access_who_can::{PrincipalJson, UnevaluatedJson, WhoCanReport};
 use std::fmt::Write;
 
 /// Quotes a field when it holds a comma, quote, or line break.
@@ -149,4 +150,24 @@ mod tests {
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
+}
+
+/// The stderr lines that go with a CSV answer: its warnings, the assignments not evaluated,
+/// and a final line when the answer is incomplete.
+pub fn side_notes(
+    complete: bool,
+    warnings: &[String],
+    unevaluated: &[UnevaluatedJson],
+) -> Vec<String> {
+    let mut out: Vec<String> = warnings.to_vec();
+    for u in unevaluated {
+        out.push(format!(
+            "not evaluated: assignment {} of {} at {}: {}",
+            u.assignment, u.principal, u.scope, u.reason
+        ));
+    }
+    if !complete {
+        out.push("the answer is incomplete (see the warnings above); `--format json` carries `complete: false`".to_string());
+    }
+    out
 }

@@ -96,6 +96,64 @@ fn csv_has_one_row_per_chain() {
     assert!(out.contains("\"AzureML Data Scientist\"") || out.contains(",AzureML Data Scientist,"));
 }
 
+/// CSV rows cannot carry warnings: missing inputs, unevaluated assignments and an incomplete
+/// answer are stated on stderr instead, for who-can and access alike (found by an audit).
+#[test]
+fn csv_answers_state_their_warnings_on_stderr() {
+    let a = fixture("tenant/assignments.json").display().to_string();
+    let op = format!("{MLS}/onlineEndpoints/score/action");
+    let (code, out, err) = run(&[
+        "who-can",
+        &op,
+        "--scope",
+        &ep(),
+        "--assignments",
+        &a,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("status,"), "{out}");
+    for s in [
+        "warning: no deny assignments supplied: answers may overstate access",
+        "warning: no group memberships supplied",
+        "warning: not evaluated: assignment ",
+        "warning: the answer is incomplete",
+    ] {
+        assert!(err.contains(s), "{s} not in {err}");
+    }
+    let (code, out, err) = run(&[
+        "access",
+        "henry@contoso.example",
+        "--scope",
+        &ep(),
+        "--assignments",
+        &a,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.is_empty());
+    assert!(
+        err.contains("warning: no deny assignments supplied"),
+        "{err}"
+    );
+    assert!(err.contains("warning: the answer is incomplete"), "{err}");
+    // Other formats carry the warnings in the answer itself, not on stderr.
+    let (_, out, err) = run(&[
+        "who-can",
+        &op,
+        "--scope",
+        &ep(),
+        "--assignments",
+        &a,
+        "--format",
+        "json",
+    ]);
+    assert!(!err.contains("the answer is incomplete"), "{err}");
+    assert!(out.contains("no deny assignments supplied"));
+}
+
 #[test]
 fn input_and_usage_errors_exit_2_with_one_line() {
     let t = tenant();
@@ -314,4 +372,56 @@ fn a_subscription_without_a_parent_is_unplaced() {
         "{w}"
     );
     assert!(!names(&v["principals"]).contains("grp-ml-users"));
+}
+
+/// `--below` at a management group cannot see subscriptions the export does not place: they
+/// may lie under it, so the answer says so (found by an audit).
+#[test]
+fn below_a_management_group_states_unplaced_subscriptions() {
+    let op = format!("{MLS}/onlineEndpoints/score/action");
+    let root = "/providers/Microsoft.Management/managementGroups/contoso-root";
+    let t = edited_tenant("management-groups.json", |v| {
+        v.as_array_mut()
+            .unwrap()
+            .retain(|e| !e["id"].as_str().unwrap().starts_with("/subscriptions/"));
+    });
+    let d = t.path().display().to_string();
+    let v = run_json(&[
+        "who-can",
+        &op,
+        "--scope",
+        root,
+        "--below",
+        "--inventory",
+        &d,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["complete"], false);
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("2 subscriptions or management groups the inputs name are not placed"),
+        "{}",
+        v["warnings"]
+    );
+    // With the subscription placed, the same question finds the grants under it.
+    let t = tenant();
+    let v = run_json(&[
+        "who-can",
+        &op,
+        "--scope",
+        root,
+        "--below",
+        "--inventory",
+        &t,
+        "--format",
+        "json",
+    ]);
+    assert!(
+        !v["warnings"].to_string().contains("not placed"),
+        "{}",
+        v["warnings"]
+    );
+    assert!(!v["below"]["principals"].as_array().unwrap().is_empty());
 }

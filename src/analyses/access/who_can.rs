@@ -10,7 +10,7 @@ use crate::effective::EntryRef;
 use crate::model::Plane;
 use crate::model::assignment::PrincipalType;
 use crate::model::inventory::InputKind;
-use crate::model::scope::ScopePath;
+use crate::model::scope::{ScopeKind, ScopePath};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -506,6 +506,32 @@ pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
     };
     let mut warnings = input_warnings(ix);
     warnings.extend(path_warnings(ix, &path));
+    if below.is_some()
+        && path.kind == ScopeKind::ManagementGroup
+        && ix.inv.has(InputKind::ManagementGroups)
+    {
+        let s = &ix.inv.scopes;
+        let stray = (0..s.len() as u32)
+            .filter(|i| {
+                let n = s.node(*i);
+                !n.placed && matches!(n.kind, ScopeKind::Subscription | ScopeKind::ManagementGroup)
+            })
+            .count();
+        if stray > 0 {
+            warnings.push(Warning::incomplete(format!(
+                "{} the inputs name {} not placed by the management-group export: grants under {} are not reported below {}, though {} may lie under it",
+                if stray == 1 {
+                    "1 subscription or management group".to_string()
+                } else {
+                    format!("{stray} subscriptions or management groups")
+                },
+                if stray == 1 { "is" } else { "are" },
+                if stray == 1 { "it" } else { "them" },
+                path.display,
+                if stray == 1 { "it" } else { "they" },
+            )));
+        }
+    }
     if !q.in_catalog() {
         warnings.push(Warning::note(format!(
             "`{}` is not in the operation catalog: evaluated anyway on both planes (a literal entry grants exactly this name; wildcards that match it grant it)",

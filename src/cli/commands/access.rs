@@ -33,6 +33,11 @@ pub fn run(model: &Model, a: &AccessArgs) -> Result<i32> {
         Some((&taxonomy, &risk)),
     );
     let rep = access_principal::build(&ix, &ans, &taxonomy);
+    if a.format == Format::Csv {
+        for note in access_csv::side_notes(rep.complete, &rep.warnings, &rep.unevaluated) {
+            report::warn(&note);
+        }
+    }
     report::out(&match a.format {
         Format::Json => report::to_json(&rep),
         Format::Csv => access_csv::access(&rep),

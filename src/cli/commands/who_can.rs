@@ -40,6 +40,11 @@ pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
         ));
     }
     let rep = access_who_can::build(&ix, &ans);
+    if a.format == Format::Csv {
+        for note in access_csv::side_notes(rep.complete, &rep.warnings, &rep.unevaluated) {
+            report::warn(&note);
+        }
+    }
     report::out(&match a.format {
         Format::Json => report::to_json(&rep),
         Format::Csv => access_csv::who_can(&rep),
