@@ -140,18 +140,6 @@ pub fn access(r: &AccessReport) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quoting() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
-}
-
 /// The stderr lines that go with a CSV answer: its warnings, the assignments not evaluated,
 /// and a final line when the answer is incomplete.
 pub fn side_notes(
@@ -170,4 +158,16 @@ pub fn side_notes(
         out.push("the answer is incomplete (see the warnings above); `--format json` carries `complete: false`".to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting() {
+        assert_eq!(field("plain"), "plain");
+        assert_eq!(field("a,b"), "\"a,b\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
 }

@@ -33,6 +33,9 @@ pub struct GrantJson {
     /// grant; it applies only under that scope.
     #[serde(rename = "onlyBelow", skip_serializing_if = "Option::is_none")]
     pub only_below: Option<String>,
+    /// In `denied`: the id of the deny assignment that stops this grant.
+    #[serde(rename = "stoppedBy", skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -152,6 +155,7 @@ pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
         condition: g.condition.map(|c| ix.inv.conditions.get(c).to_string()),
         assignment: assignment_id(ix, g.assignment),
         only_below: g.only_below.map(|n| ix.inv.scopes.display(n).to_string()),
+        stopped_by: g.stopped_by.map(|d| ix.inv.denies[d as usize].id.clone()),
     }
 }
 
@@ -327,7 +331,12 @@ fn principal_rows(
                 },
             ];
             if denied {
-                let d = p.denied_by.first();
+                // The deny that stops this grant (each grant may have its own).
+                let d = g
+                    .stopped_by
+                    .as_ref()
+                    .and_then(|id| p.denied_by.iter().find(|d| &d.id == id))
+                    .or(p.denied_by.first());
                 row.push(
                     d.map(|d| d.name.clone().unwrap_or_else(|| d.id.clone()))
                         .unwrap_or_default(),

@@ -431,3 +431,34 @@ fn access_of_one_principal_with_chains_risk_and_denies() {
     assert_eq!(denied.len(), 1);
     assert!(denied[0].ends_with(",protect endpoints"), "{}", denied[0]);
 }
+
+/// Every grant of a denied principal names the deny that stops it, one of the principal's
+/// `deniedBy` (the table shows that deny on the grant's row).
+#[test]
+fn denied_grants_name_the_deny_that_stops_them() {
+    for (op, scope) in [
+        (format!("{MLS}/onlineEndpoints/delete"), ep()),
+        (format!("{MLS}/write"), rg()),
+    ] {
+        let v = who_can(&op, &scope, &[]);
+        let denied = v["denied"].as_array().unwrap();
+        assert!(!denied.is_empty(), "{op}");
+        for p in denied {
+            let ids: Vec<&str> = p["deniedBy"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_str().unwrap())
+                .collect();
+            for g in p["grants"].as_array().unwrap() {
+                let by = g["stoppedBy"].as_str().unwrap();
+                assert!(ids.contains(&by), "{by} not in {ids:?}");
+            }
+        }
+        for p in v["principals"].as_array().unwrap() {
+            for g in p["grants"].as_array().unwrap() {
+                assert!(g.get("stoppedBy").is_none());
+            }
+        }
+    }
+}

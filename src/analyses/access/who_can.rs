@@ -34,6 +34,8 @@ pub struct Grant {
     /// In `below` answers: the grant is stopped at this scope node itself, only by deny
     /// assignments with `doNotApplyToChildScopes`, so it applies to the scopes under it.
     pub only_below: Option<u32>,
+    /// In `denied` lists: the deny assignment that stops this grant.
+    pub stopped_by: Option<u32>,
 }
 
 /// A deny assignment that covers a principal for the operation.
@@ -246,6 +248,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                         conditional: s.conditional,
                         condition: s.condition,
                         only_below: None,
+                        stopped_by: None,
                     });
                 }
             }
@@ -390,6 +393,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                 }
                 match stop {
                     Some(h) if !beneath => {
+                        g.stopped_by = Some(h.deny);
                         blocked.push(g);
                         push_unique(&mut hits, h);
                     }
@@ -471,7 +475,7 @@ pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
         }
         let mut reached = ctx.reach(seeds);
         let mut split = ctx.split(
-            reached.drain().collect(),
+            std::mem::take(&mut reached),
             |g| (g.scope, Some(g.scope)),
             true,
         );
