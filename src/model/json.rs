@@ -158,6 +158,42 @@ pub fn parse(text: &str, origin: &str) -> Result<Value> {
 /// Finds the 1-based line and column where the value at `pointer` starts in JSON `text`.
 /// Returns `None` when the pointer does not resolve (or the text is not JSON).
 pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+    let pos = locate_offset(text, pointer)?;
+    let before = &text[..pos];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(pos, |i| pos - i - 1) + 1;
+    Some((line, column))
+}
+
+/// The byte offsets where each element of the array at `pointer` starts, in one pass (for
+/// files holding many roles, where locating each element from the start would be quadratic).
+/// `None` when `pointer` does not lead to an array.
+pub fn array_element_offsets(text: &str, pointer: &str) -> Option<Vec<usize>> {
+    let bytes = text.as_bytes();
+    let mut pos = locate_offset(text, pointer)?;
+    if bytes.get(pos)? != &b'[' {
+        return None;
+    }
+    pos += 1;
+    let mut out = Vec::new();
+    loop {
+        skip_ws(bytes, &mut pos);
+        if bytes.get(pos)? == &b']' {
+            return Some(out);
+        }
+        out.push(pos);
+        skip_value(text, &mut pos)?;
+        skip_ws(bytes, &mut pos);
+        match bytes.get(pos)? {
+            b',' => pos += 1,
+            b']' => return Some(out),
+            _ => return None,
+        }
+    }
+}
+
+/// The byte offset where the value at a JSON pointer starts (see [`locate`]).
+pub fn locate_offset(text: &str, pointer: &str) -> Option<usize> {
     let target: Vec<String> = if pointer.is_empty() {
         Vec::new()
     } else {
@@ -217,10 +253,7 @@ pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
         }
     }
     skip_ws(bytes, &mut pos);
-    let before = &text[..pos];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rfind('\n').map_or(pos, |i| pos - i - 1) + 1;
-    Some((line, column))
+    Some(pos)
 }
 
 fn skip_ws(b: &[u8], pos: &mut usize) {
@@ -344,5 +377,20 @@ mod tests {
             .deny_unknown(&["Actions", "NotActions"], "role")
             .unwrap_err();
         assert!(e.to_string().contains("did you mean `NotActions`"), "{e}");
+    }
+
+    /// Element offsets found in one pass agree with locating each element on its own.
+    #[test]
+    fn array_element_offsets_agree_with_locate() {
+        let text =
+            "{\"value\": [ {\"a\": [1, {\"b\": \"]\"}]},\n  \"x,y\" ,\n  [],\n  {} ],\n \"n\": 1}";
+        let offs = array_element_offsets(text, "/value").unwrap();
+        assert_eq!(offs.len(), 4);
+        for (i, at) in offs.iter().enumerate() {
+            assert_eq!(Some(*at), locate_offset(text, &format!("/value/{i}")));
+        }
+        assert_eq!(array_element_offsets("[]", ""), Some(vec![]));
+        assert_eq!(array_element_offsets(text, "/n"), None);
+        assert_eq!(array_element_offsets(text, "/missing"), None);
     }
 }

@@ -6,7 +6,8 @@
 
 use super::Finding;
 use crate::model::RoleDefinition;
-use crate::model::json::locate;
+use crate::model::json::{array_element_offsets, locate, locate_offset};
+use std::collections::HashMap;
 
 /// Whether a pointer is a format-specific locator rather than a JSON pointer.
 fn is_locator(pointer: &str) -> bool {
@@ -17,13 +18,36 @@ fn is_locator(pointer: &str) -> bool {
 /// byte offset and back without rescanning the text.
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Byte offsets of the elements of arrays that hold roles, by the array's pointer
+    /// (filled on first use): a file of thousands of roles is walked once, not once a role.
+    elements: HashMap<String, Option<Vec<usize>>>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts,
+            elements: HashMap::new(),
+        }
+    }
+
+    /// Byte offset where the value at a role's pointer starts. A pointer ending in an array
+    /// index (`/3`, `/value/3`, `/resources/2`) is answered from the array's element offsets.
+    fn role_offset(&mut self, text: &str, pointer: &str) -> Option<usize> {
+        if let Some((parent, idx)) = pointer.rsplit_once('/')
+            && let Ok(i) = idx.parse::<usize>()
+        {
+            let offsets = self
+                .elements
+                .entry(parent.to_string())
+                .or_insert_with(|| array_element_offsets(text, parent));
+            if let Some(v) = offsets {
+                return v.get(i).copied();
+            }
+        }
+        locate_offset(text, pointer)
     }
 
     /// Byte offset of a 1-based line and byte column (as `json::locate` counts them).
@@ -42,7 +66,7 @@ impl LineIndex {
 /// Fills `line`/`column` of findings about `role`, whose file text is `text`.
 pub fn locate_findings(
     text: &str,
-    lines: &LineIndex,
+    lines: &mut LineIndex,
     role: &RoleDefinition,
     findings: &mut [Finding],
 ) {
@@ -55,12 +79,10 @@ pub fn locate_findings(
     if findings.iter().all(|f| is_locator(&f.pointer)) || is_locator(&role.pointer) {
         return;
     }
-    let Some((rline, rcol)) = locate(text, &role.pointer) else {
+    let Some(start) = lines.role_offset(text, &role.pointer) else {
         return;
     };
-    let Some(start) = lines.offset(text, rline, rcol) else {
-        return;
-    };
+    let (rline, _) = lines.line_of(start);
     let sub = &text[start..];
     for f in findings.iter_mut().filter(|f| !is_locator(&f.pointer)) {
         let at = match relative(&f.pointer, &role.pointer) {

@@ -232,11 +232,11 @@ pub fn lint(env: &LintEnv<'_>, inputs: &[LintInput<'_>], selection: &Selection) 
     let mut roles = 0;
     for input in inputs {
         let mut file_findings = Vec::new();
-        let line_index = input.text.map(lines::LineIndex::new);
+        let mut line_index = input.text.map(lines::LineIndex::new);
         for role in input.roles {
             roles += 1;
             let mut fs = lint_role(env, role, selection);
-            if let (Some(text), Some(ix)) = (input.text, &line_index) {
+            if let (Some(text), Some(ix)) = (input.text, &mut line_index) {
                 lines::locate_findings(text, ix, role, &mut fs);
             }
             file_findings.extend(fs);
