@@ -19,6 +19,7 @@ pub fn parse_bicep(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
         b: text.as_bytes(),
         pos: 0,
         origin,
+        depth: 0,
     };
     let mut out = Vec::new();
     while p.pos < p.b.len() {

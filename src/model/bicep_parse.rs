@@ -37,7 +37,12 @@ pub(super) struct Parser<'a> {
     pub(super) b: &'a [u8],
     pub(super) pos: usize,
     pub(super) origin: &'a str,
+    /// Arrays and objects currently open (nesting is limited, like JSON's and HCL's).
+    pub(super) depth: usize,
 }
+
+/// Deepest nesting of arrays and objects a Bicep file may have (role definitions need four).
+const MAX_DEPTH: usize = 128;
 
 impl<'a> Parser<'a> {
     pub(super) fn err(&self, at: usize, message: impl Into<String>) -> Error {
@@ -273,8 +278,24 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Enters an array or object at `start`: an error past [`MAX_DEPTH`].
+    fn enter(&mut self, start: usize) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err(start, format!("nested more than {MAX_DEPTH} levels deep")));
+        }
+        Ok(())
+    }
+
     fn array(&mut self) -> Result<Node> {
         let start = self.pos;
+        self.enter(start)?;
+        let node = self.array_items(start);
+        self.depth -= 1;
+        node
+    }
+
+    fn array_items(&mut self, start: usize) -> Result<Node> {
         self.pos += 1;
         let mut items = Vec::new();
         loop {
@@ -292,6 +313,13 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self) -> Result<Node> {
         let start = self.pos;
+        self.enter(start)?;
+        let node = self.object_props(start);
+        self.depth -= 1;
+        node
+    }
+
+    fn object_props(&mut self, start: usize) -> Result<Node> {
         self.pos += 1;
         let mut props = Vec::new();
         loop {

@@ -132,3 +132,21 @@ fn syntax_errors_are_positioned() {
         "e.bicep: r.properties.permissions[0].actions[0]@2:45: empty entry"
     );
 }
+
+/// Deep nesting is an input error, never a stack overflow (found by an audit: 30,000 `[`
+/// crashed the process).
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let head = "resource r 'Microsoft.Authorization/roleDefinitions@2022-04-01' = ";
+    for (open, close) in [("[", "]"), ("{a: ", "}")] {
+        let text = format!("{head}{}1{}", open.repeat(30_000), close.repeat(30_000));
+        let e = parse_bicep(&text, "deep.bicep").unwrap_err().to_string();
+        assert!(e.contains("nested more than 128 levels deep"), "{e}");
+    }
+    // Nesting within the limit still parses.
+    let text = format!("{head}{}{}", "[".repeat(100), "]".repeat(100));
+    assert!(
+        parse_bicep(&text, "ok.bicep").is_ok()
+            || parse_bicep(&text, "ok.bicep").is_err_and(|e| !e.to_string().contains("nested"))
+    );
+}

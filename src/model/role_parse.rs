@@ -226,7 +226,7 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
             None => p.opt_str("roleType")?,
         };
         role.is_custom = ty.and_then(role_type_is_custom);
-        role.condition = p.opt_str("condition")?.map(str::to_string);
+        role.condition = condition_text(p.opt_str("condition")?);
         role.condition_version = p.opt_str("conditionVersion")?.map(str::to_string);
         role.assignable_scopes = string_list(&p, "assignableScopes", &mut role.unresolved)?;
         role.permissions = permissions_array(&p, &mut role.unresolved)?;
@@ -259,7 +259,7 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
             None => obj.opt_str("type")?.and_then(role_type_is_custom),
         },
     };
-    role.condition = obj.opt_str("Condition")?.map(str::to_string);
+    role.condition = condition_text(obj.opt_str("Condition")?);
     role.condition_version = obj.opt_str("ConditionVersion")?.map(str::to_string);
     role.assignable_scopes = string_list(obj, "AssignableScopes", &mut role.unresolved)?;
     let flat: Vec<Field> = Field::ALL
@@ -389,7 +389,7 @@ pub(crate) fn permissions_array(
         b.deny_unknown(BLOCK_KEYS, "permission block")?;
         let mut block = PermissionBlock {
             pointer: pointer.clone(),
-            condition: b.opt_str("condition")?.map(str::to_string),
+            condition: condition_text(b.opt_str("condition")?),
             condition_version: b.opt_str("conditionVersion")?.map(str::to_string),
             ..PermissionBlock::default()
         };
@@ -399,6 +399,11 @@ pub(crate) fn permissions_array(
         blocks.push(block);
     }
     Ok(blocks)
+}
+
+/// A condition as written; an empty or blank one is no condition (Azure stores none).
+fn condition_text(c: Option<&str>) -> Option<String> {
+    c.filter(|c| !c.trim().is_empty()).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -496,5 +501,18 @@ mod tests {
         assert_eq!(r[0].name.as_deref(), Some("X"));
         assert_eq!(r[0].permissions[0].actions.len(), 1);
         assert_eq!(r[0].assignable_scopes.len(), 1);
+    }
+
+    /// A blank condition is no condition: the block is not conditional (found by an audit).
+    #[test]
+    fn blank_conditions_are_no_condition() {
+        let r = roles(r#"[{"roleName":"R","permissions":[{"actions":["*/read"],"condition":"  "}],"condition":"","assignableScopes":["/"]}]"#).unwrap();
+        assert_eq!(r[0].condition, None);
+        assert_eq!(r[0].permissions[0].condition, None);
+        assert!(!r[0].block_conditional(&r[0].permissions[0]));
+        let r =
+            roles(r#"{"Name":"R","Actions":["*/read"],"Condition":" ","AssignableScopes":["/"]}"#)
+                .unwrap();
+        assert_eq!(r[0].condition, None);
     }
 }
