@@ -150,9 +150,60 @@ pub fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Parses JSON text, mapping syntax errors to a positioned one-line error.
+/// Parses JSON text, mapping syntax errors to a positioned one-line error. `//` and `/* */`
+/// comments are accepted (ARM templates may carry them, and Azure deploys such templates).
 pub fn parse(text: &str, origin: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| Error::json(origin, &e))
+    match serde_json::from_str(text) {
+        Ok(v) => Ok(v),
+        Err(e) => match without_comments(text) {
+            Some(clean) => serde_json::from_str(&clean).map_err(|e| Error::json(origin, &e)),
+            None => Err(Error::json(origin, &e)),
+        },
+    }
+}
+
+/// The text with its comments (outside strings) blanked to spaces, newlines kept, so every
+/// position stays where it was; `None` when there is no comment.
+fn without_comments(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let mut found = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') || b.get(i + 1) == Some(&b'*') => {
+                found = true;
+                let block = b[i + 1] == b'*';
+                let start = i;
+                i += 2;
+                while i < b.len() {
+                    if block && b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        i += 2;
+                        break;
+                    }
+                    if !block && b[i] == b'\n' {
+                        break;
+                    }
+                    i += 1;
+                }
+                for c in &mut out[start..i.min(b.len())] {
+                    if *c != b'\n' && *c != b'\r' {
+                        *c = b' ';
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    // Only ASCII bytes outside strings were replaced, so the text is still UTF-8.
+    found.then(|| String::from_utf8(out).ok()).flatten()
 }
 
 /// Finds the 1-based line and column where the value at `pointer` starts in JSON `text`.
@@ -256,9 +307,27 @@ pub fn locate_offset(text: &str, pointer: &str) -> Option<usize> {
     Some(pos)
 }
 
+/// Skips whitespace and comments (see [`parse`]).
 fn skip_ws(b: &[u8], pos: &mut usize) {
-    while *pos < b.len() && matches!(b[*pos], b' ' | b'\t' | b'\n' | b'\r') {
-        *pos += 1;
+    loop {
+        while *pos < b.len() && matches!(b[*pos], b' ' | b'\t' | b'\n' | b'\r') {
+            *pos += 1;
+        }
+        match (b.get(*pos), b.get(*pos + 1)) {
+            (Some(b'/'), Some(b'/')) => {
+                while *pos < b.len() && b[*pos] != b'\n' {
+                    *pos += 1;
+                }
+            }
+            (Some(b'/'), Some(b'*')) => {
+                *pos += 2;
+                while *pos < b.len() && !(b[*pos] == b'*' && b.get(*pos + 1) == Some(&b'/')) {
+                    *pos += 1;
+                }
+                *pos = (*pos + 2).min(b.len());
+            }
+            _ => return,
+        }
     }
 }
 
@@ -392,5 +461,22 @@ mod tests {
         assert_eq!(array_element_offsets("[]", ""), Some(vec![]));
         assert_eq!(array_element_offsets(text, "/n"), None);
         assert_eq!(array_element_offsets(text, "/missing"), None);
+    }
+
+    /// Comments (as ARM templates may carry) are read as whitespace, by the parser and by
+    /// `locate`; `/` inside strings is text.
+    #[test]
+    fn comments_are_whitespace() {
+        let text = "{ // one\n \"a\": /* two */ [\"x//y\", /* three\n */ \"z\"]\n}";
+        let v = parse(text, "c.json").unwrap();
+        assert_eq!(v["a"][0], "x//y");
+        assert_eq!(v["a"][1], "z");
+        assert_eq!(locate(text, "/a/1"), Some((3, 5)));
+        assert_eq!(locate(text, "/a/0"), Some((2, 18)));
+        // Errors keep their positions.
+        let e = parse("{ // c\n \"a\": [,] }", "e.json")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("e.json:2:"), "{e}");
     }
 }

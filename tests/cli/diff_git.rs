@@ -245,6 +245,42 @@ fn git_mode_input_errors() {
         err.contains("roles/legacy.json") && err.contains("NotActionz"),
         "{err}"
     );
+    // A new JSON file that does not parse but names role definitions fails closed (exit 2)
+    // instead of being skipped; one that does not mention them is still skipped.
+    write(
+        d,
+        "roles/legacy.json",
+        r#"{"Name":"Legacy","Actions":["Microsoft.Compute/virtualMachines/read"]}"#,
+    );
+    write(
+        d,
+        "roles/new.json",
+        "{\"Name\": \"New\", \"Actions\": [\"*\",], \"AssignableScopes\": [\"/subscriptions/x\"]}",
+    );
+    let (code, _, err) = run_in(d, &["diff", "--git", "HEAD"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("roles/new.json"), "{err}");
+    write(d, "roles/new.json", "{\"settings\": [1,]}");
+    let (code, out, err) = run_in(d, &["diff", "--git", "HEAD"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("roles/new.json: not valid JSON"), "{out}");
+    // An ARM template with comments is read (Azure deploys it).
+    write(
+        d,
+        "roles/new.json",
+        "{\n  // deployed by the platform team\n  \"resources\": [{\"type\": \"Microsoft.Authorization/roleDefinitions\", \"apiVersion\": \"2022-04-01\", \"name\": \"11111111-2222-3333-4444-555555555555\",\n    \"properties\": {\"roleName\": \"Commented\", /* all */ \"permissions\": [{\"actions\": [\"*\"]}], \"assignableScopes\": [\"/subscriptions/x\"]}}]\n}",
+    );
+    let (code, out, err) = run_in(d, &["diff", "--git", "HEAD", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let added = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == "Commented")
+        .unwrap();
+    assert_eq!(added["status"], "added", "{added}");
+    std::fs::remove_file(d.join("roles/new.json")).unwrap();
     // Outside a repository.
     let plain = tempfile::tempdir().unwrap();
     let (code, _, err) = run_in(plain.path(), &["diff", "--git", "HEAD"]);

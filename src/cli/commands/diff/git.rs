@@ -174,6 +174,9 @@ fn read_side(bytes: Option<Vec<u8>>, origin: &str) -> Result<Side> {
     } else {
         let value = match json::parse(&text, origin) {
             Ok(v) => v,
+            // A broken file that mentions role definitions fails closed: Azure may deploy
+            // what azrbac cannot read (an audit found such a file skipped and the gate passed).
+            Err(e) if looks_like_role_text(&text) => return Err(e),
             Err(e) => return Ok(Side::NoRoles(format!("not valid JSON ({e})"))),
         };
         if kind_of(origin, Some(&value)) == RoleFileKind::TerraformPlan {
@@ -403,4 +406,11 @@ mod tests {
         );
         assert_eq!((c[2].status, c[2].path.as_str()), ('D', "gone.json"));
     }
+}
+
+/// Whether unparseable JSON text mentions role definitions (their resource type, or the
+/// `assignableScopes` every role carries).
+fn looks_like_role_text(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("microsoft.authorization/roledefinitions") || lower.contains("assignablescopes")
 }
