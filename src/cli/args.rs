@@ -309,6 +309,10 @@ pub struct DiffArgs {
     /// When to exit 1: never, on any added operation, or on added high-risk operations.
     #[arg(long, value_enum, default_value_t = FailOnArg::Added)]
     pub fail_on: FailOnArg,
+    /// Do not fail the gate on values azrbac cannot read (variables, parameters, expressions)
+    /// in the new version; by default they fail it when new or when the file changed.
+    #[arg(long)]
+    pub allow_unresolved: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

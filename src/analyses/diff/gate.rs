@@ -36,9 +36,21 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// Evaluates the gate. A role whose NEW side holds values azrbac cannot read (and OLD did not
-/// hold the same way) trips any gate but `none`: the change may add access nobody can see.
-pub fn evaluate(changes: &[RoleChange], fail_on: FailOn) -> Gate {
+/// How the gate treats values azrbac cannot read (variables, parameters, expressions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unresolved {
+    /// The two sides come from different texts (a changed file): an unresolved value whose
+    /// text is the same on both sides may still stand for a different value (a variable's
+    /// default changed in the same file, say).
+    pub sources_differ: bool,
+    /// `--allow-unresolved`: the reviewer has checked them; unresolved values never trip it.
+    pub allowed: bool,
+}
+
+/// Evaluates the gate. A role whose NEW side holds values azrbac cannot read trips any gate
+/// but `none` when they are new, or when the sources differ at all: the change may add access
+/// nobody can see. `--allow-unresolved` turns this off.
+pub fn evaluate(changes: &[RoleChange], fail_on: FailOn, unresolved: Unresolved) -> Gate {
     let mut reasons = Vec::new();
     if fail_on != FailOn::None {
         for c in changes {
@@ -52,9 +64,19 @@ pub fn evaluate(changes: &[RoleChange], fail_on: FailOn) -> Gate {
             if n > 0 {
                 reasons.push(format!("{}: {} added", c.role, plural(n, what.0, what.1)));
             }
+            if unresolved.allowed {
+                continue;
+            }
             if c.unresolved_changed() {
                 reasons.push(format!(
                     "{}: incomplete: the new version holds values azrbac cannot read, so it cannot show what they add",
+                    c.role
+                ));
+            } else if unresolved.sources_differ
+                && c.new.as_ref().is_some_and(|n| !n.unresolved.is_empty())
+            {
+                reasons.push(format!(
+                    "{}: incomplete: the new version holds values azrbac cannot read; their text is unchanged, but what they stand for may have changed with the file (check them, then pass --allow-unresolved)",
                     c.role
                 ));
             }

@@ -13,7 +13,7 @@ mod proof;
 #[cfg(test)]
 mod tests;
 
-pub use gate::{FailOn, Gate, evaluate};
+pub use gate::{FailOn, Gate, Unresolved, evaluate};
 pub use matching::{FileRoles, Pairing, pair_roles};
 pub use ops::{NoTags, OpChange, OpsDiff, Source, Tagger, Tags, diff_effective};
 pub use risk_tags::{RiskTagger, RuleTagger, category_infos};

@@ -218,9 +218,20 @@ fn conditions_flip_conditionality() {
     assert_eq!(back.ops.now_conditional[1].len(), 1);
     assert!(!back.ops.widens());
     // The gate counts freeing an operation from its condition as adding it.
-    let g = evaluate(std::slice::from_ref(&d), FailOn::Added);
+    let g = evaluate(
+        std::slice::from_ref(&d),
+        FailOn::Added,
+        Unresolved::default(),
+    );
     assert!(g.failed);
-    assert!(!evaluate(std::slice::from_ref(&back), FailOn::Added).failed);
+    assert!(
+        !evaluate(
+            std::slice::from_ref(&back),
+            FailOn::Added,
+            Unresolved::default()
+        )
+        .failed
+    );
 }
 
 #[test]
@@ -279,10 +290,10 @@ fn gate_levels() {
     );
     let plain = [diff(&ix, Some(&a), Some(&b), &TestTags)];
     let risky = [diff(&ix, Some(&a), Some(&c), &TestTags)];
-    assert!(evaluate(&plain, FailOn::Added).failed);
-    assert!(!evaluate(&plain, FailOn::HighRisk).failed);
-    assert!(!evaluate(&plain, FailOn::None).failed);
-    let g = evaluate(&risky, FailOn::HighRisk);
+    assert!(evaluate(&plain, FailOn::Added, Unresolved::default()).failed);
+    assert!(!evaluate(&plain, FailOn::HighRisk, Unresolved::default()).failed);
+    assert!(!evaluate(&plain, FailOn::None, Unresolved::default()).failed);
+    let g = evaluate(&risky, FailOn::HighRisk, Unresolved::default());
     assert!(g.failed);
     assert_eq!(g.reasons, vec!["R: 1 high-risk operation added"]);
     assert_eq!(
@@ -293,7 +304,14 @@ fn gate_levels() {
         Some("/Actions/1")
     );
     // Removing access never trips the gate.
-    assert!(!evaluate(&[diff(&ix, Some(&c), Some(&a), &TestTags)], FailOn::Added).failed);
+    assert!(
+        !evaluate(
+            &[diff(&ix, Some(&c), Some(&a), &TestTags)],
+            FailOn::Added,
+            Unresolved::default()
+        )
+        .failed
+    );
 }
 
 #[test]
@@ -307,13 +325,44 @@ fn unresolved_values_make_the_change_incomplete() {
     assert!(!d.complete());
     assert!(d.unresolved_changed());
     assert_eq!(d.status, Status::NoEffectiveChange);
-    let g = evaluate(std::slice::from_ref(&d), FailOn::HighRisk);
+    let g = evaluate(
+        std::slice::from_ref(&d),
+        FailOn::HighRisk,
+        Unresolved::default(),
+    );
     assert!(g.failed);
     assert!(g.reasons[0].contains("incomplete"), "{:?}", g.reasons);
-    // The same unresolved value on both sides does not trip the gate by itself.
+    // The same unresolved value on both sides of the same text does not trip the gate...
     let same = diff(&ix, Some(&b), Some(&b), &NoTags);
     assert!(!same.complete());
-    assert!(!evaluate(std::slice::from_ref(&same), FailOn::Added).failed);
+    assert!(
+        !evaluate(
+            std::slice::from_ref(&same),
+            FailOn::Added,
+            Unresolved::default()
+        )
+        .failed
+    );
+    // ...but when the texts differ, what it stands for may have changed (found by an audit:
+    // a Terraform variable's default changed beside an unchanged `var.x`).
+    let changed = Unresolved {
+        sources_differ: true,
+        allowed: false,
+    };
+    let g = evaluate(std::slice::from_ref(&same), FailOn::Added, changed);
+    assert!(g.failed);
+    assert!(
+        g.reasons[0].contains("--allow-unresolved"),
+        "{:?}",
+        g.reasons
+    );
+    // `--allow-unresolved` lets both kinds pass.
+    let allowed = Unresolved {
+        sources_differ: true,
+        allowed: true,
+    };
+    assert!(!evaluate(std::slice::from_ref(&same), FailOn::Added, allowed).failed);
+    assert!(!evaluate(std::slice::from_ref(&d), FailOn::HighRisk, allowed).failed);
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 pub mod git;
 
+use crate::analyses::diff::Unresolved;
 use crate::analyses::diff::{
     DiffReport, FailOn, FileRoles, GitRange, OpChange, RoleChange, RuleTagger, category_infos,
     diff_files, evaluate,
@@ -142,6 +143,8 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
     let tagger = RuleTagger::new(&taxonomy, model.mode);
     let categories = category_infos(&taxonomy);
     let mut texts = Texts::new();
+    // Changed files (git mode, plan before/after) differ by definition; two files are compared.
+    let mut sources_differ = true;
     let (changes, files, skipped, range) = match &a.git {
         Some(base) => {
             let g = git::collect(base, &a.refs, &a.paths)?;
@@ -191,8 +194,13 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
             )
         }
         None => {
-            let old = read_ref(model, &a.refs[0], &mut Texts::new())?;
+            let mut old_texts = Texts::new();
+            let old = read_ref(model, &a.refs[0], &mut old_texts)?;
             let new = read_ref(model, &a.refs[1], &mut texts)?;
+            sources_differ = !old_texts
+                .values()
+                .map(|t| &t.1)
+                .eq(texts.values().map(|t| &t.1));
             let frs = [FileRoles {
                 path: None,
                 renamed_from: None,
@@ -207,7 +215,14 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
             )
         }
     };
-    let gate = evaluate(&changes, fail_on(a.fail_on));
+    let gate = evaluate(
+        &changes,
+        fail_on(a.fail_on),
+        Unresolved {
+            sources_differ,
+            allowed: a.allow_unresolved,
+        },
+    );
     let rep = DiffReport {
         wildcards: model.mode.as_str(),
         git: range,
