@@ -155,6 +155,20 @@ pub struct RoleDefinition {
     pub unresolved: Vec<String>,
     /// Top-level keys present in the input, as written (for lint and diff of metadata).
     pub keys: Vec<String>,
+    /// Keys azrbac read ignoring case that `az role definition create` would not read.
+    pub key_case: Vec<KeyCase>,
+}
+
+/// A key spelled so that the Azure CLI ignores it (see `model::key_case`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCase {
+    /// JSON pointer of the key's value.
+    pub pointer: String,
+    pub written: String,
+    /// The spellings the CLI reads, for messages.
+    pub accepted: String,
+    /// What the CLI's role lacks as a result.
+    pub effect: &'static str,
 }
 
 impl RoleDefinition {
@@ -174,6 +188,7 @@ impl RoleDefinition {
             pointer: pointer.to_string(),
             unresolved: Vec::new(),
             keys: Vec::new(),
+            key_case: Vec::new(),
         }
     }
 

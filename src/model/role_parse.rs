@@ -236,6 +236,7 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
     obj.deny_unknown(FLAT_KEYS, "role definition")?;
     let mut role = RoleDefinition::empty(hint, origin, &obj.pointer);
     role.keys = obj_keys(obj);
+    role.key_case = super::key_case::cli_keys(obj);
     if let Some(display) = obj.opt_str("roleName")? {
         // `az role definition list` output: `name` is the GUID.
         role.format = RoleFormat::CliOutput;

@@ -167,9 +167,16 @@ impl<'a> RoleCtx<'a> {
             .get_or_init(|| expand(&self.env.model.index, self.role, self.env.model.mode))
     }
 
-    /// Whether the role is (or is meant to be) a custom role: everything not marked built-in.
+    /// Whether the role is (or is meant to be) a custom role. Only a role marked built-in whose
+    /// GUID is one of Azure's built-in roles is exempt: nobody can create a built-in role, and
+    /// `az role definition create` sends every role as custom whatever `IsCustom` says.
     pub fn is_custom(&self) -> bool {
         self.role.is_custom != Some(false)
+            || self
+                .role
+                .guid
+                .as_deref()
+                .is_none_or(|g| self.env.model.builtins.by_guid(g).is_none())
     }
 
     /// The entries of one list of one block.

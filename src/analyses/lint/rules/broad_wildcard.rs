@@ -40,6 +40,7 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
         } else if p.star_count() == 1
             && p.suffix().is_empty()
             && p.prefix().matches('/').count() == 1
+            && p.prefix().ends_with('/')
         {
             format!(
                 "`{}` grants every {plane} operation of {first} ({} in the catalog), and every one Azure adds later",

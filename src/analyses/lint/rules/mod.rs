@@ -12,6 +12,8 @@ mod custom_owner;
 mod dangerous_operation;
 mod data_actions_management_group;
 mod duplicate_entry;
+mod invalid_assignable_scope;
+mod key_case;
 mod matches_nothing;
 mod missing_assignable_scopes;
 mod missing_name;
@@ -57,6 +59,7 @@ pub static RULES: &[&Rule] = &[
     &missing_name::RULE,
     &missing_assignable_scopes::RULE,
     &placeholder::RULE,
+    &invalid_assignable_scope::RULE,
     &matches_nothing::RULE,
     &not_action_removes_nothing::RULE,
     &duplicate_entry::RULE,
@@ -66,6 +69,7 @@ pub static RULES: &[&Rule] = &[
     &custom_owner::RULE,
     &data_actions_management_group::RULE,
     &dangerous_operation::RULE,
+    &key_case::RULE,
     &unresolved_value::RULE,
 ];
 

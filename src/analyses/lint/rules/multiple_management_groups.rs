@@ -17,11 +17,18 @@ fn check(ctx: &RoleCtx<'_>, out: &mut Vec<Hit>) {
     if !ctx.is_custom() {
         return;
     }
+    // One management group spelled twice (case, a trailing `/`) is still one.
+    let key = |s: &str| s.trim().trim_end_matches('/').to_ascii_lowercase();
     let mut groups = literal_scopes(ctx.role).filter(|(s, _)| is_management_group(s));
     let Some((first, _)) = groups.next() else {
         return;
     };
+    let mut seen = vec![key(first)];
     for (scope, pointer) in groups {
+        if seen.contains(&key(scope)) {
+            continue;
+        }
+        seen.push(key(scope));
         out.push(Hit::at_entry(
             pointer,
             scope,
