@@ -13,3 +13,4 @@ pub mod recommend;
 pub mod risk;
 pub mod risks;
 pub mod scenario;
+pub mod suggest;

@@ -407,25 +407,8 @@ fn push_unique(list: &mut Vec<String>, name: &str) {
 /// " (did you mean `X`?)" from the operations of the same provider (all operations when the
 /// provider is unknown), or nothing.
 fn suggestion(model: &Model, name: &str) -> String {
-    let cat = model.index.catalog();
-    let ns = name.split('/').next().unwrap_or("").to_ascii_lowercase();
-    let same: Vec<&str> = cat
-        .operations()
-        .iter()
-        .filter(|o| {
-            o.name
-                .get(..ns.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(&ns))
-                && o.name.as_bytes().get(ns.len()) == Some(&b'/')
-        })
-        .map(|o| o.name.as_str())
-        .collect();
-    let pick = if same.is_empty() {
-        did_you_mean(name, cat.operations().iter().map(|o| o.name.as_str()))
-    } else {
-        did_you_mean(name, same)
-    };
-    pick.map(|s| format!(" (did you mean `{s}`?)"))
+    crate::analyses::suggest::operation_either_plane(&model.index, name)
+        .map(|s| format!(" (did you mean `{s}`?)"))
         .unwrap_or_default()
 }
 

@@ -99,7 +99,9 @@ fn check_reports_missing_and_excess_with_the_json_contract() {
     assert_eq!(excess, sorted, "excess is sorted");
     assert_eq!(v["summary"]["verdict"], "missing-and-excess");
     assert_eq!(v["summary"]["missing"], 1);
-    assert_eq!(v["summary"]["highRiskExcess"], 7);
+    // Reader's `*/read` reaches 19 secret-bearing reads (Azure ML notebook keys and secrets,
+    // Log Analytics shared keys, Cosmos DB read-only keys, function master keys, ...).
+    assert_eq!(v["summary"]["highRiskExcess"], 19);
     assert_eq!(v["summary"]["leastPrivilege"], false);
     let by_cat = v["excessByCategory"].as_array().unwrap();
     assert_eq!(by_cat[0]["key"], "secret-exposure");

@@ -9,7 +9,6 @@ pub(crate) mod roundtrip_tests;
 
 pub use requirement::Requirement;
 
-use crate::error::did_you_mean;
 use crate::graph::Index;
 use crate::model::catalog::canonical_cmp;
 use crate::model::{
@@ -191,15 +190,7 @@ pub fn role_guid(name: &str, scope: &str) -> String {
 /// The closest catalog operation of the same plane, searched within the name's provider
 /// namespace when the catalog knows it (all operations otherwise).
 pub fn suggest(index: &Index, plane: Plane, name: &str) -> Option<String> {
-    let cat = index.catalog();
-    let lower = name.trim().to_ascii_lowercase();
-    let ns = lower.split('/').next().unwrap_or("");
-    let (lo, hi) = if cat.has_provider(ns) && lower.contains('/') {
-        index.prefix_range(&format!("{ns}/"), plane)
-    } else {
-        cat.plane_range(plane)
-    };
-    did_you_mean(name.trim(), (lo..hi).map(|id| cat.name(id))).map(str::to_string)
+    crate::analyses::suggest::operation(index, plane, name)
 }
 
 /// Checks an assignable scope for a custom role: a management group, subscription, resource

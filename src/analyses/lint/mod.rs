@@ -8,7 +8,7 @@ pub mod context;
 pub mod lines;
 pub mod rules;
 pub mod select;
-pub mod suggest;
+pub use crate::analyses::suggest;
 
 use crate::analyses::risk::{RiskModel, Severity as RiskSeverity};
 use crate::data::Model;

@@ -3,7 +3,7 @@
 use crate::cli::EXIT_OK;
 use crate::cli::args::{ActionsArgs, PlaneArg};
 use crate::data::Model;
-use crate::error::{Error, Result, did_you_mean};
+use crate::error::{Error, Result};
 use crate::model::{OpId, Plane, validate_user_pattern};
 use crate::report::{self, Format, actions::ActionRow, actions::ActionsReport};
 
@@ -32,12 +32,9 @@ pub fn run(model: &Model, a: &ActionsArgs) -> Result<i32> {
     }
     let mut note = None;
     if rows.is_empty() && pattern.is_literal() {
-        let hint = did_you_mean(
-            pattern.as_str(),
-            cat.operations().iter().map(|o| o.name.as_str()),
-        )
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+        let hint = crate::analyses::suggest::operation_either_plane(&model.index, pattern.as_str())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         note = Some(format!(
             "`{}` is not in the catalog{hint}; a role entry naming it would still grant exactly that name",
             pattern.as_str()

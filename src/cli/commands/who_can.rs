@@ -4,7 +4,7 @@ use crate::analyses::access::who_can;
 use crate::cli::args::WhoCanArgs;
 use crate::cli::{EXIT_OK, inventory};
 use crate::data::Model;
-use crate::error::{Error, Result, did_you_mean};
+use crate::error::{Error, Result};
 use crate::model::validate_user_pattern;
 use crate::report::{self, Format, access_csv, access_who_can};
 
@@ -27,13 +27,9 @@ pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
     let ans = who_can(&ix, op.as_str(), &a.scope, a.below);
     inventory::timing("who-can query", t0);
     if !ans.op.in_catalog() {
-        let cat = model.index.catalog();
-        let hint = did_you_mean(
-            op.as_str(),
-            cat.operations().iter().map(|o| o.name.as_str()),
-        )
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+        let hint = crate::analyses::suggest::operation_either_plane(&model.index, op.as_str())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         report::warn(&format!(
             "`{}` is not in the operation catalog{hint}: evaluated anyway (literal entries grant exactly this name, matching wildcards grant it)",
             op.as_str()

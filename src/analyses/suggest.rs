@@ -1,4 +1,5 @@
-//! "Did you mean" for unknown operations and namespaces, over the catalog: the same
+//! "Did you mean" for unknown operations and namespaces, over the catalog (shared by lint,
+//! generate, needs, actions and who-can): the same
 //! provider's operations first (compared without the shared namespace, so a long common
 //! prefix does not make unrelated names look alike), then the same path under another provider.
 //!
@@ -47,6 +48,12 @@ pub fn operation(index: &Index, plane: Plane, name: &str) -> Option<String> {
             l.ends_with(&suffix) && l.matches('/').count() == depth
         })
         .map(|id| catalog.name(id).to_string())
+}
+
+/// The closest catalog operation of either plane (control first), for names whose plane is
+/// not known.
+pub fn operation_either_plane(index: &Index, name: &str) -> Option<String> {
+    operation(index, Plane::Control, name).or_else(|| operation(index, Plane::Data, name))
 }
 
 /// The closest provider namespace in the catalog.
