@@ -230,6 +230,17 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
         role.condition_version = p.opt_str("conditionVersion")?.map(str::to_string);
         role.assignable_scopes = string_list(&p, "assignableScopes", &mut role.unresolved)?;
         role.permissions = permissions_array(&p, &mut role.unresolved)?;
+        if format == RoleFormat::ArmTemplate {
+            // In a template, `[[` starts a literal string that begins with `[`.
+            for text in [&mut role.name, &mut role.description]
+                .into_iter()
+                .flatten()
+            {
+                if text.trim_start().starts_with("[[") {
+                    *text = text.replacen("[[", "[", 1);
+                }
+            }
+        }
         return Ok(role);
     }
 
@@ -515,5 +526,17 @@ mod tests {
             roles(r#"{"Name":"R","Actions":["*/read"],"Condition":" ","AssignableScopes":["/"]}"#)
                 .unwrap();
         assert_eq!(r[0].condition, None);
+    }
+
+    /// In an ARM template, `[[` escapes a literal `[` (found by an audit: generate writes
+    /// `[[Team Reader]` and azrbac read it back with both brackets).
+    #[test]
+    fn arm_template_double_bracket_is_a_literal() {
+        let r = roles(r#"{"resources":[{"type":"Microsoft.Authorization/roleDefinitions","apiVersion":"2022-04-01","name":"11111111-2222-3333-4444-555555555555","properties":{"roleName":"[[Team Reader]","description":"[[x] y","permissions":[{"actions":["*/read"]}],"assignableScopes":["/subscriptions/s"]}}]}"#).unwrap();
+        assert_eq!(r[0].name.as_deref(), Some("[Team Reader]"));
+        assert_eq!(r[0].description.as_deref(), Some("[x] y"));
+        // Outside templates the text is read as written.
+        let r = roles(r#"{"Name":"[[Team Reader]","Actions":["*/read"],"AssignableScopes":["/subscriptions/s"]}"#).unwrap();
+        assert_eq!(r[0].name.as_deref(), Some("[[Team Reader]"));
     }
 }
