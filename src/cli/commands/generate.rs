@@ -77,11 +77,28 @@ pub struct Built {
 pub fn build(model: &Model, a: &GenerateArgs) -> Result<Built> {
     let g = gather(model, a)?;
     if g.req.is_empty() {
-        let why = g
-            .warnings
-            .first()
-            .map(|w| format!(" ({w})"))
-            .unwrap_or_default();
+        // Everything selected may have been set aside as secret-bearing or escalating: say
+        // which flag keeps it, rather than only that nothing is left.
+        let kept_by: Vec<String> = g
+            .set_aside
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {} operation(s) set aside; {} keeps them",
+                    s.operations.len(),
+                    s.category,
+                    s.flag
+                )
+            })
+            .collect();
+        let why = if kept_by.is_empty() {
+            g.warnings
+                .first()
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default()
+        } else {
+            format!(" ({})", kept_by.join("; "))
+        };
         return Err(Error::usage(format!(
             "generate: the inputs select no operation; nothing to put in a role{why}"
         )));

@@ -182,8 +182,9 @@ fn levels_leave_out_secrets_and_escalation_unless_asked() {
         "--scope",
         ZERO_SCOPE,
     ];
-    let e = build(model(), &args(&auth));
-    assert!(e.err().unwrap().to_string().contains("select no operation"));
+    let e = build(model(), &args(&auth)).err().unwrap().to_string();
+    assert!(e.contains("select no operation"), "{e}");
+    assert!(e.contains("--include-escalation keeps them"), "{e}");
     let mut auth2 = auth.to_vec();
     auth2.push("--include-escalation");
     let b3 = build(model(), &args(&auth2)).unwrap();
