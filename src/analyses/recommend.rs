@@ -281,10 +281,13 @@ pub fn recommend(
         })
         .collect();
 
-    let mut pairs = Vec::new();
+    // Pairs are offered when no single role covers, and also when two narrow roles together
+    // carry less risk-weighted excess than the best single role (e.g. a compute role plus
+    // Managed Identity Operator instead of Contributor).
+    let bound = covering.first().map_or(u64::MAX, |p| p.weight);
+    let pairs = best_pairs(model, risk, &prepared, set, n, top, bound);
     let mut uncovered = Vec::new();
     if covering.is_empty() {
-        pairs = best_pairs(model, risk, &prepared, set, n, top);
         // Needs that no built-in role grants at all.
         let mut any = FixedBitSet::with_capacity(n);
         for p in &prepared {
@@ -301,9 +304,10 @@ pub fn recommend(
         }
     }
 
-    let best: Option<(String, &ExcessSummary)> = match (candidates.first(), pairs.first()) {
-        (Some(c), _) => Some((c.role.clone(), &c.excess)),
-        (None, Some(p)) => Some((format!("{} + {}", p.roles[0], p.roles[1]), &p.excess)),
+    // The least risky built-in option: a pair is only listed when it beats every single role.
+    let best: Option<(String, &ExcessSummary)> = match (pairs.first(), candidates.first()) {
+        (Some(p), _) => Some((format!("{} + {}", p.roles[0], p.roles[1]), &p.excess)),
+        (None, Some(c)) => Some((c.role.clone(), &c.excess)),
         _ => None,
     };
     let custom_role = match best {
@@ -355,8 +359,14 @@ fn best_pairs(
     set: &NeedSet,
     n: usize,
     top: usize,
+    bound: u64,
 ) -> Vec<PairCandidate> {
-    let mut useful: Vec<&Prepared<'_>> = prepared.iter().filter(|p| !p.covers.is_clear()).collect();
+    // A pair's excess contains each member's, so a member at or above `bound` (the best single
+    // role's weight) cannot be part of a pair that beats it.
+    let mut useful: Vec<&Prepared<'_>> = prepared
+        .iter()
+        .filter(|p| !p.covers.is_clear() && p.weight < bound)
+        .collect();
     useful.sort_by(|a, b| {
         a.weight
             .cmp(&b.weight)
@@ -391,6 +401,9 @@ fn best_pairs(
             eff.union_with(&useful[j].eff);
             let w = risk.index.weight(&ex) + unknown_weight(model, risk, &eff, set);
             let c = ex.count_ones(..);
+            if w >= bound {
+                continue;
+            }
             if best.len() < top
                 || (w, c) < best.last().map_or((u64::MAX, usize::MAX), |b| (b.0, b.1))
             {

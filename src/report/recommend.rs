@@ -70,7 +70,12 @@ pub fn table_text(r: &RecommendReport) -> String {
     if !r.pairs.is_empty() {
         let _ = writeln!(
             s,
-            "Best pairs of built-in roles covering every need together:"
+            "Best pairs of built-in roles covering every need together{}:",
+            if r.candidates.is_empty() {
+                ""
+            } else {
+                ", each with less risk-weighted excess than the best single role"
+            }
         );
         let mut t = table(&[
             "#",

@@ -281,7 +281,7 @@ fn recommend_ranks_covering_builtins_by_risk_weighted_excess() {
     assert_eq!(
         v["pairs"].as_array().unwrap().len(),
         0,
-        "pairs only when no single role covers"
+        "no pair beats AzureML Data Scientist here"
     );
     let custom = &v["customRole"];
     assert_eq!(custom["comparedWith"], "AzureML Data Scientist");
@@ -443,4 +443,44 @@ fn terraform_plan_json_is_read_as_its_after_states() {
         &format!("{MLS}/workspaces/read"),
     ]);
     assert_eq!(code, 2, "two roles: {out}");
+}
+
+/// A pair of narrow roles is offered when it carries less risk than the best single role that
+/// covers the needs (found by an audit: only Contributor and Owner were suggested for a compute
+/// write plus an identity assignment).
+#[test]
+fn recommend_offers_pairs_that_beat_the_best_single_role() {
+    let v = run_json(&[
+        "recommend",
+        "--action",
+        &format!("{MLS}/workspaces/computes/write"),
+        "--action",
+        "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
+        "--format",
+        "json",
+        "--top",
+        "3",
+    ]);
+    let single = v["candidates"][0]["excess"]["weight"].as_u64().unwrap();
+    assert_eq!(v["candidates"][0]["role"], "Contributor");
+    let pairs = v["pairs"].as_array().unwrap();
+    assert!(!pairs.is_empty());
+    for p in pairs {
+        assert!(p["excess"]["weight"].as_u64().unwrap() < single, "{p}");
+    }
+    let first: Vec<&str> = pairs[0]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap())
+        .collect();
+    assert!(
+        first.contains(&"AzureML Compute Operator") && first.contains(&"Managed Identity Operator"),
+        "{first:?}"
+    );
+    // The custom-role saving is measured against that pair, the least risky built-in option.
+    assert_eq!(
+        v["customRole"]["comparedWith"],
+        "Managed Identity Operator + AzureML Compute Operator"
+    );
 }
