@@ -367,6 +367,13 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
     })
 }
 
+/// Whether unparseable JSON text mentions role definitions (their resource type, or the
+/// `assignableScopes` every role carries).
+fn looks_like_role_text(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains("microsoft.authorization/roledefinitions") || lower.contains("assignablescopes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,11 +413,4 @@ mod tests {
         );
         assert_eq!((c[2].status, c[2].path.as_str()), ('D', "gone.json"));
     }
-}
-
-/// Whether unparseable JSON text mentions role definitions (their resource type, or the
-/// `assignableScopes` every role carries).
-fn looks_like_role_text(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    lower.contains("microsoft.authorization/roledefinitions") || lower.contains("assignablescopes")
 }
