@@ -64,19 +64,48 @@ pub fn err_line(text: &str) {
     let _ = writeln!(s, "{text}");
 }
 
+/// Diagnostics are one line each: text quoted from an input (a Terraform heredoc, a long
+/// Bicep expression) has its line breaks folded to spaces and is cut after 400 characters.
+pub fn one_line(text: &str) -> String {
+    const MAX: usize = 400;
+    let mut out = String::with_capacity(text.len().min(MAX + 4));
+    let mut chars = 0;
+    let mut last_space = false;
+    for c in text.chars() {
+        let c = if c == '\n' || c == '\r' || c == '\t' {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' && last_space && text.contains('\n') {
+            continue;
+        }
+        last_space = c == ' ';
+        if chars == MAX {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+        chars += 1;
+    }
+    out
+}
+
 /// A warning on stderr, prefixed.
 pub fn warn(text: &str) {
     err_line(&format!(
-        "{}: {text}",
-        style::paint("warning", style::Color::Yellow, stderr_color())
+        "{}: {}",
+        style::paint("warning", style::Color::Yellow, stderr_color()),
+        one_line(text)
     ));
 }
 
 /// An error on stderr, prefixed.
 pub fn error(text: &str) {
     err_line(&format!(
-        "{}: {text}",
-        style::paint("error", style::Color::Red, stderr_color())
+        "{}: {}",
+        style::paint("error", style::Color::Red, stderr_color()),
+        one_line(text)
     ));
 }
 
@@ -112,4 +141,19 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
     t.load_style(STYLE);
     t.set_header(header.iter().map(|h| comfy_table::Cell::new(*h)));
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_are_one_line() {
+        assert_eq!(one_line("a\n   b\r\nc"), "a b c");
+        assert_eq!(one_line("keep  two spaces"), "keep  two spaces");
+        let long = "x".repeat(1000);
+        let cut = one_line(&long);
+        assert_eq!(cut.chars().count(), 401);
+        assert!(cut.ends_with('…'));
+    }
 }
