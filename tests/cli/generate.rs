@@ -242,3 +242,49 @@ fn check_accepts_a_scenario_as_the_needs() {
     assert_eq!(v["missing"]["actions"].as_array().unwrap().len(), 0, "{v}");
     assert_eq!(v["excess"]["actions"].as_array().unwrap().len(), 0, "{v}");
 }
+
+/// A role compacted under `--wildcards literal` may grant more in Azure, where `/*/` also
+/// matches a single `/`: generate says which operations (found by an audit).
+#[test]
+fn compact_under_literal_wildcards_warns_about_what_azure_adds() {
+    let dir = tempfile::tempdir().unwrap();
+    let needs = dir.path().join("needs.txt");
+    let ep = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
+    let lines: Vec<String> = [
+        "deployments/read",
+        "deployments/skus/read",
+        "checkNameAvailability/read",
+        "deployments/checkNameAvailability/read",
+        "operationresults/read",
+        "operationsstatus/read",
+        "deployments/operationresults/read",
+        "deployments/operationsstatus/read",
+    ]
+    .iter()
+    .map(|s| format!("{ep}/{s}"))
+    .collect();
+    std::fs::write(&needs, lines.join("\n")).unwrap();
+    let n = needs.display().to_string();
+    let base = [
+        "generate",
+        "--needs",
+        &n,
+        "--compact",
+        "--name",
+        "x",
+        "--scope",
+        "/subscriptions/00000000-0000-0000-0000-000000000000",
+    ];
+    let mut literal = base.to_vec();
+    literal.extend(["--wildcards", "literal"]);
+    let (code, out, err) = run(&literal);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("/*/read"), "{out}");
+    assert!(err.contains("compacted under --wildcards literal"), "{err}");
+    assert!(err.contains(&format!("{ep}/read")), "{err}");
+    let (_, _, err) = run(&base);
+    assert!(
+        !err.contains("compacted under --wildcards literal"),
+        "{err}"
+    );
+}

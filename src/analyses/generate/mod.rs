@@ -12,7 +12,7 @@ pub use requirement::Requirement;
 use crate::graph::Index;
 use crate::model::catalog::canonical_cmp;
 use crate::model::{
-    Entry, Field, PermissionBlock, Plane, RoleDefinition, RoleFormat, WildcardMode,
+    Entry, Field, OpId, PermissionBlock, Plane, RoleDefinition, RoleFormat, WildcardMode,
 };
 use compact::compact_plane;
 use serde::Serialize;
@@ -155,6 +155,22 @@ pub fn generate(
         unknown,
         compact,
     }
+}
+
+/// Operations a generated role grants under Azure's own wildcard rule (`/*/` also matching a
+/// single `/`) beyond the needs: empty unless the role was compacted with `--wildcards literal`.
+pub fn extra_under_azure(index: &Index, role: &GeneratedRole, req: &Requirement) -> Vec<String> {
+    let eff = crate::effective::expand(
+        index,
+        &role.to_role_definition("generated"),
+        WildcardMode::Azure,
+    );
+    let mut extra = eff.granted.clone();
+    extra.difference_with(&req.ids);
+    extra
+        .ones()
+        .map(|id| index.catalog().name(id as OpId).to_string())
+        .collect()
 }
 
 /// A deterministic GUID for a role: FNV-1a (128-bit) of the lower-cased name and scope,

@@ -2,7 +2,9 @@
 //! role, render it in the asked form and write it to stdout or `--output`.
 
 use crate::analyses::generate::levels::{self, Level, SetAside};
-use crate::analyses::generate::{GeneratedRole, Requirement, RoleSpec, generate, validate_scope};
+use crate::analyses::generate::{
+    GeneratedRole, Requirement, RoleSpec, extra_under_azure, generate, validate_scope,
+};
 use crate::analyses::needs::{NeedSet, Needs};
 use crate::analyses::scenario::Library;
 use crate::cli::args::{GenerateArgs, LevelArg};
@@ -12,7 +14,7 @@ use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
 use crate::error::{Error, Result};
 use crate::graph::Index;
-use crate::model::{Plane, validate_user_pattern};
+use crate::model::{Plane, WildcardMode, validate_user_pattern};
 use crate::report::{self, generate as notes, role_formats};
 
 /// What the inputs asked for, before the role is built.
@@ -105,6 +107,16 @@ pub fn build(model: &Model, a: &GenerateArgs) -> Result<Built> {
     }
     let (spec, mut warnings) = role_spec(model, a, &g)?;
     let role = generate(&model.index, model.mode, &g.req, &spec, a.compact);
+    if a.compact && model.mode == WildcardMode::Literal {
+        let extra = extra_under_azure(&model.index, &role, &g.req);
+        if !extra.is_empty() {
+            warnings.push(format!(
+                "compacted under --wildcards literal, but Azure lets `/*/` match a single `/`: deployed, this role also grants {} operation(s) not needed: {}",
+                extra.len(),
+                extra.join(", ")
+            ));
+        }
+    }
     let text = role_formats::render(&role, a.format);
     let mut all = g.warnings;
     all.append(&mut warnings);
