@@ -142,9 +142,14 @@ pub fn generate(
         .collect();
     let [actions, data_actions] = lists;
     GeneratedRole {
+        // The first scope in canonical order, so that listing the scopes in another order
+        // keeps the GUID (a new GUID under the same name would clash in Azure).
         guid: role_guid(
             &spec.name,
-            spec.assignable_scopes.first().map_or("", String::as_str),
+            spec.assignable_scopes
+                .iter()
+                .min_by_key(|s| s.to_ascii_lowercase())
+                .map_or("", String::as_str),
         ),
         name: spec.name.clone(),
         description: spec.description.clone(),

@@ -313,3 +313,32 @@ mod escapes {
         }
     }
 }
+
+/// The role's GUID does not depend on the order of `--scope` (found by an audit: reordering
+/// the scopes gave a new GUID under the same name, which Azure rejects as a duplicate name).
+#[test]
+fn guid_ignores_the_order_of_scopes() {
+    let s1 = "/subscriptions/00000000-0000-0000-0000-000000000000";
+    let s2 = "/subscriptions/11111111-1111-1111-1111-111111111111";
+    let a = [
+        "--scenario",
+        "online-endpoint-monitoring",
+        "--scope",
+        s1,
+        "--scope",
+        s2,
+    ];
+    let b = [
+        "--scenario",
+        "online-endpoint-monitoring",
+        "--scope",
+        s2,
+        "--scope",
+        s1,
+    ];
+    let ga = build(model(), &args(&a)).unwrap().role.guid;
+    let gb = build(model(), &args(&b)).unwrap().role.guid;
+    assert_eq!(ga, gb);
+    let other = ["--scenario", "online-endpoint-monitoring", "--scope", s2];
+    assert_ne!(build(model(), &args(&other)).unwrap().role.guid, ga);
+}
