@@ -227,10 +227,12 @@ impl<'a> Parser<'a> {
                 Some(_) => self.pos += 1,
             }
         }
-        Ok(Node::Expr(
-            self.text[start..self.pos].trim().to_string(),
-            start,
-        ))
+        let text = self.text[start..self.pos].trim();
+        if text.is_empty() {
+            // Nothing that could be a value (a stray `}` or `]`, say): never loop on it.
+            return Err(self.err(start, "expected a value"));
+        }
+        Ok(Node::Expr(text.to_string(), start))
     }
 
     pub(super) fn value(&mut self) -> Result<Node> {

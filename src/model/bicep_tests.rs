@@ -150,3 +150,17 @@ fn deep_nesting_is_an_error_not_a_crash() {
             || parse_bicep(&text, "ok.bicep").is_err_and(|e| !e.to_string().contains("nested"))
     );
 }
+
+/// A stray closing bracket where a value belongs is an error, not an endless loop (found by
+/// a fuzzer: `p: [ } ]` grew memory without bound).
+#[test]
+fn stray_closers_are_errors() {
+    for text in [
+        "resource r 'a@b' = {\n  p: [ } ]\n}\n",
+        "resource r 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {\n  properties: { permissions: [ ] ] }\n}\n",
+        "resource r 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {\n  properties: {\n    roleName: }\n}\n",
+    ] {
+        let e = parse_bicep(text, "s.bicep").unwrap_err().to_string();
+        assert!(e.starts_with("s.bicep:"), "{e}");
+    }
+}
