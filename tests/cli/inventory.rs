@@ -425,3 +425,33 @@ fn below_a_management_group_states_unplaced_subscriptions() {
     );
     assert!(!v["below"]["principals"].as_array().unwrap().is_empty());
 }
+
+/// An assignment at a scope id azrbac cannot place (`/subscription/…`) is not silently dropped:
+/// the answer says such assignments exist and is incomplete (found by an audit).
+#[test]
+fn assignments_at_unrecognised_scopes_are_stated() {
+    let op = "Microsoft.Authorization/roleAssignments/write";
+    let before = who_can_in(&fixture("tenant"), op, SUB);
+    assert!(
+        names(&before["principals"]).contains("henry@contoso.example")
+            || names(&before["principals"]).contains("henry")
+    );
+    let t = edited_tenant("assignments.json", |v| {
+        for a in v.as_array_mut().unwrap() {
+            if a["principalName"] == "henry@contoso.example" {
+                a["scope"] = "/subscription/11111111-1111-1111-1111-111111111111".into();
+            }
+        }
+    });
+    let v = who_can_in(t.path(), op, SUB);
+    assert_eq!(v["complete"], false);
+    let w = v["warnings"].to_string();
+    assert!(
+        w.contains("1 role assignment sits at scopes that are not"),
+        "{w}"
+    );
+    assert!(
+        w.contains("/subscription/11111111-1111-1111-1111-111111111111"),
+        "{w}"
+    );
+}

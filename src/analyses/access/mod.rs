@@ -67,6 +67,40 @@ pub fn input_warnings(ix: &AccessIndex) -> Vec<Warning> {
     for n in &ix.inv.notes {
         out.push(Warning::note(n.clone()));
     }
+    // Assignments and denies at scope ids azrbac cannot place (`/subscription/x`, free text)
+    // apply nowhere in the tree: say so rather than drop them (found by an audit).
+    {
+        let s = &ix.inv.scopes;
+        let odd: Vec<u32> = (0..s.len() as u32)
+            .filter(|i| s.node(*i).kind == ScopeKind::Unrecognised)
+            .collect();
+        let assignments: usize = odd.iter().map(|i| ix.assignments_at(*i).len()).sum();
+        let denies: usize = odd.iter().map(|i| ix.denies_at(*i).len()).sum();
+        if assignments + denies > 0 {
+            let first = odd
+                .iter()
+                .find(|i| !ix.assignments_at(**i).is_empty() || !ix.denies_at(**i).is_empty())
+                .map(|i| s.display(*i))
+                .unwrap_or_default();
+            let what = match (assignments, denies) {
+                (a, 0) => plural(a, "role assignment"),
+                (0, d) => plural(d, "deny assignment"),
+                (a, d) => format!(
+                    "{} and {}",
+                    plural(a, "role assignment"),
+                    plural(d, "deny assignment")
+                ),
+            };
+            let verb = if assignments + denies == 1 {
+                "sits"
+            } else {
+                "sit"
+            };
+            out.push(Warning::incomplete(format!(
+                "{what} {verb} at scopes that are not a management group, subscription, resource group or resource id (such as `{first}`): they have no place in the scope tree, so no other scope inherits them"
+            )));
+        }
+    }
     if ix.inv.has(InputKind::ManagementGroups) {
         let s = &ix.inv.scopes;
         let stray: usize = (0..s.len() as u32)
