@@ -152,14 +152,88 @@ pub fn escape(key: &str) -> String {
 
 /// Parses JSON text, mapping syntax errors to a positioned one-line error. `//` and `/* */`
 /// comments are accepted (ARM templates may carry them, and Azure deploys such templates).
+/// A key repeated in one object is an error: parsers keep only one of the two values (the last,
+/// here and in Python), so a reviewer could read a `*` that no tool applies.
 pub fn parse(text: &str, origin: &str) -> Result<Value> {
-    match serde_json::from_str(text) {
-        Ok(v) => Ok(v),
+    let value = match serde_json::from_str(text) {
+        Ok(v) => v,
         Err(e) => match without_comments(text) {
-            Some(clean) => serde_json::from_str(&clean).map_err(|e| Error::json(origin, &e)),
-            None => Err(Error::json(origin, &e)),
+            Some(clean) => serde_json::from_str(&clean).map_err(|e| Error::json(origin, &e))?,
+            None => return Err(Error::json(origin, &e)),
         },
+    };
+    if let Some((at, key)) = duplicate_key(text) {
+        let before = &text[..at];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rfind('\n').map_or(at, |i| at - i - 1) + 1;
+        return Err(Error::Syntax {
+            origin: origin.to_string(),
+            line,
+            column,
+            message: format!(
+                "key `{key}` appears twice in the same object; JSON readers keep only one of the values"
+            ),
+        });
     }
+    Ok(value)
+}
+
+/// The byte offset and text of the first key repeated within one object of valid JSON text.
+fn duplicate_key(text: &str) -> Option<(usize, String)> {
+    fn value(text: &str, pos: &mut usize) -> std::result::Result<(), (usize, String)> {
+        let b = text.as_bytes();
+        skip_ws(b, pos);
+        match b.get(*pos) {
+            Some(b'{') => {
+                *pos += 1;
+                let mut keys: Vec<String> = Vec::new();
+                loop {
+                    skip_ws(b, pos);
+                    match b.get(*pos) {
+                        Some(b'}') | None => {
+                            *pos += 1;
+                            return Ok(());
+                        }
+                        Some(b',') => *pos += 1,
+                        _ => {
+                            let at = *pos;
+                            let Some(key) = read_string(text, pos) else {
+                                return Ok(());
+                            };
+                            if keys.contains(&key) {
+                                return Err((at, key));
+                            }
+                            keys.push(key);
+                            skip_ws(b, pos);
+                            *pos += 1; // `:`
+                            value(text, pos)?;
+                        }
+                    }
+                }
+            }
+            Some(b'[') => {
+                *pos += 1;
+                loop {
+                    skip_ws(b, pos);
+                    match b.get(*pos) {
+                        Some(b']') | None => {
+                            *pos += 1;
+                            return Ok(());
+                        }
+                        Some(b',') => *pos += 1,
+                        _ => value(text, pos)?,
+                    }
+                }
+            }
+            Some(_) => {
+                skip_value(text, pos);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+    let mut pos = 0;
+    value(text, &mut pos).err()
 }
 
 /// The text with its comments (outside strings) blanked to spaces, newlines kept, so every
@@ -478,5 +552,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("e.json:2:"), "{e}");
+    }
+
+    /// A key repeated in one object is an error at the second occurrence; the same key in
+    /// different objects, or in a string, is not (found by an audit: the second `Actions`
+    /// silently replaced a visible `*`).
+    #[test]
+    fn repeated_keys_are_errors() {
+        let e = parse("{\"Actions\": [\"*\"],\n \"Actions\": [\"*/read\"]}", "d.json")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "d.json:2:2: key `Actions` appears twice in the same object; JSON readers keep only one of the values"
+        );
+        assert!(parse("[{\"a\": 1}, {\"a\": 2}, {\"b\": {\"a\": \"a\"}, \"a\": 3}]", "ok.json").is_ok());
+        assert!(parse("{\"a\": {\"x\": 1, \"x\": 2}}", "n.json").is_err());
     }
 }
