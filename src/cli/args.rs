@@ -89,7 +89,7 @@ pub enum CatalogCmd {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// Files or directories (every `*.json` inside, in name order).
+    /// Files or directories (every `*.json`, `*.tf` and `*.bicep` inside, in name order).
     #[arg(required = true, value_name = "DIR|FILE")]
     pub inputs: Vec<PathBuf>,
     /// Where to write the result.
@@ -326,7 +326,7 @@ pub enum FailOnArg {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Role files (any format azrbac reads), directories (every `*.json` inside) or `-`.
+    /// Role files (any format azrbac reads), directories (every `*.json`, `*.tf` and `*.bicep` inside) or `-`.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -95,23 +95,28 @@ pub fn decode(buf: Vec<u8>, origin: &str) -> Result<String> {
     }
 }
 
-/// Expands files and directories (every `*.json` directly inside, sorted by name).
+/// Expands files and directories (every role file directly inside: `*.json`, `*.tf` and
+/// `*.bicep`, sorted by name).
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in inputs {
         if p.is_dir() {
-            let pattern = p.join("*.json");
-            let pattern = pattern.to_string_lossy();
-            let mut files: Vec<PathBuf> = glob::glob(&pattern)
-                .map_err(|e| Error::usage(format!("{}: {e}", p.display())))?
-                .filter_map(|r| r.ok())
-                .filter(|f| f.is_file())
-                .collect();
+            let mut files: Vec<PathBuf> = Vec::new();
+            for ext in ["json", "tf", "bicep"] {
+                let pattern = p.join(format!("*.{ext}"));
+                let pattern = pattern.to_string_lossy();
+                files.extend(
+                    glob::glob(&pattern)
+                        .map_err(|e| Error::usage(format!("{}: {e}", p.display())))?
+                        .filter_map(|r| r.ok())
+                        .filter(|f| f.is_file()),
+                );
+            }
             files.sort();
             if files.is_empty() {
                 return Err(Error::Io {
                     path: p.display().to_string(),
-                    message: "directory holds no .json files".into(),
+                    message: "directory holds no role file (.json, .tf or .bicep)".into(),
                 });
             }
             out.extend(files);

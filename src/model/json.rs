@@ -559,14 +559,23 @@ mod tests {
     /// silently replaced a visible `*`).
     #[test]
     fn repeated_keys_are_errors() {
-        let e = parse("{\"Actions\": [\"*\"],\n \"Actions\": [\"*/read\"]}", "d.json")
-            .unwrap_err()
-            .to_string();
+        let e = parse(
+            "{\"Actions\": [\"*\"],\n \"Actions\": [\"*/read\"]}",
+            "d.json",
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(
             e,
             "d.json:2:2: key `Actions` appears twice in the same object; JSON readers keep only one of the values"
         );
-        assert!(parse("[{\"a\": 1}, {\"a\": 2}, {\"b\": {\"a\": \"a\"}, \"a\": 3}]", "ok.json").is_ok());
+        assert!(
+            parse(
+                "[{\"a\": 1}, {\"a\": 2}, {\"b\": {\"a\": \"a\"}, \"a\": 3}]",
+                "ok.json"
+            )
+            .is_ok()
+        );
         assert!(parse("{\"a\": {\"x\": 1, \"x\": 2}}", "n.json").is_err());
     }
 }

@@ -642,3 +642,39 @@ fn generated_roles_have_no_error_findings() {
         );
     }
 }
+
+/// A directory is linted whole: JSON, Terraform and Bicep role files (found by an audit: `.tf`
+/// and `.bicep` files in a directory were skipped without a word).
+#[test]
+fn a_directory_lints_json_terraform_and_bicep_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("lint/clean.json"), dir.path().join("a.json")).unwrap();
+    std::fs::copy(fixture("diff/tf-new.tf"), dir.path().join("b.tf")).unwrap();
+    std::fs::copy(fixture("diff/bicep-new.bicep"), dir.path().join("c.bicep")).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a role").unwrap();
+    let d = dir.path().display().to_string();
+    let v = run_json(&["lint", &d, "--format", "json"]);
+    assert_eq!(v["files"], 3, "{v}");
+    let files: std::collections::BTreeSet<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        files.contains("b.tf") && files.contains("c.bicep"),
+        "{files:?}"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(&["lint", &empty.path().display().to_string()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("directory holds no role file"), "{err}");
+}
