@@ -261,6 +261,18 @@ impl Needs {
 
     fn from_role_text(text: &str, origin: &str) -> Result<Needs> {
         let roles = parse_role_text(text, origin)?;
+        // The role's grant entries are needs: the same well-formedness rules as for a text
+        // needs file (found by an audit: `"not an op"` went through to a generated role).
+        for r in &roles {
+            for (_, f, e) in r.entries() {
+                if f.is_exclusion() {
+                    continue;
+                }
+                if let Err(why) = validate_user_pattern(&e.raw) {
+                    return Err(Error::shape(origin, &e.pointer, why));
+                }
+            }
+        }
         let grants = roles
             .iter()
             .flat_map(|r| r.entries())

@@ -288,3 +288,33 @@ fn compact_under_literal_wildcards_warns_about_what_azure_adds() {
         "{err}"
     );
 }
+
+/// A role file used as needs obeys the needs rules: an entry that is not an operation name is
+/// an input error naming the file, never copied into the generated role (found by an audit).
+#[test]
+fn a_role_file_as_needs_rejects_entries_that_are_not_operations() {
+    let dir = tempfile::tempdir().unwrap();
+    let needs = dir.path().join("role.json");
+    std::fs::write(
+        &needs,
+        r#"{"Name":"R","Actions":["Microsoft.Compute/virtualMachines/read","not an op"],"AssignableScopes":["/subscriptions/00000000-0000-0000-0000-000000000000"]}"#,
+    )
+    .unwrap();
+    let n = needs.display().to_string();
+    let (code, out, err) = run(&[
+        "generate",
+        "--needs",
+        &n,
+        "--name",
+        "X",
+        "--scope",
+        "/subscriptions/00000000-0000-0000-0000-000000000000",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("role.json") && err.contains("`not an op` contains whitespace"),
+        "{err}"
+    );
+}
