@@ -183,7 +183,9 @@ pub fn resolve_roles(model: &Model, reference: &str) -> Result<Vec<RoleDefinitio
 /// replace an existing file unless `force`.
 pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<()> {
     let shown = path.display().to_string();
-    if path.exists() && !force {
+    // `symlink_metadata`: a dangling or looping symlink is something there too.
+    let exists = std::fs::symlink_metadata(path).is_ok();
+    if exists && !force {
         return Err(Error::Io {
             path: shown,
             message: "already exists; pass --force to overwrite it".into(),
@@ -207,7 +209,19 @@ pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<()> {
             .as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode));
     }
-    tmp.persist(path).map_err(|e| Error::io(&shown, &e.error))?;
+    if force {
+        tmp.persist(path).map_err(|e| Error::io(&shown, &e.error))?;
+    } else {
+        // No-replace: a file that appeared since the check above is not overwritten.
+        tmp.persist_noclobber(path)
+            .map_err(|e| match e.error.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::Io {
+                    path: shown.clone(),
+                    message: "already exists; pass --force to overwrite it".into(),
+                },
+                _ => Error::io(&shown, &e.error),
+            })?;
+    }
     Ok(())
 }
 

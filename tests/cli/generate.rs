@@ -318,3 +318,46 @@ fn a_role_file_as_needs_rejects_entries_that_are_not_operations() {
         "{err}"
     );
 }
+
+/// `--output` never replaces what is there without `--force`, a dangling symlink included;
+/// `-o -` writes to standard output (found by an audit).
+#[test]
+fn output_is_never_clobbered_and_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("role.json");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(dir.path().join("missing-target"), &link).unwrap();
+        let l = link.display().to_string();
+        let base = [
+            "generate",
+            "--scenario",
+            "online-endpoint-monitoring",
+            "--scope",
+            "/subscriptions/00000000-0000-0000-0000-000000000000",
+        ];
+        let mut args = base.to_vec();
+        args.extend(["--output", &l]);
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("already exists; pass --force"), "{err}");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+    let (code, out, err) = run(&[
+        "generate",
+        "--scenario",
+        "online-endpoint-monitoring",
+        "--scope",
+        "/subscriptions/00000000-0000-0000-0000-000000000000",
+        "-o",
+        "-",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"Name\""), "{out}");
+    assert!(!std::path::Path::new("-").exists());
+}

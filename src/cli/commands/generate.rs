@@ -45,8 +45,9 @@ pub fn run(model: &Model, a: &GenerateArgs) -> Result<i32> {
         return Ok(EXIT_FINDINGS);
     }
     match &a.output {
-        Some(path) => write_atomic(path, &built.text, a.force)?,
-        None => report::out(&built.text),
+        // `-o -` is standard output, as `-` is standard input elsewhere.
+        Some(path) if path.as_os_str() != "-" => write_atomic(path, &built.text, a.force)?,
+        _ => report::out(&built.text),
     }
     for n in notes::set_aside_lines(&built.set_aside) {
         notes::note(&n);
