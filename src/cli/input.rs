@@ -10,10 +10,19 @@ use std::path::{Path, PathBuf};
 /// Largest file azrbac reads (role files, catalogs, inventories).
 pub const MAX_FILE_BYTES: u64 = 4 << 30;
 
-/// Reads a text file, or stdin for `-`.
+/// Whether standard input was read already (it can be read once per process).
+static STDIN_READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Reads a text file, or stdin for `-` (once: a second `-` is a usage error, not an empty
+/// input).
 pub fn read_text(path: &Path) -> Result<String> {
     let shown = path.display().to_string();
     if shown == "-" {
+        if STDIN_READ.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::usage(
+                "`-` (standard input) is given twice; it can be read only once",
+            ));
+        }
         let mut buf = Vec::new();
         std::io::stdin()
             .lock()

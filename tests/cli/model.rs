@@ -631,3 +631,16 @@ fn bad_role_inputs_exit_2_with_one_line_naming_the_file() {
         "missing.json: no such file or directory",
     );
 }
+
+/// Standard input can be read once: a second `-` is a usage error, not an empty input
+/// (found by an audit: `expand - -` failed with a parse error on the empty second read).
+#[test]
+fn stdin_given_twice_is_a_usage_error() {
+    let role = br#"{"Name":"x","Actions":["Microsoft.Compute/virtualMachines/read"],"AssignableScopes":["/subscriptions/s"]}"#;
+    for cmd in ["expand", "lint"] {
+        let (code, out, err) = run_stdin(&[cmd, "-", "-"], role);
+        assert_eq!(code, 2, "{cmd}: {out}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("`-` (standard input) is given twice"), "{err}");
+    }
+}
