@@ -36,7 +36,6 @@ pub enum Format {
     Markdown,
     Sarif,
     Csv,
-    Html,
 }
 
 impl Format {
@@ -47,7 +46,6 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Sarif => "sarif",
             Format::Csv => "csv",
-            Format::Html => "html",
         }
     }
 }

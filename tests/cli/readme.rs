@@ -2,9 +2,9 @@
 //! run and its output compared with the block (trailing spaces ignored). Files an example names
 //! are looked for at the project root and in the fixture folders the README points to.
 //! Outputs elided with `…` are compared as a prefix or suffix; `| head -N` is applied; `$ cat F`
-//! and `$ echo $?` are checked too. The few examples that cannot run here are listed in
-//! `NOT_RUN` with the reason, and the test fails if one of them disappears or a new one
-//! cannot run.
+//! and `$ echo $?` are checked too. The few examples that cannot always run are listed in
+//! `NOT_RUN` with the reason (those piped into `jq` run through bash when jq is installed),
+//! and the test fails if one of them disappears or a new one cannot run.
 
 use crate::common::*;
 use std::path::PathBuf;
@@ -31,6 +31,7 @@ const DIRS: &[&str] = &[
     ".",
     "tests/fixtures/diff",
     "tests/fixtures/analyzer",
+    "tests/fixtures/analyzer/iac",
     "tests/fixtures/readme",
 ];
 
@@ -157,6 +158,38 @@ fn compare(command: &str, expected: &[String], actual: &[String]) {
     }
 }
 
+fn have_jq() -> bool {
+    std::process::Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs `azrbac ... | jq ...` with bash from the folder holding its files: azrbac's exit code
+/// and the pipeline's stdout (stderr, such as azrbac's warnings, is not part of the example).
+fn run_pipeline(command: &str) -> (i32, Vec<String>) {
+    let (first, _) = command.split_once(" | ").unwrap();
+    let args = words(first);
+    let dir = folder_for(&args[1..]).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("azrbac");
+    let script = format!(
+        "{} {}; echo \"::status ${{PIPESTATUS[0]}}\"",
+        bin.display(),
+        command.strip_prefix("azrbac ").unwrap()
+    );
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let mut lines = trimmed(&String::from_utf8_lossy(&out.stdout));
+    let status = lines.pop().unwrap();
+    let code = status.strip_prefix("::status ").unwrap().parse().unwrap();
+    (code, lines)
+}
+
 #[test]
 fn readme_examples_are_real_output() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
@@ -167,6 +200,13 @@ fn readme_examples_are_real_output() {
     for ex in &examples {
         if let Some((prefix, why)) = NOT_RUN.iter().find(|(p, _)| ex.command.starts_with(p)) {
             not_run.push(*prefix);
+            if *why == "needs jq" && have_jq() {
+                let (code, lines) = run_pipeline(&ex.command);
+                last_code = Some(code);
+                compare(&ex.command, &ex.expected, &lines);
+                ran += 1;
+                continue;
+            }
             eprintln!("not run: `{}`: {why}", ex.command);
             last_code = None;
             continue;
@@ -203,13 +243,20 @@ fn readme_examples_are_real_output() {
                 let dir = folder_for(&args[1..]).unwrap();
                 trimmed(&std::fs::read_to_string(dir.join(&args[1])).unwrap())
             }
-            "echo" if args.get(1).map(String::as_str) == Some("$?") => match last_code {
-                Some(code) => vec![code.to_string()],
-                None => {
-                    eprintln!("not run: `echo $?` after a command that was not run");
-                    continue;
+            "echo"
+                if matches!(
+                    args.get(1).map(String::as_str),
+                    Some("$?" | "${PIPESTATUS[0]}")
+                ) =>
+            {
+                match last_code {
+                    Some(code) => vec![code.to_string()],
+                    None => {
+                        eprintln!("not run: `echo $?` after a command that was not run");
+                        continue;
+                    }
                 }
-            },
+            }
             other => panic!("README example runs `{other}`: teach this test about it"),
         };
         let actual = match head {
