@@ -236,7 +236,10 @@ fn from_need_set(index: &Index, set: &NeedSet, warned: &mut Vec<String>) -> Requ
 
 fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec, Vec<String>)> {
     let mut warnings = Vec::new();
-    let single = if g.scenarios.len() == 1 {
+    // A scenario names and describes the role only when it is the role's only source: with
+    // --needs, --action or --level added, the scenario's name would misdescribe what it grants.
+    let extra = a.needs.is_some() || !a.action.is_empty() || !a.level.is_empty();
+    let single = if g.scenarios.len() == 1 && !extra {
         g.scenarios.first()
     } else {
         None
@@ -246,7 +249,7 @@ fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec,
         (None, Some(s)) => s.0.clone(),
         (None, None) => {
             return Err(Error::usage(
-                "generate: --name is required (the role's display name, unique in the tenant) unless exactly one --scenario names it",
+                "generate: --name is required (the role's display name, unique in the tenant) unless exactly one --scenario, and nothing else, names it",
             ));
         }
     };
@@ -265,7 +268,15 @@ fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec,
         (None, Some(s)) => s.1.clone(),
         (None, None) if !g.scenarios.is_empty() => {
             let titles: Vec<&str> = g.scenarios.iter().map(|s| s.2.as_str()).collect();
-            format!("Combines the azrbac scenarios: {}.", titles.join("; "))
+            let more = if extra {
+                ", with further operations"
+            } else {
+                ""
+            };
+            format!(
+                "Combines the azrbac scenarios: {}{more}.",
+                titles.join("; ")
+            )
         }
         (None, None) => {
             let n =

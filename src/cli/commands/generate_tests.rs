@@ -342,3 +342,28 @@ fn guid_ignores_the_order_of_scopes() {
     let other = ["--scenario", "online-endpoint-monitoring", "--scope", s2];
     assert_ne!(build(model(), &args(&other)).unwrap().role.guid, ga);
 }
+
+/// A scenario combined with other needs does not lend the role its name: the role grants more
+/// than the scenario describes (found by an audit).
+#[test]
+fn a_scenario_with_more_needs_needs_its_own_name() {
+    let more = [
+        "--scenario",
+        "registry-publisher",
+        "--action",
+        "Microsoft.MachineLearningServices/workspaces/jobs/write",
+        "--scope",
+        ZERO_SCOPE,
+    ];
+    let e = build(model(), &args(&more)).err().unwrap().to_string();
+    assert!(e.contains("--name is required"), "{e}");
+    let mut named = more.to_vec();
+    named.extend(["--name", "Publisher and trainer"]);
+    let b = build(model(), &args(&named)).unwrap();
+    assert_eq!(b.role.name, "Publisher and trainer");
+    assert!(
+        b.role.description.contains("with further operations"),
+        "{}",
+        b.role.description
+    );
+}
