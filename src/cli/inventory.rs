@@ -63,6 +63,18 @@ pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf
 }
 
 /// Reads every supplied kind into an inventory.
+/// Files smaller than this load in well under a second: no progress display for them.
+const LONG_LOAD_BYTES: usize = 32 << 20;
+
+/// A counter on stderr for a long load (a terminal and a large file), else nothing.
+fn counter(text: &str, shown: &str, unit: &'static str) -> Progress {
+    if text.len() >= LONG_LOAD_BYTES {
+        Progress::counter(&format!("reading {shown}"), unit)
+    } else {
+        Progress::hidden()
+    }
+}
+
 pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
     let mut inv = Inventory::new();
     for (kind, path) in files(a, command)? {
@@ -73,11 +85,11 @@ pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
         let t0 = Instant::now();
         match kind {
             InputKind::Assignments => {
-                let p = Progress::counter(&format!("reading {shown}"), "role assignments");
+                let p = counter(&text, &shown, "role assignments");
                 inv.read_assignments(&text, &shown, &mut |n| p.set(n as u64))?;
             }
             InputKind::Groups => {
-                let p = Progress::counter(&format!("reading {shown}"), "groups");
+                let p = counter(&text, &shown, "groups");
                 inv.read_groups(&text, &shown, &mut |n| p.set(n as u64))?;
             }
             InputKind::Roles => {
@@ -100,7 +112,12 @@ pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
 pub fn index<'m>(model: &'m Model, a: &InventoryArgs, command: &str) -> Result<AccessIndex<'m>> {
     let inv = load(a, command)?;
     let t0 = Instant::now();
-    let p = Progress::bar("expanding assigned roles", 0);
+    // Expanding the assigned roles takes long only for thousands of distinct roles.
+    let p = if inv.roles.len() + inv.role_refs.len() >= 2_000 {
+        Progress::bar("expanding assigned roles", 0)
+    } else {
+        Progress::hidden()
+    };
     let ix = AccessIndex::build(model, inv, &mut |done, total| {
         p.set_length(total as u64);
         p.set(done as u64);

@@ -24,11 +24,7 @@ pub const EXIT_INPUT: i32 = 2;
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
-        Err(e) => {
-            let code = e.exit_code();
-            let _ = e.print();
-            return if code == 0 { EXIT_OK } else { EXIT_INPUT };
-        }
+        Err(e) => return usage_error(&e),
     };
     match execute(cli) {
         Ok(code) => code,
@@ -37,6 +33,51 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
             EXIT_INPUT
         }
     }
+}
+
+/// Help and version go out as clap writes them; a usage error becomes one line on stderr
+/// (clap's message, the arguments it lists, its tips) and exit 2, like every other error.
+fn usage_error(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            return EXIT_OK;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            report::error("a command is required; `azrbac --help` lists them");
+            return EXIT_INPUT;
+        }
+        _ => {}
+    }
+    let text = e.render().to_string();
+    let mut message: Option<String> = None;
+    let mut listed: Vec<String> = Vec::new();
+    let mut tips: Vec<String> = Vec::new();
+    let mut in_message = false;
+    for line in text.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message.get_or_insert_with(|| m.trim().to_string());
+            in_message = true;
+        } else if let Some(t) = line.trim().strip_prefix("tip: ") {
+            tips.push(t.to_string());
+            in_message = false;
+        } else if in_message && line.starts_with("  ") {
+            listed.push(line.trim().to_string());
+        } else {
+            in_message = false;
+        }
+    }
+    let mut one = message.unwrap_or_else(|| "invalid arguments".to_string());
+    if !listed.is_empty() {
+        one = format!("{} {}", one.trim_end_matches(':'), listed.join(", "));
+    }
+    if !tips.is_empty() {
+        one.push_str(&format!(" ({})", tips.join("; ")));
+    }
+    one.push_str("; see --help");
+    report::error(&one);
+    EXIT_INPUT
 }
 
 fn execute(cli: Cli) -> Result<i32> {

@@ -9,6 +9,11 @@ use std::time::Duration;
 pub struct Progress(Option<ProgressBar>);
 
 impl Progress {
+    /// No display (for work too short to need one).
+    pub fn hidden() -> Progress {
+        Progress(None)
+    }
+
     fn enabled() -> bool {
         std::io::stderr().is_terminal()
     }

@@ -644,3 +644,28 @@ fn stdin_given_twice_is_a_usage_error() {
         assert!(err.contains("`-` (standard input) is given twice"), "{err}");
     }
 }
+
+/// Usage errors are one line on stderr and exit 2, like input errors; help and version still
+/// print in full with exit 0 (found by an audit: clap's errors were 3 to 7 lines).
+#[test]
+fn usage_errors_are_one_line() {
+    for args in [
+        vec!["expand", "Reader", "--bogus"],
+        vec!["generate", "--level", "read"],
+        vec!["bogus"],
+        vec![],
+        vec!["expand", "Reader", "--format", "az"],
+        vec!["check", "Reader", "--needs", "F", "--action", "X"],
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+    }
+    let (_, _, err) = run(&["generate", "--level", "read"]);
+    assert!(err.contains("--resource"), "{err}");
+    let (code, out, _) = run(&["expand", "--help"]);
+    assert_eq!(code, 0);
+    assert!(out.lines().count() > 5, "{out}");
+}
