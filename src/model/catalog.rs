@@ -353,25 +353,26 @@ pub const CATALOG_KIND: &str = "azrbac.catalog";
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CompactCatalog {
-    #[serde(rename = "schemaVersion")]
-    schema_version: u32,
+    // Fields in key order, so the file's keys are sorted like every JSON azrbac writes.
     kind: String,
-    #[serde(flatten)]
-    provenance: Provenance,
     operations: usize,
     providers: Vec<CompactProvider>,
+    #[serde(rename = "schemaVersion")]
+    schema_version: u32,
+    #[serde(flatten)]
+    provenance: Provenance,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CompactProvider {
-    name: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     actions: Vec<String>,
     #[serde(rename = "dataActions", default, skip_serializing_if = "Vec::is_empty")]
     data_actions: Vec<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     descriptions: BTreeMap<String, String>,
+    name: String,
 }
 
 #[cfg(test)]
