@@ -306,8 +306,19 @@ impl Catalog {
 
     /// Reads the compact file format.
     pub fn from_compact_json(text: &str, origin: &str) -> Result<Catalog> {
-        let file: CompactCatalog =
-            serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
+        let file: CompactCatalog = serde_json::from_str(text).map_err(|e| {
+            let e = Error::json(origin, &e).to_string();
+            Error::Shape {
+                origin: origin.to_string(),
+                pointer: String::new(),
+                message: format!(
+                    "not an azrbac catalog (build one with `azrbac catalog import`): {}",
+                    e.replace("struct CompactCatalog", "a catalog object")
+                        .replace("struct CompactProvider", "a provider object")
+                        .trim_start_matches(&format!("{origin}:"))
+                ),
+            }
+        })?;
         if file.kind != CATALOG_KIND {
             return Err(Error::shape(
                 origin,

@@ -49,6 +49,10 @@ impl<'a> Obj<'a> {
             .map(|(k, v)| (k.as_str(), v))
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }

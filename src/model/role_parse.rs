@@ -191,6 +191,13 @@ fn walk_template(template: &Obj<'_>, origin: &str, out: &mut Vec<RoleDefinition>
 /// Parses one role object of any shape.
 pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefinition> {
     let origin = obj.origin;
+    if obj.is_empty() {
+        return Err(Error::shape(
+            origin,
+            &obj.pointer,
+            "an empty object is not a role definition",
+        ));
+    }
     if let Some((pk, props)) = obj.get("properties") {
         obj.deny_unknown(WRAPPER_KEYS, "role definition")?;
         let format = if hint == RoleFormat::ArmTemplate {
@@ -538,5 +545,19 @@ mod tests {
         // Outside templates the text is read as written.
         let r = roles(r#"{"Name":"[[Team Reader]","Actions":["*/read"],"AssignableScopes":["/subscriptions/s"]}"#).unwrap();
         assert_eq!(r[0].name.as_deref(), Some("[[Team Reader]"));
+    }
+
+    /// `{}` is not a role (found by an audit: it expanded as an unnamed role granting nothing).
+    #[test]
+    fn an_empty_object_is_not_a_role() {
+        let e = roles("{}").unwrap_err().to_string();
+        assert!(
+            e.contains("an empty object is not a role definition"),
+            "{e}"
+        );
+        let e = roles(r#"[{"Name":"a","Actions":["*/read"]},{}]"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("/1: an empty object"), "{e}");
     }
 }
