@@ -5,7 +5,7 @@
 
 use crate::data::Model;
 use crate::model::inventory::Inventory;
-use crate::model::scope::{normalize, structural_parent};
+use crate::model::scope::{ScopeKind, kind_of, normalize, structural_parent};
 use crate::model::{Field, Plane, RoleDefinition};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -80,12 +80,10 @@ fn ancestors(placement: &HashMap<String, Option<String>>, scope: &str) -> Vec<St
     out
 }
 
-/// Who can perform `op` at `scope`, by the rules.
-pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> NaiveAnswer {
-    let op = op.trim();
+/// The management-group export as lower-cased child → parent strings.
+fn placement_of(inv: &Inventory) -> HashMap<String, Option<String>> {
     let s = &inv.scopes;
-    let placement: HashMap<String, Option<String>> = inv
-        .placement
+    inv.placement
         .iter()
         .map(|(c, p)| {
             (
@@ -93,7 +91,45 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
                 p.map(|p| s.display(p).to_ascii_lowercase()),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// Who can perform `op` at `scope` or anywhere under it, by the rules: the union of the
+/// answers at the scope, at every scope of the inventory whose ancestry (from the string and
+/// the management-group export) passes through it, and at a probe child of each of those that
+/// is not a management group (where denies with `doNotApplyToChildScopes` no longer apply).
+pub fn who_can_at_or_below_naive(
+    model: &Model,
+    inv: &Inventory,
+    op: &str,
+    scope: &str,
+) -> BTreeSet<u32> {
+    let placement = placement_of(inv);
+    let target = normalize(scope).to_ascii_lowercase();
+    let mut scopes = vec![target.clone()];
+    for i in 0..inv.scopes.len() as u32 {
+        let d = inv.scopes.display(i).to_ascii_lowercase();
+        if d != target && ancestors(&placement, &d).contains(&target) {
+            scopes.push(d);
+        }
+    }
+    let mut out = BTreeSet::new();
+    for t in &scopes {
+        out.extend(who_can_naive(model, inv, op, t).allowed.keys());
+        if kind_of(t) != ScopeKind::ManagementGroup {
+            let base = if t == "/" { "" } else { t.as_str() };
+            let probe = format!("{base}/providers/Azrbac.Test/probes/p");
+            out.extend(who_can_naive(model, inv, op, &probe).allowed.keys());
+        }
+    }
+    out
+}
+
+/// Who can perform `op` at `scope`, by the rules.
+pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> NaiveAnswer {
+    let op = op.trim();
+    let s = &inv.scopes;
+    let placement = placement_of(inv);
     let up: HashSet<String> = ancestors(&placement, scope).into_iter().collect();
     let target = normalize(scope).to_ascii_lowercase();
     let planes: Vec<Plane> = Plane::BOTH.to_vec();
