@@ -172,8 +172,8 @@ proptest! {
 /// by the naive rules at S, at a scope under S, or at a probe child of one of those; and the
 /// naive rules find no one the index misses. The only principals the naive side cannot confirm
 /// are those whose grant applies only under a management group the tenant gives no child.
-/// (Synthetic denies rarely stop a grant at exactly its own scope, so the
-/// `doNotApplyToChildScopes` case is pinned by the hand-built tenant in `tests/cli/access.rs`.)
+/// Each tenant gets one deny with `doNotApplyToChildScopes` at an assignment's own scope, so
+/// that case is exercised (the hand-built tenant in `tests/cli/access.rs` pins it too).
 fn compare_below(ix: &AccessIndex, op: &str, scope: &str) {
     let fast = who_can(ix, op, scope, true);
     let mut indexed: BTreeSet<u32> = fast.at.allowed.iter().map(|a| a.principal).collect();
@@ -218,7 +218,27 @@ proptest! {
             shape: Shape::Mixed,
         };
         let texts = generate_texts(model(), &cfg).unwrap();
-        let ix = AccessIndex::build(model(), inventory(&texts), &mut |_, _| {});
+        let mut inv = inventory(&texts);
+        // One deny that bites where `--below` matters: `*` for the principal of an assignment,
+        // at the assignment's own scope, applying there only.
+        let pick = Rng::new(seed ^ 7).below(inv.assignments.len());
+        let a = inv.assignments[pick];
+        if let Some(mut d) = inv.denies.first().cloned() {
+            let everything = crate::model::parse_roles_json(
+                &serde_json::json!({"Name": "deny", "Actions": ["*"], "DataActions": ["*"]}),
+                "test",
+            )
+            .unwrap();
+            d.permissions = everything[0].clone();
+            d.scope = a.scope;
+            d.do_not_apply_to_child_scopes = true;
+            d.principals = vec![a.principal];
+            d.everyone = false;
+            d.exclude = Vec::new();
+            d.condition = None;
+            inv.denies.push(d);
+        }
+        let ix = AccessIndex::build(model(), inv, &mut |_, _| {});
         let mut r = Rng::new(seed);
         let n = ix.inv.scopes.len();
         let mut scopes = vec!["/".to_string()];
@@ -226,7 +246,7 @@ proptest! {
             scopes.push(ix.inv.scopes.display(r.below(n) as u32).to_string());
         }
         // Where denies stop grants only at their own scope, and the scopes just above them.
-        for d in ix.inv.denies.iter().filter(|d| d.do_not_apply_to_child_scopes).take(2) {
+        for d in ix.inv.denies.iter().rev().filter(|d| d.do_not_apply_to_child_scopes).take(2) {
             scopes.push(ix.inv.scopes.display(d.scope).to_string());
             if let Some(p) = ix.inv.scopes.node(d.scope).parent {
                 scopes.push(ix.inv.scopes.display(p).to_string());
@@ -234,6 +254,7 @@ proptest! {
         }
         for op in [
             "Microsoft.Authorization/roleAssignments/write",
+            "Microsoft.Resources/subscriptions/resourceGroups/read",
             "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action",
             "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
         ] {
