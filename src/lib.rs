@@ -11,6 +11,7 @@ pub mod error;
 pub mod graph;
 pub mod model;
 pub mod report;
+pub mod text;
 
 pub use data::Model;
 pub use error::{Error, Result};

@@ -53,6 +53,11 @@ impl<'a> Obj<'a> {
         self.map.is_empty()
     }
 
+    /// The keys as written, in file order.
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> {
+        self.map.keys().map(String::as_str)
+    }
+
     pub fn has(&self, key: &str) -> bool {
         self.get(key).is_some()
     }

@@ -67,6 +67,9 @@ pub fn input_warnings(ix: &AccessIndex) -> Vec<Warning> {
     for n in &ix.inv.notes {
         out.push(Warning::note(n.clone()));
     }
+    for g in &ix.inv.gaps {
+        out.push(Warning::incomplete(g.clone()));
+    }
     // Assignments and denies at scope ids azrbac cannot place (`/subscription/x`, free text)
     // apply nowhere in the tree: say so rather than drop them (found by an audit).
     {

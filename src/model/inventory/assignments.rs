@@ -3,6 +3,7 @@
 //! matched ignoring case; fields the model does not use are skipped.
 
 use super::Inventory;
+use super::fields::{ObjectKind, check_key};
 use super::keys::{ItemSink, Key, MaybeStr, parse_with};
 use crate::model::assignment::{Assignment, PrincipalType};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -79,6 +80,8 @@ impl<'de> Visitor<'de> for RawVisitor<'_, 'de> {
             } else if lower_is("type") && !self.nested {
                 set(&mut r.kind, map.next_value()?);
             } else {
+                check_key(ObjectKind::Assignment { nested: self.nested }, key)
+                    .map_err(de::Error::custom)?;
                 map.next_value::<IgnoredAny>()?;
             }
         }
@@ -185,11 +188,8 @@ fn check<'de>(index: usize, r: Raw<'de>) -> Result<Option<Row<'de>>, String> {
 }
 
 /// Interns one validated row into the inventory.
-fn add(inv: &mut Inventory, r: Row<'_>) {
+fn add(inv: &mut Inventory, r: Row<'_>, origin: &str) {
     let name = r.name.trim();
-    if inv.is_duplicate(name) {
-        return;
-    }
     let kind = r
         .principal_type
         .as_deref()
@@ -207,17 +207,21 @@ fn add(inv: &mut Inventory, r: Row<'_>) {
     let role = inv.role_ref(&r.role, r.role_name.as_deref());
     let scope = inv.scopes.intern(&r.scope);
     let condition = r.condition.as_deref().map(|c| inv.conditions.push(c));
-    let name = match super::guid_slice(name) {
-        Some(g) => inv.assignment_names.push_lower(g),
-        None => inv.assignment_names.push(name),
-    };
-    inv.assignments.push(Assignment {
-        name,
+    let mut a = Assignment {
+        name: 0,
         principal: p,
         scope,
         role,
         condition,
-    });
+    };
+    if inv.is_duplicate(name, &a, origin) {
+        return;
+    }
+    a.name = match super::guid_slice(name) {
+        Some(g) => inv.assignment_names.push_lower(g),
+        None => inv.assignment_names.push(name),
+    };
+    inv.assignments.push(a);
 }
 
 /// The parsing side of the pipeline: validates rows and hands batches to the interning
@@ -264,7 +268,7 @@ pub(super) fn parse(
         let worker = scope.spawn(move || {
             for batch in rx {
                 for row in batch {
-                    add(inv_ref, row);
+                    add(inv_ref, row, origin);
                 }
             }
         });
@@ -285,7 +289,10 @@ pub(super) fn parse(
         let _ = worker.join();
         (result, skipped)
     });
-    result?;
+    let (_, paging) = result?;
+    if let Some(n) = paging {
+        inv.gaps.push(n);
+    }
     if skipped > 0 {
         inv.notes.push(format!(
             "{origin}: {skipped} rows are not role assignments (their `type` says otherwise) and were skipped"

@@ -3,6 +3,8 @@
 //! array), or as PowerShell's `Get-AzDenyAssignment | ConvertTo-Json` prints them (flat).
 
 use super::Inventory;
+use super::fields::{ObjectKind, check_obj};
+use super::keys::Paging;
 use crate::error::{Error, Result};
 use crate::model::assignment::{DenyAssignment, EVERYONE, PrincipalType};
 use crate::model::json::{self, Obj, kind};
@@ -10,18 +12,27 @@ use crate::model::role::{Field, PermissionBlock, RoleDefinition, RoleFormat};
 use crate::model::role_parse::{entries, permissions_array};
 use serde_json::Value;
 
-/// The items of a top-level list: an array, or `value` / `data` of an object.
+/// The items of a top-level list: an array, or `value` / `data` of an object. A list
+/// response that is one page of several adds a gap to `gaps`.
 pub(super) fn list_items<'a>(
     v: &'a Value,
     origin: &'a str,
     what: &str,
+    gaps: &mut Vec<String>,
 ) -> Result<(Vec<&'a Value>, String)> {
     match v {
         Value::Array(a) => Ok((a.iter().collect(), String::new())),
-        Value::Object(_) => {
+        Value::Object(m) => {
             let o = Obj::new(v, origin, "", what)?;
             for key in ["value", "data"] {
                 if let Some((k, Value::Array(a))) = o.get(key) {
+                    let mut paging = Paging::default();
+                    for (pk, pv) in m {
+                        paging.take(pk, pv);
+                    }
+                    if let Some(n) = paging.note(origin, a.len()) {
+                        gaps.push(n);
+                    }
                     return Ok((a.iter().collect(), format!("/{}", json::escape(k))));
                 }
             }
@@ -37,7 +48,7 @@ pub(super) fn list_items<'a>(
 
 pub(super) fn parse(inv: &mut Inventory, text: &str, origin: &str) -> Result<usize> {
     let v = json::parse(text, origin)?;
-    let (items, base) = list_items(&v, origin, "deny assignment")?;
+    let (items, base) = list_items(&v, origin, "deny assignment", &mut inv.gaps)?;
     let single = matches!(v, Value::Object(_)) && base.is_empty();
     for (i, item) in items.iter().enumerate() {
         let pointer = if single {
@@ -79,6 +90,7 @@ fn principals(
             Value::String(s) => (s.as_str(), None, None),
             _ => {
                 let o = Obj::new(item, obj.origin, &p, "principal")?;
+                check_obj(&o, ObjectKind::DenyPrincipal)?;
                 let id = o
                     .opt_str("id")?
                     .ok_or_else(|| Error::shape(obj.origin, &p, "principal has no `id`"))?;
@@ -109,17 +121,17 @@ fn parse_one(
     let obj = Obj::new(item, origin, pointer, "deny assignment")?;
     let id = obj.opt_str("id")?.unwrap_or("").to_string();
     let (props, rest) = match obj.get("properties") {
-        Some((k, p @ Value::Object(_))) => (
-            Obj::new(
-                p,
-                origin,
-                &obj.child_pointer(k),
-                "deny assignment properties",
-            )?,
-            true,
-        ),
+        Some((k, p @ Value::Object(_))) => {
+            check_obj(&obj, ObjectKind::DenyWrapper)?;
+            let pointer = obj.child_pointer(k);
+            (
+                Obj::new(p, origin, &pointer, "deny assignment properties")?,
+                true,
+            )
+        }
         _ => (Obj::new(item, origin, pointer, "deny assignment")?, false),
     };
+    check_obj(&props, ObjectKind::DenyProperties)?;
     let name = props
         .opt_str("denyAssignmentName")?
         .or(if rest { obj.opt_str("name")? } else { None })

@@ -3,6 +3,7 @@
 //! `@odata.type`, `displayName`, `userPrincipalName`), or bare id strings.
 
 use super::Inventory;
+use super::fields::{ObjectKind, check_key};
 use super::keys::{ItemSink, Key, MaybeStr, parse_with};
 use crate::model::assignment::PrincipalType;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -22,6 +23,10 @@ pub(super) struct RawGroup<'de> {
     head: Member<'de>,
     members: Vec<Member<'de>>,
     has_members: bool,
+    /// `members` is `null` (an export whose member query failed).
+    null_members: bool,
+    /// A Graph paging link for the members (`members@odata.nextLink`): the list is partial.
+    members_next: bool,
 }
 
 impl<'de> de::Deserialize<'de> for Member<'de> {
@@ -37,6 +42,7 @@ fn member_key<'de, A: MapAccess<'de>>(
     k: &Key<'de>,
     m: &mut Member<'de>,
     map: &mut A,
+    group: bool,
 ) -> Result<bool, A::Error> {
     let slot = if k.is("id") {
         &mut m.id
@@ -47,6 +53,7 @@ fn member_key<'de, A: MapAccess<'de>>(
     } else if k.is("userPrincipalName") {
         &mut m.upn
     } else {
+        check_key(ObjectKind::Directory { group }, &k.0).map_err(de::Error::custom)?;
         return Ok(false);
     };
     let v: MaybeStr<'de> = map.next_value()?;
@@ -76,7 +83,7 @@ impl<'de> Visitor<'de> for MemberVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut m = Member::default();
         while let Some(k) = map.next_key::<Key<'de>>()? {
-            if !member_key(&k, &mut m, &mut map)? {
+            if !member_key(&k, &mut m, &mut map, false)? {
                 map.next_value::<IgnoredAny>()?;
             }
         }
@@ -102,8 +109,16 @@ impl<'de> Visitor<'de> for GroupVisitor {
         while let Some(k) = map.next_key::<Key<'de>>()? {
             if k.is("members") {
                 g.has_members = true;
-                g.members = map.next_value::<Members<'de>>()?.0;
-            } else if !member_key(&k, &mut g.head, &mut map)? {
+                match map.next_value::<Members<'de>>()?.0 {
+                    Some(list) => g.members = list,
+                    None => g.null_members = true,
+                }
+            } else if k.0.to_ascii_lowercase().ends_with("@odata.nextlink") {
+                let v: MaybeStr<'de> = map.next_value()?;
+                if v.0.is_some_and(|s| !s.trim().is_empty()) {
+                    g.members_next = true;
+                }
+            } else if !member_key(&k, &mut g.head, &mut map, true)? {
                 map.next_value::<IgnoredAny>()?;
             }
         }
@@ -111,7 +126,8 @@ impl<'de> Visitor<'de> for GroupVisitor {
     }
 }
 
-struct Members<'de>(Vec<Member<'de>>);
+/// A member list; `None` for `null`.
+struct Members<'de>(Option<Vec<Member<'de>>>);
 
 impl<'de> de::Deserialize<'de> for Members<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -131,16 +147,18 @@ impl<'de> Visitor<'de> for MembersVisitor {
         while let Some(m) = seq.next_element::<Member<'de>>()? {
             v.push(m);
         }
-        Ok(Members(v))
+        Ok(Members(Some(v)))
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Members(Vec::new()))
+        Ok(Members(None))
     }
 }
 
 struct Sink<'i, 'p> {
     inv: &'i mut Inventory,
     progress: &'p mut dyn FnMut(usize),
+    /// Groups whose member list is one page of several.
+    partial: Vec<String>,
 }
 
 fn add<'de>(inv: &mut Inventory, m: &Member<'de>, default: PrincipalType) -> Option<u32> {
@@ -176,6 +194,14 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
         if !g.has_members {
             return Err(format!("group {index} has no `members` array"));
         }
+        if g.null_members {
+            return Err(format!(
+                "group {index} has `members: null` (did the member query fail?): list its members, or [] for a group without members"
+            ));
+        }
+        if g.members_next {
+            self.partial.push(inv.principals.get(group).id.to_string());
+        }
         let mut members = Vec::with_capacity(g.members.len());
         for (j, m) in g.members.iter().enumerate() {
             let p = add(inv, m, PrincipalType::Unknown)
@@ -196,5 +222,26 @@ pub(super) fn parse(
     origin: &str,
     progress: &mut dyn FnMut(usize),
 ) -> crate::error::Result<usize> {
-    parse_with(text, origin, &mut Sink { inv, progress })
+    let mut sink = Sink {
+        inv,
+        progress,
+        partial: Vec::new(),
+    };
+    let (n, paging) = parse_with(text, origin, &mut sink)?;
+    let partial = sink.partial;
+    if let Some(note) = paging {
+        inv.gaps.push(note);
+    }
+    if !partial.is_empty() {
+        inv.gaps.push(format!(
+            "{origin}: the member lists of {} are one page of several (`members@odata.nextLink`): members on the other pages are missing (such as group {})",
+            if partial.len() == 1 {
+                "1 group".to_string()
+            } else {
+                format!("{} groups", partial.len())
+            },
+            crate::text::escape(&partial[0])
+        ));
+    }
+    Ok(n)
 }

@@ -66,17 +66,71 @@ pub(super) trait ItemSink<'de> {
     fn accept(&mut self, index: usize, item: Self::Item) -> Result<(), String>;
 }
 
+/// The paging markers of a list response: a continuation link or token, and the total the
+/// service reported. An export that carries one is a single page of a longer list.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Paging {
+    /// The key that holds a continuation (`nextLink`, `@odata.nextLink`, `skip_token`,
+    /// `$skipToken`), when it is set.
+    pub continuation: Option<String>,
+    /// `total_records` / `totalRecords`, when present.
+    pub total: Option<u64>,
+}
+
+impl Paging {
+    /// Takes note of one top-level key of a list response; false when it is not a paging key.
+    pub fn take(&mut self, key: &str, value: &serde_json::Value) -> bool {
+        let l = key.to_ascii_lowercase();
+        if matches!(
+            l.as_str(),
+            "nextlink" | "@odata.nextlink" | "skip_token" | "$skiptoken" | "skiptoken"
+        ) {
+            let set = match value {
+                serde_json::Value::Null => false,
+                serde_json::Value::String(s) => !s.trim().is_empty(),
+                _ => true,
+            };
+            if set && self.continuation.is_none() {
+                self.continuation = Some(key.to_string());
+            }
+            return true;
+        }
+        if l == "total_records" || l == "totalrecords" {
+            self.total = value
+                .as_u64()
+                .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()));
+            return true;
+        }
+        false
+    }
+
+    /// What an answer must say when the file is one page of several.
+    pub fn note(&self, origin: &str, rows: usize) -> Option<String> {
+        if let Some(k) = &self.continuation {
+            return Some(format!(
+                "{origin} is one page of several (it has `{k}`): records on the other pages are missing; export every page (README, \"Exporting a tenant\")"
+            ));
+        }
+        match self.total {
+            Some(t) if t > rows as u64 => Some(format!(
+                "{origin} holds {rows} of {t} records (`total_records`): it is one page of several, and records on the other pages are missing; export every page (README, \"Exporting a tenant\")"
+            )),
+            _ => None,
+        }
+    }
+}
+
 /// Seed for a whole file: a list of items in any of the accepted wrappers.
-pub(super) struct Top<'s, S>(pub &'s mut S);
+pub(super) struct Top<'s, S>(pub &'s mut S, pub &'s mut Paging);
 
 impl<'de, S: ItemSink<'de>> DeserializeSeed<'de> for Top<'_, S> {
     type Value = usize;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
-        d.deserialize_any(TopVisitor(self.0))
+        d.deserialize_any(TopVisitor(self.0, self.1))
     }
 }
 
-struct TopVisitor<'s, S>(&'s mut S);
+struct TopVisitor<'s, S>(&'s mut S, &'s mut Paging);
 
 impl<'de, S: ItemSink<'de>> Visitor<'de> for TopVisitor<'_, S> {
     type Value = usize;
@@ -95,6 +149,9 @@ impl<'de, S: ItemSink<'de>> Visitor<'de> for TopVisitor<'_, S> {
         while let Some(k) = map.next_key::<Key<'de>>()? {
             if (k.is("value") || k.is("data")) && found.is_none() {
                 found = Some(map.next_value_seed(ListSeed(&mut *self.0))?);
+            } else if is_paging_key(&k.0) {
+                let v: serde_json::Value = map.next_value()?;
+                self.1.take(&k.0, &v);
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -141,16 +198,22 @@ fn items<'de, S: ItemSink<'de>, A: SeqAccess<'de>>(
     Ok(i)
 }
 
-/// Parses a whole text with a sink, mapping errors to a positioned one-line error.
+fn is_paging_key(k: &str) -> bool {
+    Paging::default().take(k, &serde_json::Value::Null)
+}
+
+/// Parses a whole text with a sink, mapping errors to a positioned one-line error; returns
+/// the number of items and, when the file is one page of several, what to say about it.
 pub(super) fn parse_with<'de, S: ItemSink<'de>>(
     text: &'de str,
     origin: &str,
     sink: &mut S,
-) -> crate::error::Result<usize> {
+) -> crate::error::Result<(usize, Option<String>)> {
     let mut d = serde_json::Deserializer::from_str(text);
-    let n = Top(sink)
+    let mut paging = Paging::default();
+    let n = Top(sink, &mut paging)
         .deserialize(&mut d)
         .map_err(|e| crate::error::Error::json(origin, &e))?;
     d.end().map_err(|e| crate::error::Error::json(origin, &e))?;
-    Ok(n)
+    Ok((n, paging.note(origin, n)))
 }

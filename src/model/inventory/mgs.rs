@@ -4,6 +4,7 @@
 //! subscriptions and management groups in the scope tree.
 
 use super::Inventory;
+use super::fields::{ObjectKind, check_obj};
 use super::deny::list_items;
 use crate::error::{Error, Result};
 use crate::model::json::{self, Obj, kind};
@@ -12,7 +13,7 @@ use serde_json::Value;
 
 pub(super) fn parse(inv: &mut Inventory, text: &str, origin: &str) -> Result<usize> {
     let v = json::parse(text, origin)?;
-    let (items, base) = list_items(&v, origin, "management-group entity")?;
+    let (items, base) = list_items(&v, origin, "management-group entity", &mut inv.gaps)?;
     let single = matches!(v, Value::Object(_)) && base.is_empty();
     let mut count = 0;
     let mut skipped = 0;
@@ -94,18 +95,35 @@ fn walk(
         *skipped += 1;
         return Ok(());
     }
+    check_obj(&obj, ObjectKind::ManagementGroup)?;
+    for (key, kind) in [
+        ("properties", ObjectKind::ManagementGroup),
+        ("details", ObjectKind::ManagementGroupDetails),
+    ] {
+        if let Some((k, v @ Value::Object(_))) = obj.get(key) {
+            let o = Obj::new(v, origin, &obj.child_pointer(k), key)?;
+            check_obj(&o, kind)?;
+            if let Some((dk, d @ Value::Object(_))) = o.get("details") {
+                check_obj(
+                    &Obj::new(d, origin, &o.child_pointer(dk), "details")?,
+                    ObjectKind::ManagementGroupDetails,
+                )?;
+            }
+        }
+    }
     *count += 1;
     let node = inv.scopes.intern(id);
-    let parent = match tree_parent {
-        Some(p) => Some(p),
+    let stated = match tree_parent {
+        Some(p) => Some(Some(p)),
         None => match parent_of(item, origin, pointer)? {
-            Some(p) if !p.trim().is_empty() => Some(inv.scopes.intern(&p)),
-            _ => None,
+            Some(p) if !p.trim().is_empty() => Some(Some(inv.scopes.intern(&p))),
+            Some(_) => Some(None),
+            None => None,
         },
     };
-    let entry = inv.placement.entry(node).or_insert(parent);
-    if entry.is_none() {
-        *entry = parent;
+    match stated {
+        Some(parent) => inv.state_parent(node, parent, origin, pointer),
+        None => inv.list_unstated(node),
     }
     let mut children: Vec<(String, &Value)> = Vec::new();
     if let Some((ck, Value::Array(a))) = obj.get("children") {

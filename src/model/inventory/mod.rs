@@ -4,6 +4,7 @@
 
 mod assignments;
 mod deny;
+pub mod fields;
 mod groups;
 mod keys;
 mod mgs;
@@ -14,7 +15,7 @@ use super::assignment::{Assignment, DenyAssignment, PrincipalType, Principals, R
 use super::role::RoleDefinition;
 use super::scope::ScopeTree;
 use crate::error::Result;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// The five kinds of input.
@@ -126,8 +127,17 @@ pub struct Inventory {
     pub sources: HashMap<InputKind, Source>,
     /// Remarks about the input (skipped rows, duplicates), for the answers' warnings.
     pub notes: Vec<String>,
-    seen_guids: FxHashSet<u128>,
-    seen_other: FxHashSet<Box<str>>,
+    /// Remarks that make every answer incomplete: records that conflict, exports that are
+    /// one page of several. Each names the file or records concerned.
+    pub gaps: Vec<String>,
+    /// Assignment name → the assignments kept under it (more than one when the copies
+    /// differ in content).
+    seen_guids: FxHashMap<u128, Vec<u32>>,
+    seen_other: FxHashMap<Box<str>, Vec<u32>>,
+    /// Names of assignments listed with different contents, and where.
+    conflicting: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// Management-group placement as each record stated it: node → (parent, where stated).
+    stated_parents: HashMap<u32, Vec<(Option<u32>, String)>>,
     key_buf: String,
     duplicates: usize,
     finished: bool,
@@ -172,7 +182,7 @@ impl Inventory {
 
     /// Reads role definitions (`az role definition list` output, REST, Resource Graph rows).
     pub fn read_roles(&mut self, text: &str, origin: &str) -> Result<usize> {
-        let list = roles::parse(text, origin, &mut self.notes)?;
+        let list = roles::parse(text, origin, &mut self.notes, &mut self.gaps)?;
         let n = list.len();
         self.roles.extend(list);
         self.record(InputKind::Roles, origin, n);
@@ -201,6 +211,7 @@ impl Inventory {
     /// Reads `az account management-group entities list` output (or the REST forms).
     pub fn read_management_groups(&mut self, text: &str, origin: &str) -> Result<usize> {
         let n = mgs::parse(self, text, origin)?;
+        self.check_placement(origin)?;
         self.record(InputKind::ManagementGroups, origin, n);
         Ok(n)
     }
@@ -215,10 +226,33 @@ impl Inventory {
         self.scopes.link(&self.placement);
         if self.duplicates > 0 {
             self.notes.push(format!(
-                "{} role assignments appear more than once in the input; each is counted once",
+                "{} role assignments appear more than once in the input with the same contents; each is counted once",
                 self.duplicates
             ));
         }
+        if !self.conflicting.is_empty() {
+            let n = self.conflicting.len();
+            let shown: Vec<String> = self
+                .conflicting
+                .iter()
+                .take(5)
+                .map(|(name, at)| {
+                    let at: Vec<&str> = at.iter().map(String::as_str).collect();
+                    format!("{name} ({})", at.join(", "))
+                })
+                .collect();
+            self.gaps.push(format!(
+                "{} listed more than once with different contents (principal, role, scope or condition): every version is kept, as either could be the current one: {}{}",
+                if n == 1 {
+                    "1 role assignment name is".to_string()
+                } else {
+                    format!("{n} role assignment names are")
+                },
+                shown.join("; "),
+                if n > 5 { format!("; and {} more", n - 5) } else { String::new() }
+            ));
+        }
+        roles::merge_duplicates(&mut self.roles, &mut self.gaps, &mut self.notes);
     }
 
     /// The group record of a principal, when the export lists its members.
@@ -279,16 +313,124 @@ impl Inventory {
         i
     }
 
-    /// Whether an assignment name was seen before (and remembers it).
-    pub(crate) fn is_duplicate(&mut self, name: &str) -> bool {
-        let dup = match guid_u128(name) {
-            Some(g) => !self.seen_guids.insert(g),
-            None => !self.seen_other.insert(name.to_ascii_lowercase().into()),
+    /// Whether an assignment with this name and the same contents was kept before. A copy
+    /// with other contents is kept too (the caller pushes it) and recorded as a conflict:
+    /// which copy is current is unknown, so both may grant.
+    pub(crate) fn is_duplicate(&mut self, name: &str, a: &Assignment, origin: &str) -> bool {
+        let kept = match guid_u128(name) {
+            Some(g) => self.seen_guids.entry(g).or_default(),
+            None => self
+                .seen_other
+                .entry(name.to_ascii_lowercase().into())
+                .or_default(),
         };
-        if dup {
+        let conditions = &self.conditions;
+        let assignments = &self.assignments;
+        let same = |b: &Assignment| {
+            b.principal == a.principal
+                && b.role == a.role
+                && b.scope == a.scope
+                && b.condition.map(|c| conditions.get(c).trim())
+                    == a.condition.map(|c| conditions.get(c).trim())
+        };
+        if kept.iter().any(|i| same(&assignments[*i as usize])) {
             self.duplicates += 1;
+            return true;
         }
-        dup
+        if !kept.is_empty() {
+            self.conflicting
+                .entry(name.to_ascii_lowercase())
+                .or_default()
+                .insert(origin.to_string());
+        }
+        kept.push(assignments.len() as u32);
+        false
+    }
+
+    /// Records the parent one management-group record states for a node (`None`: it says
+    /// the node is top-level); [`Inventory::check_placement`] refuses conflicting statements.
+    pub(crate) fn state_parent(&mut self, node: u32, parent: Option<u32>, origin: &str, pointer: &str) {
+        self.stated_parents
+            .entry(node)
+            .or_default()
+            .push((parent, format!("{origin}: {pointer}")));
+    }
+
+    /// Records a node the management-group export lists without saying where it sits.
+    pub(crate) fn list_unstated(&mut self, node: u32) {
+        self.placement.entry(node).or_insert(None);
+    }
+
+    /// Sets `placement` from the stated parents, refusing a node stated under two parents
+    /// and a cycle of management groups (either would leave grants unapplied).
+    pub(crate) fn check_placement(&mut self, origin: &str) -> Result<()> {
+        let mut nodes: Vec<u32> = self.stated_parents.keys().copied().collect();
+        nodes.sort_unstable();
+        for node in nodes {
+            let stated = &self.stated_parents[&node];
+            let mut parents: Vec<(Option<u32>, &str)> =
+                stated.iter().map(|(p, at)| (*p, at.as_str())).collect();
+            parents.sort_by_key(|(p, _)| *p);
+            parents.dedup_by_key(|(p, _)| *p);
+            if parents.len() > 1 {
+                let name = |p: Option<u32>| match p {
+                    Some(p) => crate::text::escape(self.scopes.display(p)).into_owned(),
+                    None => "no parent (top level)".to_string(),
+                };
+                return Err(crate::error::Error::shape(
+                    origin,
+                    "",
+                    format!(
+                        "{} is placed under two parents, {} ({}) and {} ({}): a scope has one parent in Azure, so the export mixes snapshots taken at different times; export the hierarchy again",
+                        crate::text::escape(self.scopes.display(node)),
+                        name(parents[0].0),
+                        parents[0].1,
+                        name(parents[1].0),
+                        parents[1].1,
+                    ),
+                ));
+            }
+            self.placement.insert(node, parents[0].0);
+        }
+        // A cycle of parents has no root and would leave its members unplaced: refuse it.
+        // Each node has at most one parent, so one walk per node with colours is linear.
+        let mut colour: FxHashMap<u32, u8> = FxHashMap::default();
+        let mut nodes: Vec<u32> = self.placement.keys().copied().collect();
+        nodes.sort_unstable();
+        for start in nodes {
+            let mut path = Vec::new();
+            let mut cur = Some(start);
+            while let Some(c) = cur {
+                match colour.get(&c).copied().unwrap_or(0) {
+                    2 => break,
+                    1 => {
+                        let from = path.iter().position(|x| *x == c).unwrap_or(0);
+                        let mut names: Vec<String> = path[from..]
+                            .iter()
+                            .map(|n| crate::text::escape(self.scopes.display(*n)).into_owned())
+                            .collect();
+                        names.push(crate::text::escape(self.scopes.display(c)).into_owned());
+                        return Err(crate::error::Error::shape(
+                            origin,
+                            "",
+                            format!(
+                                "management groups form a cycle ({}): the hierarchy has no root; export it again",
+                                names.join(" → ")
+                            ),
+                        ));
+                    }
+                    _ => {
+                        colour.insert(c, 1);
+                        path.push(c);
+                        cur = self.placement.get(&c).copied().flatten();
+                    }
+                }
+            }
+            for n in path {
+                colour.insert(n, 2);
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn set_principal(&mut self, id: &str, kind: PrincipalType) -> u32 {

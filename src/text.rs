@@ -1,0 +1,75 @@
+//! Text from inputs made safe to show in terminals, CI logs and Markdown: control, invisible
+//! and bidirectional characters escaped, and GitHub workflow-command markers (`::`) broken.
+
+use std::borrow::Cow;
+
+/// Whether a character must not reach a terminal or log as itself: C0/C1 controls (line
+/// breaks included), zero-width and bidi formatting characters, the BOM and the soft hyphen.
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00ad}'
+                | '\u{061c}'
+                | '\u{180e}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
+}
+
+/// The text with hidden characters written as escapes (`\n`, `\t`, `\u{1b}`, `\u{200b}`),
+/// a backslash before an escape-looking sequence kept readable, and every `::` written
+/// `:\:` so that no line of output can be read as a GitHub Actions workflow command.
+/// Borrowed when nothing needs escaping.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_hidden) && !s.contains("::") {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev_colon = false;
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            ':' if prev_colon => {
+                out.push_str("\\:");
+                continue;
+            }
+            c if is_hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+        prev_colon = c == ':';
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(escape("AzureML Data Scientist"), Cow::Borrowed(_)));
+        assert!(matches!(escape("Microsoft.Compute/*/read"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn line_breaks_escapes_and_invisibles_are_escaped() {
+        assert_eq!(escape("ok\n\ngate: passed"), "ok\\n\\ngate: passed");
+        assert_eq!(escape("\u{1b}[2J\u{1b}]0;x\u{7}"), "\\u{1b}[2J\\u{1b}]0;x\\u{7}");
+        assert_eq!(escape("\u{200b}Microsoft.Compute"), "\\u{200b}Microsoft.Compute");
+        assert_eq!(escape("a\u{202e}b"), "a\\u{202e}b");
+    }
+
+    #[test]
+    fn workflow_command_markers_are_broken() {
+        assert_eq!(escape("::error file=x::y"), ":\\:error file=x:\\:y");
+        assert_eq!(escape(":::"), ":\\:\\:");
+        assert!(!escape("x\n::add-mask::s").contains("::"));
+    }
+}
