@@ -55,14 +55,23 @@ mod tests {
     #[test]
     fn plain_text_is_borrowed() {
         assert!(matches!(escape("AzureML Data Scientist"), Cow::Borrowed(_)));
-        assert!(matches!(escape("Microsoft.Compute/*/read"), Cow::Borrowed(_)));
+        assert!(matches!(
+            escape("Microsoft.Compute/*/read"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]
     fn line_breaks_escapes_and_invisibles_are_escaped() {
         assert_eq!(escape("ok\n\ngate: passed"), "ok\\n\\ngate: passed");
-        assert_eq!(escape("\u{1b}[2J\u{1b}]0;x\u{7}"), "\\u{1b}[2J\\u{1b}]0;x\\u{7}");
-        assert_eq!(escape("\u{200b}Microsoft.Compute"), "\\u{200b}Microsoft.Compute");
+        assert_eq!(
+            escape("\u{1b}[2J\u{1b}]0;x\u{7}"),
+            "\\u{1b}[2J\\u{1b}]0;x\\u{7}"
+        );
+        assert_eq!(
+            escape("\u{200b}Microsoft.Compute"),
+            "\\u{200b}Microsoft.Compute"
+        );
         assert_eq!(escape("a\u{202e}b"), "a\\u{202e}b");
     }
 

@@ -80,8 +80,13 @@ impl<'de> Visitor<'de> for RawVisitor<'_, 'de> {
             } else if lower_is("type") && !self.nested {
                 set(&mut r.kind, map.next_value()?);
             } else {
-                check_key(ObjectKind::Assignment { nested: self.nested }, key)
-                    .map_err(de::Error::custom)?;
+                check_key(
+                    ObjectKind::Assignment {
+                        nested: self.nested,
+                    },
+                    key,
+                )
+                .map_err(de::Error::custom)?;
                 map.next_value::<IgnoredAny>()?;
             }
         }

@@ -155,7 +155,9 @@ const DIRECTORY_KNOWN: &[&str] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ObjectKind {
     /// A role assignment, at the top level (`nested` false) or inside `properties`.
-    Assignment { nested: bool },
+    Assignment {
+        nested: bool,
+    },
     /// A deny assignment's `properties` or PowerShell flat object.
     DenyProperties,
     /// A deny assignment's ARM wrapper (`id`, `name`, `properties`, ...).
@@ -164,7 +166,9 @@ pub enum ObjectKind {
     ManagementGroup,
     ManagementGroupDetails,
     /// A group (`members` besides the directory keys) or a member.
-    Directory { group: bool },
+    Directory {
+        group: bool,
+    },
 }
 
 impl ObjectKind {
@@ -204,7 +208,11 @@ const MAX_SUGGEST_LEN: usize = 64;
 /// Checks one key of an object: `Err(message)` when it is not accepted there.
 pub fn check_key(kind: ObjectKind, key: &str) -> Result<(), String> {
     let lists = kind.lists();
-    let known = |k: &str| lists.iter().any(|l| l.iter().any(|a| a.eq_ignore_ascii_case(k)));
+    let known = |k: &str| {
+        lists
+            .iter()
+            .any(|l| l.iter().any(|a| a.eq_ignore_ascii_case(k)))
+    };
     if known(key) {
         return Ok(());
     }
@@ -229,9 +237,8 @@ pub fn check_key(kind: ObjectKind, key: &str) -> Result<(), String> {
     };
     if let ObjectKind::Directory { .. } = kind {
         // Any other Graph property is fine; only a near miss of a key azrbac reads is not.
-        let read_hit = hint.filter(|h| {
-            DIRECTORY_READ.iter().any(|r| r == h) || (is_group && *h == "members")
-        });
+        let read_hit =
+            hint.filter(|h| DIRECTORY_READ.iter().any(|r| r == h) || (is_group && *h == "members"));
         return match read_hit {
             Some(h) => Err(format!(
                 "unknown field `{}` in {} (did you mean `{h}`?)",
@@ -275,8 +282,17 @@ mod tests {
 
     #[test]
     fn assignment_export_columns_are_accepted() {
-        for k in ["canDelegate", "createdOn", "tenantId", "resourceGroup", "PrincipalId"] {
-            assert!(check_key(ObjectKind::Assignment { nested: false }, k).is_ok(), "{k}");
+        for k in [
+            "canDelegate",
+            "createdOn",
+            "tenantId",
+            "resourceGroup",
+            "PrincipalId",
+        ] {
+            assert!(
+                check_key(ObjectKind::Assignment { nested: false }, k).is_ok(),
+                "{k}"
+            );
         }
         let e = check_key(ObjectKind::Assignment { nested: false }, "principalID2").unwrap_err();
         assert!(e.contains("principalId"), "{e}");
@@ -287,7 +303,14 @@ mod tests {
     fn directory_objects_accept_graph_properties_but_not_near_misses() {
         let member = ObjectKind::Directory { group: false };
         let group = ObjectKind::Directory { group: true };
-        for k in ["givenName", "mail", "jobTitle", "accountEnabled", "memberOf", "appId"] {
+        for k in [
+            "givenName",
+            "mail",
+            "jobTitle",
+            "accountEnabled",
+            "memberOf",
+            "appId",
+        ] {
             assert!(check_key(member, k).is_ok(), "{k}");
         }
         assert!(check_key(group, "member").is_err());

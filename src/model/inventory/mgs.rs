@@ -4,8 +4,8 @@
 //! subscriptions and management groups in the scope tree.
 
 use super::Inventory;
-use super::fields::{ObjectKind, check_obj};
 use super::deny::list_items;
+use super::fields::{ObjectKind, check_obj};
 use crate::error::{Error, Result};
 use crate::model::json::{self, Obj, kind};
 use crate::model::scope::{ScopeKind, kind_of, normalize};

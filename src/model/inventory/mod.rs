@@ -349,7 +349,13 @@ impl Inventory {
 
     /// Records the parent one management-group record states for a node (`None`: it says
     /// the node is top-level); [`Inventory::check_placement`] refuses conflicting statements.
-    pub(crate) fn state_parent(&mut self, node: u32, parent: Option<u32>, origin: &str, pointer: &str) {
+    pub(crate) fn state_parent(
+        &mut self,
+        node: u32,
+        parent: Option<u32>,
+        origin: &str,
+        pointer: &str,
+    ) {
         self.stated_parents
             .entry(node)
             .or_default()

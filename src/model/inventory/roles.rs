@@ -6,9 +6,9 @@ use super::deny::list_items;
 use crate::error::Result;
 use crate::model::json;
 use crate::model::role::{Field, PermissionBlock, RoleDefinition};
-use std::collections::{BTreeMap, BTreeSet};
 use crate::model::role_parse::parse_roles_json;
 use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Keys of a REST/ARG wrapper the role parser reads; other ARG columns are dropped.
 const KEEP: &[&str] = &["id", "name", "type", "properties"];
