@@ -22,21 +22,18 @@ pub fn timing(phase: &str, since: Instant) {
     }
 }
 
-/// The file of each kind: the flag's, else the folder's when it exists there.
+/// The file of each kind: the flag's, else the folder's when it exists there. A folder that
+/// cannot be listed, an entry that is not a regular file, a folder that supplies none of the
+/// kinds, and a file whose name is a near miss of a missing kind are input errors: each
+/// would otherwise read as "not supplied" and answer with less access than the export holds.
 pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf)>> {
-    if let Some(dir) = &a.inventory
-        && !dir.is_dir()
-    {
-        return Err(Error::Io {
-            path: dir.display().to_string(),
-            message: if dir.exists() {
-                "is not a directory (--inventory takes a folder)".into()
-            } else {
-                "no such directory".into()
-            },
-        });
-    }
+    let listing = match &a.inventory {
+        Some(dir) => Some(list_folder(dir)?),
+        None => None,
+    };
     let mut out = Vec::new();
+    let mut from_folder = 0;
+    let mut missing = Vec::new();
     for kind in InputKind::ALL {
         let flag = match kind {
             InputKind::Assignments => &a.assignments,
@@ -47,11 +44,40 @@ pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf
         };
         if let Some(f) = flag {
             out.push((kind, f.clone()));
-        } else if let Some(dir) = &a.inventory {
-            let f = dir.join(kind.file_name());
-            if f.is_file() {
+        } else if let (Some(dir), Some(names)) = (&a.inventory, &listing) {
+            if names.iter().any(|n| n == kind.file_name()) {
+                let f = dir.join(kind.file_name());
+                regular_file(&f)?;
                 out.push((kind, f));
+                from_folder += 1;
+            } else {
+                missing.push(kind);
             }
+        }
+    }
+    if let (Some(dir), Some(names)) = (&a.inventory, &listing) {
+        let shown = dir.display().to_string();
+        for kind in &missing {
+            let expected = kind.file_name();
+            let near = names.iter().find(|n| {
+                InputKind::ALL.iter().all(|k| k.file_name() != n.as_str())
+                    && crate::error::did_you_mean(n, [expected]).is_some()
+            });
+            if let Some(n) = near {
+                return Err(Error::Io {
+                    path: dir.join(n).display().to_string(),
+                    message: format!(
+                        "not an inventory file name (did you mean `{expected}`?); --inventory reads {}",
+                        expected_names()
+                    ),
+                });
+            }
+        }
+        if from_folder == 0 && out.len() < InputKind::ALL.len() {
+            return Err(Error::Io {
+                path: shown,
+                message: format!("holds none of {}", expected_names()),
+            });
         }
     }
     if a.inventory.is_none() && out.is_empty() {
@@ -60,6 +86,57 @@ pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf
         )));
     }
     Ok(out)
+}
+
+fn expected_names() -> String {
+    let names: Vec<&str> = InputKind::ALL.iter().map(|k| k.file_name()).collect();
+    names.join(", ")
+}
+
+/// The names in an inventory folder (lossy for names that are not UTF-8, which match no
+/// expected name anyway).
+fn list_folder(dir: &std::path::Path) -> Result<Vec<String>> {
+    let shown = dir.display().to_string();
+    let meta = std::fs::metadata(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::Io {
+            path: shown.clone(),
+            message: "no such directory".into(),
+        },
+        _ => Error::io(&shown, &e),
+    })?;
+    if !meta.is_dir() {
+        return Err(Error::Io {
+            path: shown,
+            message: "is not a directory (--inventory takes a folder)".into(),
+        });
+    }
+    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(&shown, &e))?;
+    let mut names = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| Error::io(&shown, &e))?;
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// An inventory folder's entry must be a regular file (or a link to one): a directory, FIFO
+/// or device is refused rather than skipped (a FIFO would also block the read).
+fn regular_file(f: &std::path::Path) -> Result<()> {
+    let shown = f.display().to_string();
+    let meta = std::fs::metadata(f).map_err(|e| Error::io(&shown, &e))?;
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file (a FIFO, socket or device)"
+    };
+    Err(Error::Io {
+        path: shown,
+        message: format!("is {what}; --inventory reads regular files"),
+    })
 }
 
 /// Reads every supplied kind into an inventory.

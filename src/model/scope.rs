@@ -82,6 +82,46 @@ pub fn kind_of(scope: &str) -> ScopeKind {
     }
 }
 
+/// Checks a scope given on the command line: `Err` with a one-line reason (and the id with
+/// misspelt keywords corrected, when that makes a scope id) for text that is not `/`, a
+/// management group, subscription, resource group or resource id. Answering for such text
+/// would consider only assignments at `/` and understate access.
+pub fn check_scope_arg(scope: &str) -> Result<(), String> {
+    let t = scope.trim();
+    if kind_of(t) != ScopeKind::Unrecognised {
+        return Ok(());
+    }
+    const WORDS: [&str; 5] = [
+        "subscriptions",
+        "resourceGroups",
+        "providers",
+        "Microsoft.Management",
+        "managementGroups",
+    ];
+    let fixed: Vec<String> = t
+        .split('/')
+        .map(|seg| {
+            if seg.is_empty() || WORDS.iter().any(|w| w.eq_ignore_ascii_case(seg)) {
+                return seg.to_string();
+            }
+            match crate::error::did_you_mean(seg, WORDS) {
+                Some(w) if seg.len() > 3 => w.to_string(),
+                _ => seg.to_string(),
+            }
+        })
+        .collect();
+    let fixed = fixed.join("/");
+    let hint = if fixed != t && kind_of(&fixed) != ScopeKind::Unrecognised {
+        format!(" (did you mean `{}`?)", crate::text::escape(&fixed))
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "`{}` is not a scope id{hint}: give `/`, /providers/Microsoft.Management/managementGroups/NAME, /subscriptions/ID, /subscriptions/ID/resourceGroups/NAME or a resource id",
+        crate::text::escape(t)
+    ))
+}
+
 /// The parent of a resource or resource group, derived from the string (these levels are
 /// structural). `None` for `/`, management groups, subscriptions and unrecognised strings:
 /// their parents come from the management-group export.

@@ -401,3 +401,128 @@ fn d10_misspelt_inventory_keys_are_errors_with_a_suggestion() {
     );
     assert_eq!(run(&args).0, 0);
 }
+
+#[test]
+fn m1_unusable_inventory_folders_are_input_errors() {
+    let d = tempfile::tempdir().unwrap();
+    let inv = d.path().join("inv");
+    std::fs::create_dir(&inv).unwrap();
+    put(
+        &inv,
+        "assignments.json",
+        &format!(
+            "[{}]",
+            assignment(9, "aaaaaaaa-0000-0000-0000-000000000009", S, OWNER)
+        ),
+    );
+    let shown = inv.display().to_string();
+    let args = ["who-can", VM_READ, "--scope", "/", "--inventory", &shown];
+    assert_eq!(run(&args).0, 0);
+    // Unreadable: as another user when this runs as root, else with the mode bits.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&inv, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let as_root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let out = if as_root {
+        let bin = assert_cmd::cargo::cargo_bin("azrbac");
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin)
+            .args(args);
+        c.output().unwrap()
+    } else {
+        azrbac().args(args).output().unwrap()
+    };
+    std::fs::set_permissions(&inv, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("permission denied") && err.contains("inv"),
+        "{err}"
+    );
+    // A folder with none of the names (a typo) says what it expected, with a suggestion.
+    let typo = d.path().join("typo");
+    std::fs::create_dir(&typo).unwrap();
+    std::fs::copy(inv.join("assignments.json"), typo.join("assignment.json")).unwrap();
+    let t = typo.display().to_string();
+    let (code, _, err) = run(&["who-can", VM_READ, "--scope", "/", "--inventory", &t]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("did you mean `assignments.json`"), "{err}");
+    std::fs::remove_file(typo.join("assignment.json")).unwrap();
+    put(&typo, "notes.txt", "x");
+    let (code, _, err) = run(&["who-can", VM_READ, "--scope", "/", "--inventory", &t]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("holds none of assignments.json"), "{err}");
+    // An entry that is a directory or a FIFO is refused, not skipped (nor read forever).
+    std::fs::create_dir(inv.join("roles.json")).unwrap();
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("roles.json: is a directory"), "{err}");
+    std::fs::remove_dir(inv.join("roles.json")).unwrap();
+    let fifo = inv.join("groups.json");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("groups.json: is not a regular file"), "{err}");
+}
+
+#[test]
+fn m2_a_malformed_scope_is_a_usage_error_with_a_suggestion() {
+    let d = tempfile::tempdir().unwrap();
+    put(
+        d.path(),
+        "a.json",
+        &format!(
+            r#"[{{"principalId":"aaaaaaaa-0000-0000-0000-000000000010","principalName":"henry","principalType":"User","scope":"{S}","roleDefinitionId":"{OWNER}"}}]"#
+        ),
+    );
+    let a = d.path().join("a.json").display().to_string();
+    let (code, _, err) = run(&[
+        "who-can",
+        VM_READ,
+        "--scope",
+        "/subscription/11111111-1111-1111-1111-111111111111",
+        "--assignments",
+        &a,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("did you mean `{S}`")), "{err}");
+    let (code, _, err) = run(&[
+        "access",
+        "henry",
+        "--scope",
+        &format!("{S}/resourceGroup/rg1"),
+        "--assignments",
+        &a,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("did you mean `{S}/resourceGroups/rg1`")),
+        "{err}"
+    );
+    let (code, _, err) = run(&["who-can", VM_READ, "--scope", "ws1", "--assignments", &a]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // With the keyword spelt right, henry holds Owner there.
+    let v = run_json(&[
+        "access",
+        "henry",
+        "--scope",
+        &format!("{S}/resourceGroups/rg1"),
+        "--assignments",
+        &a,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["chains"].as_array().unwrap().len(), 1, "{v}");
+}

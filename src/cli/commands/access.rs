@@ -21,6 +21,8 @@ pub fn run(model: &Model, a: &AccessArgs) -> Result<i32> {
             "access: --scope is empty (use `/` for the tenant root)",
         ));
     }
+    crate::model::scope::check_scope_arg(&a.scope)
+        .map_err(|m| Error::usage(format!("access: --scope {m}")))?;
     let taxonomy = Taxonomy::embedded()?;
     let risk = taxonomy.classify(&model.index, model.mode);
     let ix = inventory::index(model, &a.inventory, "access")?;

@@ -22,6 +22,8 @@ pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
             "who-can: --scope is empty (use `/` for the tenant root)",
         ));
     }
+    crate::model::scope::check_scope_arg(&a.scope)
+        .map_err(|m| Error::usage(format!("who-can: --scope {m}")))?;
     let ix = inventory::index(model, &a.inventory, "who-can")?;
     let t0 = std::time::Instant::now();
     let ans = who_can(&ix, op.as_str(), &a.scope, a.below);
