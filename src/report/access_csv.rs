@@ -38,7 +38,11 @@ fn principal_rows(out: &mut String, status: &str, list: &[PrincipalJson]) {
                     &g.scope,
                     &g.role,
                     &g.role_id,
-                    &g.via.join(";"),
+                    &if g.via_continues {
+                        format!("{};…", g.via.join(";"))
+                    } else {
+                        g.via.join(";")
+                    },
                     &g.entry,
                     g.plane,
                     if g.conditional { "true" } else { "false" },

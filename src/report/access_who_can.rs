@@ -19,6 +19,10 @@ pub struct GrantJson {
     pub role_id: String,
     /// Group ids from the principal's direct group to the assigned group.
     pub via: Vec<String>,
+    /// `via` lists only the first 16 groups: the path goes on as the `via` of its last group,
+    /// which the answer lists as a principal.
+    #[serde(rename = "viaContinues", skip_serializing_if = "std::ops::Not::not")]
+    pub via_continues: bool,
     /// The role entry that grants the operation, as written (trimmed).
     pub entry: String,
     /// `Actions` or `DataActions` (and the block when the role has several).
@@ -49,6 +53,9 @@ pub struct DenyJson {
     pub everyone: bool,
     /// Group ids from the principal to the deny's principal entry.
     pub via: Vec<String>,
+    /// `via` lists only the first 16 groups.
+    #[serde(rename = "viaContinues", skip_serializing_if = "std::ops::Not::not")]
+    pub via_continues: bool,
     /// The deny carries a condition that is not evaluated: it may not apply.
     pub conditional: bool,
 }
@@ -148,6 +155,7 @@ pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
             .clone()
             .unwrap_or_else(|| ix.inv.role_refs[a.role as usize].guid.to_string()),
         via: ids(ix, &g.via),
+        via_continues: g.via_cut,
         entry: g.entry.text.clone(),
         entry_field: entry_field(ix, g.role, &g.entry),
         plane: g.plane.as_str(),
@@ -169,6 +177,7 @@ pub fn deny_json(ix: &AccessIndex, d: &DenyHit) -> DenyJson {
         plane: d.plane.as_str(),
         everyone: d.everyone,
         via: ids(ix, &d.via),
+        via_continues: d.via_cut,
         conditional: d.conditional,
     }
 }
@@ -284,14 +293,19 @@ pub fn short_scope(scope: &str) -> String {
 }
 
 /// Display names for a group path, looked up by id in the report.
-fn via_text(names: &BTreeMap<&str, &str>, via: &[String]) -> String {
+fn via_text(names: &BTreeMap<&str, &str>, via: &[String], continues: bool) -> String {
     if via.is_empty() {
         return "(direct)".to_string();
     }
-    via.iter()
+    let mut s = via
+        .iter()
         .map(|id| names.get(id.as_str()).copied().unwrap_or(id.as_str()))
         .collect::<Vec<_>>()
-        .join(" → ")
+        .join(" → ");
+    if continues {
+        s.push_str(" → … (see its row)");
+    }
+    s
 }
 
 fn principal_rows(
@@ -323,7 +337,7 @@ fn principal_rows(
             let mut row = vec![
                 if first { who.clone() } else { String::new() },
                 if first { p.kind.clone() } else { String::new() },
-                via_text(names, &g.via),
+                via_text(names, &g.via, g.via_continues),
                 format!("{}{cond}", g.role),
                 match &g.only_below {
                     Some(b) => format!("{} (only under {})", short_scope(&g.scope), short_scope(b)),
@@ -349,7 +363,7 @@ fn principal_rows(
                         } else if d.via.is_empty() {
                             String::new()
                         } else {
-                            format!(" (via {})", via_text(names, &d.via))
+                            format!(" (via {})", via_text(names, &d.via, d.via_continues))
                         };
                         format!("{}{who}", d.entry)
                     })

@@ -526,3 +526,81 @@ fn m2_a_malformed_scope_is_a_usage_error_with_a_suggestion() {
     ]);
     assert_eq!(v["chains"].as_array().unwrap().len(), 1, "{v}");
 }
+
+/// A chain of `n` nested groups (g1 holds Reader at S, g_n holds one user).
+fn nested_groups(dir: &Path, n: usize) {
+    let g = |i: usize| format!("cccccccc-0000-0000-0000-{i:012}");
+    let mut groups = Vec::new();
+    for i in 1..n {
+        groups.push(format!(
+            r##"{{"id":"{}","displayName":"g{i}","members":[{{"@odata.type":"#microsoft.graph.group","id":"{}"}}]}}"##,
+            g(i),
+            g(i + 1)
+        ));
+    }
+    groups.push(format!(
+        r##"{{"id":"{}","displayName":"g{n}","members":[{{"@odata.type":"#microsoft.graph.user","id":"aaaaaaaa-0000-0000-0000-000000000001"}}]}}"##,
+        g(n)
+    ));
+    put(dir, "groups.json", &format!("[{}]", groups.join(",")));
+    put(
+        dir,
+        "assignments.json",
+        &format!(
+            r#"[{{"id":"{S}/providers/Microsoft.Authorization/roleAssignments/ffffffff-0000-0000-0000-000000000008","principalId":"{}","principalType":"Group","scope":"{S}","roleDefinitionId":"{READER}"}}]"#,
+            g(1)
+        ),
+    );
+}
+
+#[test]
+fn h3_deep_group_nesting_gives_output_linear_in_depth() {
+    let d = inv();
+    let mut sizes = Vec::new();
+    for n in [200usize, 400] {
+        nested_groups(d.path(), n);
+        let dir = d.path().display().to_string();
+        let (code, out, err) = run(&[
+            "who-can",
+            VM_READ,
+            "--scope",
+            S,
+            "--inventory",
+            &dir,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        sizes.push(out.len());
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let ps = v["principals"].as_array().unwrap();
+        assert_eq!(ps.len(), n + 1);
+        // Every path is at most 16 groups, and following `via` from the user through the
+        // rows of the groups it names reaches g1, the assigned group.
+        let row = |id: &str| ps.iter().find(|p| p["id"] == id).unwrap()["grants"][0].clone();
+        let mut cur = "aaaaaaaa-0000-0000-0000-000000000001".to_string();
+        let mut hops = 0;
+        loop {
+            let g = row(&cur);
+            let via: Vec<String> = g["via"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect();
+            assert!(via.len() <= 16);
+            hops += via.len();
+            if g.get("viaContinues") != Some(&Value::Bool(true)) {
+                assert_eq!(
+                    via.last().map(String::as_str),
+                    Some("cccccccc-0000-0000-0000-000000000001")
+                );
+                break;
+            }
+            cur = via.last().unwrap().clone();
+        }
+        assert_eq!(hops, n);
+    }
+    // Twice the depth, about twice the output (it was four times).
+    assert!(sizes[1] < sizes[0] * 5 / 2, "{sizes:?}");
+}

@@ -272,6 +272,10 @@ impl<'m> AccessIndex<'m> {
     }
 }
 
+/// The longest group path a `who-can` grant lists (real tenants nest groups a few levels;
+/// hostile exports nest thousands).
+pub const VIA_MAX: usize = 16;
+
 /// A reusable visited set with predecessors: a generation stamp per node, so resetting is
 /// O(1).
 #[derive(Debug, Clone)]
@@ -328,6 +332,26 @@ impl Marks {
             cur = p;
         }
         out
+    }
+
+    /// [`Marks::via`] cut to its first [`VIA_MAX`] groups (those nearest `node`), and whether
+    /// it was cut. The rest of the path is the cut path of its last group, which the same
+    /// answer lists as a principal: output stays linear in the group nesting depth.
+    pub fn via_capped(&self, node: u32) -> (Vec<u32>, bool) {
+        let mut out = Vec::new();
+        let mut cur = node;
+        while self.contains(cur) {
+            let p = self.pred[cur as usize];
+            if p == cur || out.len() > self.stamp.len() {
+                break;
+            }
+            if out.len() == VIA_MAX {
+                return (out, true);
+            }
+            out.push(p);
+            cur = p;
+        }
+        (out, false)
     }
 
     /// The closure start that reached a marked node.

@@ -25,6 +25,8 @@ pub struct Grant {
     /// Groups from the principal's direct group to the group holding the assignment (that
     /// group last); empty when the assignment names the principal itself.
     pub via: Arc<[u32]>,
+    /// `via` was cut at [`super::index::VIA_MAX`] groups; the path goes on from its last group.
+    pub via_cut: bool,
     pub plane: Plane,
     pub entry: Arc<EntryRef>,
     /// The assignment carries a condition, or the role grants it only in conditional blocks.
@@ -50,6 +52,8 @@ pub struct DenyHit {
     /// Groups from the principal to the deny's principal entry (that entry last); empty when
     /// the deny names the principal itself (or everyone).
     pub via: Vec<u32>,
+    /// `via` was cut at [`super::index::VIA_MAX`] groups.
+    pub via_cut: bool,
     /// The deny carries a condition azrbac does not evaluate: it may not apply.
     pub conditional: bool,
 }
@@ -232,7 +236,8 @@ impl<'a, 'm> Ctx<'a, 'm> {
             let mut buf = std::mem::take(&mut self.buf);
             closure(&self.ix.members, &[sp], &mut self.marks, &mut buf);
             for &r in &buf {
-                let via: Arc<[u32]> = self.marks.via(r).into();
+                let (via, via_cut) = self.marks.via_capped(r);
+                let via: Arc<[u32]> = via.into();
                 if r != sp && self.ix.inv.principals.get(r).kind.is_group() {
                     self.note_principal(r, via.first().copied());
                 }
@@ -243,6 +248,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                         scope: s.scope,
                         role: s.role,
                         via: via.clone(),
+                        via_cut,
                         plane: s.plane,
                         entry: s.entry.clone(),
                         conditional: s.conditional,
@@ -330,9 +336,9 @@ impl<'a, 'm> Ctx<'a, 'm> {
         if c.excluded.contains(r) {
             return None;
         }
-        let via = match &c.covered {
-            None => Vec::new(),
-            Some(m) if m.contains(r) => m.via(r),
+        let (via, via_cut) = match &c.covered {
+            None => (Vec::new(), false),
+            Some(m) if m.contains(r) => m.via_capped(r),
             Some(_) => return None,
         };
         Some(DenyHit {
@@ -341,6 +347,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             entry: pg.entry.clone(),
             everyone: c.covered.is_none(),
             via,
+            via_cut,
             conditional: c.conditional || pg.conditional,
         })
     }
