@@ -106,3 +106,38 @@ pub fn cli_keys(obj: &Obj<'_>) -> Vec<KeyCase> {
     }
     out
 }
+
+/// The role as `az role definition create` would read it: every list, condition or block
+/// whose key the CLI ignores (see [`cli_keys`]) left out. `None` when the CLI reads every
+/// key. A role deployed with the CLI grants what this reading grants; deployed with
+/// PowerShell or ARM, what the role itself grants. Analyses that must not understate
+/// access take both.
+pub fn cli_reading(role: &super::role::RoleDefinition) -> Option<super::role::RoleDefinition> {
+    if role.key_case.is_empty() {
+        return None;
+    }
+    let mut r = role.clone();
+    let under =
+        |pointer: &str, key: &str| pointer == key || pointer.starts_with(&format!("{key}/"));
+    for kc in &role.key_case {
+        let key = kc.pointer.as_str();
+        for b in &mut r.permissions {
+            for f in super::role::Field::ALL {
+                b.list_mut(f).retain(|e| !under(&e.pointer, key));
+            }
+            if kc.written.eq_ignore_ascii_case("condition") && under(key, &b.pointer) {
+                b.condition = None;
+            }
+        }
+        if kc.written.eq_ignore_ascii_case("condition")
+            && key.trim_start_matches(&role.pointer).matches('/').count() == 1
+        {
+            r.condition = None;
+        }
+        // A `permissions` array the CLI does not read: the role grants nothing.
+        if kc.written.eq_ignore_ascii_case("permissions") {
+            r.permissions.clear();
+        }
+    }
+    Some(r)
+}

@@ -6,7 +6,7 @@ mod bicep_parse;
 pub mod catalog;
 pub mod inventory;
 pub mod json;
-mod key_case;
+pub mod key_case;
 pub mod ops_parse;
 pub mod pattern;
 pub mod plane;

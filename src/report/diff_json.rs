@@ -136,6 +136,9 @@ pub struct ChangeOut {
     pub permission_blocks: OldNew<usize>,
     pub complete: bool,
     pub unresolved: OldNew<Vec<String>>,
+    /// Keys the Azure CLI would not read, per side (the operations include both readings).
+    #[serde(rename = "cliIgnores")]
+    pub cli_ignores: OldNew<Vec<String>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -316,6 +319,18 @@ fn change(r: &DiffReport, c: &RoleChange) -> ChangeOut {
                 .new
                 .as_ref()
                 .map(|s| s.unresolved.clone())
+                .unwrap_or_default(),
+        },
+        cli_ignores: OldNew {
+            old: c
+                .old
+                .as_ref()
+                .map(|s| s.cli_ignores.clone())
+                .unwrap_or_default(),
+            new: c
+                .new
+                .as_ref()
+                .map(|s| s.cli_ignores.clone())
                 .unwrap_or_default(),
         },
     }

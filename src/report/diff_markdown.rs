@@ -280,6 +280,9 @@ fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
         for u in side.iter().flat_map(|x| &x.unresolved) {
             lines.push(format!("- **incomplete** ({label}): {}", md(u)));
         }
+        for u in side.iter().flat_map(|x| &x.cli_ignores) {
+            lines.push(format!("- **key case** ({label}): {}", md(u)));
+        }
     }
     if c.status == Status::NoEffectiveChange {
         lines.insert(

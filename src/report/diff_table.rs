@@ -337,6 +337,9 @@ fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
         for u in side.iter().flat_map(|x| &x.unresolved) {
             let _ = writeln!(s, "  incomplete ({label}): {u}");
         }
+        for u in side.iter().flat_map(|x| &x.cli_ignores) {
+            let _ = writeln!(s, "  key case ({label}): {u}");
+        }
     }
 }
 

@@ -604,3 +604,40 @@ fn h3_deep_group_nesting_gives_output_linear_in_depth() {
     // Twice the depth, about twice the output (it was four times).
     assert!(sizes[1] < sizes[0] * 5 / 2, "{sizes:?}");
 }
+
+#[test]
+fn d8_a_key_the_azure_cli_ignores_is_an_effective_change() {
+    let d = tempfile::tempdir().unwrap();
+    let scopes = r#""AssignableScopes":["/subscriptions/00000000-0000-0000-0000-000000000000"]"#;
+    let role = |key: &str| {
+        format!(
+            r#"{{"Name":"vm-op","IsCustom":true,"Actions":["Microsoft.Compute/*"],"{key}":["{VM_DELETE}"],{scopes}}}"#
+        )
+    };
+    put(d.path(), "old.json", &role("NotActions"));
+    put(d.path(), "new.json", &role("notactions"));
+    let old = d.path().join("old.json").display().to_string();
+    let new = d.path().join("new.json").display().to_string();
+    let (code, out, err) = run(&["diff", &old, &new]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("gate --fail-on added: FAILED"), "{out}");
+    assert!(out.contains("key case (new): `notactions`"), "{out}");
+    let v = run_json(&["diff", &old, &new, "--format", "json"]);
+    assert_eq!(v["summary"]["addedOperations"], 1, "{}", v["summary"]);
+    // The same spelling on both sides is no change.
+    assert_eq!(run(&["diff", &new, &new]).0, 0);
+    // Inside `permissions[]` the CLI reads only `notActions`.
+    let block = |key: &str| {
+        format!(
+            r#"{{"roleName":"vm-op","permissions":[{{"actions":["Microsoft.Compute/*"],"{key}":["{VM_DELETE}"]}}],"assignableScopes":["/subscriptions/00000000-0000-0000-0000-000000000000"]}}"#
+        )
+    };
+    put(d.path(), "old.json", &block("notActions"));
+    put(d.path(), "new.json", &block("NotActions"));
+    let (code, out, _) = run(&["diff", &old, &new]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("virtualMachines") && out.contains("delete"),
+        "{out}"
+    );
+}

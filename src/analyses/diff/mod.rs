@@ -60,6 +60,9 @@ pub struct RoleSide {
     pub guid: Option<String>,
     /// Values azrbac could not read as literals (the expansion is a lower bound).
     pub unresolved: Vec<String>,
+    /// Keys `az role definition create` would not read (`notactions`), each with its effect:
+    /// the side's operations are those of both readings (see [`expand_both`]).
+    pub cli_ignores: Vec<String>,
 }
 
 impl RoleSide {
@@ -71,6 +74,16 @@ impl RoleSide {
             name: role.name.clone(),
             guid: role.guid.clone(),
             unresolved: role.unresolved.clone(),
+            cli_ignores: role
+                .key_case
+                .iter()
+                .map(|k| {
+                    format!(
+                        "`{}` is not read by `az role definition create` (it reads {}): deployed with the Azure CLI, {}",
+                        k.written, k.accepted, k.effect
+                    )
+                })
+                .collect(),
         }
     }
 }
@@ -190,10 +203,22 @@ impl DiffReport {
     }
 }
 
+/// What a role grants under either reading of its keys: as written (PowerShell, ARM, the
+/// portal read keys ignoring case) and as `az role definition create` reads it (keys it
+/// does not recognise left out). The two differ only when the file mis-cases a key; which
+/// tool deploys it is unknown, so the diff takes the union and never understates access.
+pub fn expand_both(index: &Index, role: &RoleDefinition, mode: WildcardMode) -> Effective {
+    let mut e = expand(index, role, mode);
+    if let Some(cli) = crate::model::key_case::cli_reading(role) {
+        e.union_with(&expand(index, &cli, mode));
+    }
+    e
+}
+
 /// The expansion of an optional role (an absent role grants nothing).
 fn expand_opt(index: &Index, role: Option<&RoleDefinition>, mode: WildcardMode) -> Effective {
     match role {
-        Some(r) => expand(index, r, mode),
+        Some(r) => expand_both(index, r, mode),
         None => Effective::empty(index.catalog().len()),
     }
 }
