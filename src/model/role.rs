@@ -193,9 +193,10 @@ impl RoleDefinition {
     }
 
     /// A name for messages: display name, else GUID, else where it was found.
+    /// Line breaks, control and invisible characters in the name are escaped.
     pub fn label(&self) -> String {
         if let Some(n) = &self.name {
-            return n.clone();
+            return crate::text::escape(n).into_owned();
         }
         if let Some(g) = &self.guid {
             return g.clone();

@@ -382,7 +382,9 @@ pub fn table(r: &AccessReport) -> String {
                 rows.push((9, "(no risk category)".to_string(), none));
             }
             for (i, (_, label, hits)) in rows.iter().enumerate() {
-                t.add_row(vec![
+                // Operation names are catalog names (no line breaks); the list is one
+                // per line on purpose.
+                let mut row = super::safe_row(vec![
                     if i == 0 {
                         provider.clone()
                     } else {
@@ -390,8 +392,9 @@ pub fn table(r: &AccessReport) -> String {
                     },
                     label.clone(),
                     hits.len().to_string(),
-                    op_list(hits, 12),
                 ]);
+                row.push(op_list(hits, 12));
+                t.add_row(row);
             }
         }
         let _ = writeln!(s, "{t}");
@@ -411,7 +414,7 @@ pub fn table(r: &AccessReport) -> String {
                 .collect();
             let d = o.denied_by.first();
             let deny = d.map(|d| &r.denies[d.deny]);
-            t.add_row(vec![
+            t.add_row(super::safe_row(vec![
                 o.name.clone(),
                 chains.join(" "),
                 deny.map(|x| {
@@ -426,7 +429,7 @@ pub fn table(r: &AccessReport) -> String {
                 })
                 .unwrap_or_default(),
                 d.map(|d| d.entry.clone()).unwrap_or_default(),
-            ]);
+            ]));
         }
         let _ = writeln!(s, "{t}");
     }

@@ -372,7 +372,7 @@ fn principal_rows(
             } else {
                 row.push(g.entry.clone());
             }
-            t.add_row(row);
+            t.add_row(super::safe_row(row));
         }
     }
     let _ = writeln!(s, "{t}");

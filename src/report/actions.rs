@@ -44,7 +44,7 @@ pub fn table_text(r: &ActionsReport) -> String {
             if with_desc {
                 row.push(o.description.clone().unwrap_or_default());
             }
-            t.add_row(row);
+            t.add_row(super::safe_row(row));
         }
         let _ = writeln!(s, "{t}");
     }

@@ -78,7 +78,7 @@ pub fn table_text(r: &CheckReport) -> String {
         let _ = writeln!(s, "\nMissing (needed, not granted):");
         let mut t = table(&["plane", "operation"]);
         for (p, n) in rows.iter().take(LIST_MISSING) {
-            t.add_row(vec![p.to_string(), n.clone()]);
+            t.add_row(super::safe_row(vec![p.to_string(), n.clone()]));
         }
         let _ = writeln!(s, "{t}");
         if rows.len() > LIST_MISSING {
@@ -94,12 +94,12 @@ pub fn table_text(r: &CheckReport) -> String {
         let mut t = table(&["severity", "category", "ops", "examples"]);
         for c in &r.excess_by_category {
             let names: Vec<String> = c.actions.iter().chain(&c.data_actions).cloned().collect();
-            t.add_row(vec![
+            t.add_row(super::safe_row(vec![
                 c.severity.as_str().to_string(),
                 c.key.clone(),
                 c.count.to_string(),
                 abbreviate(&names, 1),
-            ]);
+            ]));
         }
         let _ = writeln!(s, "{t}");
     }
@@ -110,13 +110,13 @@ pub fn table_text(r: &CheckReport) -> String {
         // Stable: equal severities keep the report's (resource type) order.
         types.sort_by_key(|g| std::cmp::Reverse(g.max_severity));
         for g in types.iter().take(LIST_TYPES) {
-            t.add_row(vec![
+            t.add_row(super::safe_row(vec![
                 g.plane.to_string(),
                 g.resource_type.clone(),
                 g.operations.len().to_string(),
                 abbreviate(&g.operations, 4),
                 g.categories.join(", "),
-            ]);
+            ]));
         }
         let _ = writeln!(s, "{t}");
         if types.len() > LIST_TYPES {

@@ -235,7 +235,7 @@ fn ops_table(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChange>
                 } else {
                     String::new()
                 };
-                t.add_row(vec![rt, verb, op_risk(r, o)]);
+                t.add_row(super::safe_row(vec![rt, verb, op_risk(r, o)]));
                 rows += 1;
                 shown += 1;
             }
@@ -344,8 +344,9 @@ fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
 }
 
 fn show(v: &Option<String>) -> String {
-    v.as_deref()
-        .map_or("(none)".to_string(), |t| format!("`{t}`"))
+    v.as_deref().map_or("(none)".to_string(), |t| {
+        format!("`{}`", crate::text::escape(t))
+    })
 }
 
 /// Roles shown in full; the rest (identical in effect and as written) are summarised.

@@ -223,19 +223,19 @@ fn role_table(s: &mut String, r: &RoleExpansion, wildcards: &str) {
         let mut t = table(&["plane", "resource type", "ops", "operations"]);
         for p in group_names(names) {
             for g in &p.types {
-                t.add_row(vec![
+                t.add_row(super::safe_row(vec![
                     plane.to_string(),
                     g.resource_type.clone(),
                     g.verbs.len().to_string(),
                     abbreviate(&g.verbs, 8),
-                ]);
+                ]));
             }
-            t.add_row(vec![
+            t.add_row(super::safe_row(vec![
                 plane.to_string(),
                 format!("{} (total)", p.provider),
                 p.count.to_string(),
                 String::new(),
-            ]);
+            ]));
         }
         let _ = writeln!(s, "{t}");
     }

@@ -99,7 +99,12 @@ fn rule_out(r: &Rule) -> RuleOut {
 pub fn rule_list_table(rules: &[&Rule]) -> String {
     let mut t = table(&["code", "name", "severity", "flags"]);
     for r in rules {
-        t.add_row(vec![r.code, r.name, r.severity.as_str(), r.summary]);
+        t.add_row(super::safe_row(vec![
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            r.summary,
+        ]));
     }
     format!("{t}\n`azrbac rule CODE` shows a rule's page.\n")
 }

@@ -52,14 +52,66 @@ impl Format {
 
 /// Writes text to stdout. A closed pipe (`| head`) ends output quietly instead of panicking.
 pub fn out(text: &str) {
+    let text = guard(text);
     let mut s = std::io::stdout().lock();
     let _ = s.write_all(text.as_bytes()).and_then(|_| s.flush());
 }
 
 /// Writes one line to stderr (warnings, notes, errors).
 pub fn err_line(text: &str) {
+    let text = guard(text);
     let mut s = std::io::stderr().lock();
     let _ = writeln!(s, "{text}");
+}
+
+/// The last line of defence for everything azrbac prints: control and invisible characters
+/// that reached the output from an input are written as `\uXXXX` (the same value inside a
+/// JSON string; visible in a table), except line breaks, tabs and the colour sequences
+/// azrbac writes itself; and a line that starts with `::` (after blanks) is broken so that
+/// GitHub Actions cannot read it as a workflow command.
+pub fn guard(text: &str) -> std::borrow::Cow<'_, str> {
+    let sgr = |rest: &str| {
+        rest.strip_prefix('[').is_some_and(|r| {
+            let end = r.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+            end.is_some_and(|e| r[e..].starts_with('m'))
+        })
+    };
+    let needs = text.char_indices().any(|(i, c)| {
+        crate::text::is_hidden(c)
+            && c != '\n'
+            && c != '\t'
+            && !(c == '\u{1b}' && sgr(&text[i + 1..]))
+    }) || text.lines().any(|l| l.trim_start().starts_with("::"));
+    if !needs {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let blanks = line.len() - line.trim_start().len();
+        let (lead, body) = line.split_at(blanks);
+        out.push_str(lead);
+        let body = match body.strip_prefix("::") {
+            Some(rest) => {
+                out.push_str(":\\u003a");
+                rest
+            }
+            None => body,
+        };
+        for (i, c) in body.char_indices() {
+            if crate::text::is_hidden(c) && c != '\t' && !(c == '\u{1b}' && sgr(&body[i + 1..])) {
+                let mut buf = [0u16; 2];
+                for u in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Diagnostics are one line each: text quoted from an input (a Terraform heredoc, a long
@@ -154,4 +206,24 @@ mod tests {
         assert_eq!(cut.chars().count(), 401);
         assert!(cut.ends_with('…'));
     }
+}
+
+/// A table row with text from inputs made safe: line breaks, escape sequences and invisible
+/// characters written as escapes, `::` broken (see [`crate::text::escape`]), so that a role
+/// or principal name cannot forge output lines or reach the terminal as control codes.
+pub fn safe_row<I, S>(cells: I) -> Vec<String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    cells
+        .into_iter()
+        .map(|c| {
+            let c: String = c.into();
+            match crate::text::escape(&c) {
+                std::borrow::Cow::Borrowed(_) => c,
+                std::borrow::Cow::Owned(o) => o,
+            }
+        })
+        .collect()
 }

@@ -56,14 +56,14 @@ pub fn table_text(r: &RecommendReport) -> String {
         ]);
         for c in &r.candidates {
             let cond = if c.conditional { " (conditional)" } else { "" };
-            t.add_row(vec![
+            t.add_row(super::safe_row(vec![
                 c.rank.to_string(),
                 format!("{}{cond}", c.role),
                 c.excess.count.to_string(),
                 c.excess.high_risk.to_string(),
                 c.excess.weight.to_string(),
                 categories(&c.excess),
-            ]);
+            ]));
         }
         let _ = writeln!(s, "{t}");
     }
@@ -87,14 +87,14 @@ pub fn table_text(r: &RecommendReport) -> String {
         ]);
         for p in &r.pairs {
             let cond = if p.conditional { " (conditional)" } else { "" };
-            t.add_row(vec![
+            t.add_row(super::safe_row(vec![
                 p.rank.to_string(),
                 format!("{} + {}{cond}", p.roles[0], p.roles[1]),
                 p.excess.count.to_string(),
                 p.excess.high_risk.to_string(),
                 p.excess.weight.to_string(),
                 categories(&p.excess),
-            ]);
+            ]));
         }
         let _ = writeln!(s, "{t}");
     }

@@ -66,12 +66,12 @@ pub fn table_text(rep: &RisksReport) -> String {
         } else {
             let mut t = table(&["severity", "category", "ops", "granted by (entry, ops)"]);
             for c in &r.categories {
-                t.add_row(vec![
+                t.add_row(super::safe_row(vec![
                     c.severity.as_str().to_string(),
                     c.key.clone(),
                     c.count.to_string(),
                     entries_text(c, 3),
-                ]);
+                ]));
             }
             let _ = writeln!(s, "{t}");
             for c in r.categories.iter().filter(|c| c.severity.is_high_risk()) {

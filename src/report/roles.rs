@@ -38,12 +38,12 @@ pub fn table_text(r: &RolesReport) -> String {
             } else {
                 row.name.clone()
             };
-            t.add_row(vec![
+            t.add_row(super::safe_row(vec![
                 name,
                 row.id.clone(),
                 row.actions.to_string(),
                 row.data_actions.to_string(),
-            ]);
+            ]));
         }
         let _ = writeln!(s, "{t}");
     }

@@ -11,12 +11,12 @@ pub fn list_json(l: &ScenarioList) -> String {
 pub fn list_table(l: &ScenarioList) -> String {
     let mut t = table(&["scenario", "actions", "dataActions", "summary"]);
     for s in &l.scenarios {
-        t.add_row(vec![
+        t.add_row(super::safe_row(vec![
             s.name.clone(),
             s.counts.actions.to_string(),
             s.counts.data_actions.to_string(),
             s.summary.clone(),
-        ]);
+        ]));
     }
     format!(
         "{t}\n{} scenarios; `azrbac scenarios NAME` shows one, `azrbac generate --scenario NAME --scope SCOPE` builds its role\n",
@@ -71,7 +71,11 @@ pub fn show_table(r: &ScenarioReport) -> String {
         } else {
             o.risks.join(", ")
         };
-        t.add_row(vec![o.name.clone(), o.plane.to_string(), risk]);
+        t.add_row(super::safe_row(vec![
+            o.name.clone(),
+            o.plane.to_string(),
+            risk,
+        ]));
     }
     let _ = writeln!(s, "{t}");
     for p in &v.empty_patterns {

@@ -641,3 +641,46 @@ fn d8_a_key_the_azure_cli_ignores_is_an_effective_change() {
         "{out}"
     );
 }
+
+#[test]
+fn m4_text_from_inputs_cannot_forge_lines_or_reach_the_terminal() {
+    let d = tempfile::tempdir().unwrap();
+    put(
+        d.path(),
+        "evil.json",
+        r#"{"Name":"ok\n\ngate --fail-on added: passed\n::error file=x.json::injected","IsCustom":true,"Actions":["*"],"AssignableScopes":["/subscriptions/00000000-0000-0000-0000-000000000000"]}"#,
+    );
+    put(
+        d.path(),
+        "esc.json",
+        r#"{"Name":"\u001b[2J\u001b]0;pwned\u0007x\u202e","IsCustom":true,"Actions":["*/read"],"AssignableScopes":["/subscriptions/00000000-0000-0000-0000-000000000000"]}"#,
+    );
+    let evil = d.path().join("evil.json").display().to_string();
+    let esc = d.path().join("esc.json").display().to_string();
+    for format in ["table", "markdown"] {
+        let (code, out, _) = run(&["diff", "Reader", &evil, "--format", format]);
+        assert_eq!(code, 1);
+        for line in out.lines() {
+            assert!(!line.trim_start().starts_with("::"), "{line}");
+            assert!(!line.starts_with("gate --fail-on added: passed"), "{line}");
+        }
+        assert!(out.contains("FAILED") || out.contains("failed"), "{out}");
+    }
+    for cmd in [
+        vec!["expand", &esc],
+        vec!["risks", &esc],
+        vec!["lint", &esc],
+    ] {
+        let (_, out, err) = run(&cmd);
+        for text in [&out, &err] {
+            assert!(
+                !text
+                    .chars()
+                    .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{202e}'),
+                "{cmd:?}: {text:?}"
+            );
+        }
+    }
+    let (_, out, _) = run(&["expand", &esc]);
+    assert!(out.contains("\\u{1b}[2J"), "{out}");
+}
