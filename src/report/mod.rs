@@ -193,21 +193,6 @@ pub fn table(header: &[&str]) -> comfy_table::Table {
     t
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn diagnostics_are_one_line() {
-        assert_eq!(one_line("a\n   b\r\nc"), "a b c");
-        assert_eq!(one_line("keep  two spaces"), "keep  two spaces");
-        let long = "x".repeat(1000);
-        let cut = one_line(&long);
-        assert_eq!(cut.chars().count(), 401);
-        assert!(cut.ends_with('…'));
-    }
-}
-
 /// A table row with text from inputs made safe: line breaks, escape sequences and invisible
 /// characters written as escapes, `::` broken (see [`crate::text::escape`]), so that a role
 /// or principal name cannot forge output lines or reach the terminal as control codes.
@@ -226,4 +211,19 @@ where
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diagnostics_are_one_line() {
+        assert_eq!(one_line("a\n   b\r\nc"), "a b c");
+        assert_eq!(one_line("keep  two spaces"), "keep  two spaces");
+        let long = "x".repeat(1000);
+        let cut = one_line(&long);
+        assert_eq!(cut.chars().count(), 401);
+        assert!(cut.ends_with('…'));
+    }
 }

@@ -80,10 +80,12 @@ pub fn input_warnings(ix: &AccessIndex) -> Vec<Warning> {
         let assignments: usize = odd.iter().map(|i| ix.assignments_at(*i).len()).sum();
         let denies: usize = odd.iter().map(|i| ix.denies_at(*i).len()).sum();
         if assignments + denies > 0 {
+            // The least id in text order, so the answer does not depend on input order.
             let first = odd
                 .iter()
-                .find(|i| !ix.assignments_at(**i).is_empty() || !ix.denies_at(**i).is_empty())
+                .filter(|i| !ix.assignments_at(**i).is_empty() || !ix.denies_at(**i).is_empty())
                 .map(|i| s.display(*i))
+                .min()
                 .unwrap_or_default();
             let what = match (assignments, denies) {
                 (a, 0) => plural(a, "role assignment"),
@@ -192,5 +194,7 @@ pub fn path_warnings(ix: &AccessIndex, path: &ScopePath) -> Vec<Warning> {
     out
 }
 
+#[cfg(test)]
+mod robust_tests;
 #[cfg(test)]
 mod tests;

@@ -192,3 +192,81 @@ fn parse_one(
             .map(str::to_string),
     })
 }
+
+/// One deny assignment per id. Identical copies are counted once. Copies that differ
+/// (exports taken at different times) are all set aside with a gap: which copy is current is
+/// unknown, and applying either could hide access the other allows, so none blocks anything
+/// (answers may overstate access, never understate it) and the answer says so.
+pub(super) fn settle_duplicates(inv: &mut Inventory) {
+    type Key = (
+        u32,
+        Vec<super::roles::BlockKey>,
+        Vec<u32>,
+        bool,
+        Vec<u32>,
+        bool,
+        Option<String>,
+    );
+    let key = |d: &DenyAssignment| -> Key {
+        (
+            d.scope,
+            super::roles::role_key(&d.permissions),
+            d.principals.clone(),
+            d.everyone,
+            d.exclude.clone(),
+            d.do_not_apply_to_child_scopes,
+            d.condition.as_deref().map(|c| c.trim().to_string()),
+        )
+    };
+    let mut by_id: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for (i, d) in inv.denies.iter().enumerate() {
+        if !d.id.trim().is_empty() {
+            by_id
+                .entry(d.id.trim().to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+    }
+    let mut drop = vec![false; inv.denies.len()];
+    let mut same = 0;
+    let mut conflicts = Vec::new();
+    for (id, ix) in by_id {
+        if ix.len() < 2 {
+            continue;
+        }
+        let first = key(&inv.denies[ix[0]]);
+        if ix.iter().all(|i| key(&inv.denies[*i]) == first) {
+            same += ix.len() - 1;
+            ix[1..].iter().for_each(|i| drop[*i] = true);
+        } else {
+            ix.iter().for_each(|i| drop[*i] = true);
+            conflicts.push(crate::text::escape(&id).into_owned());
+        }
+    }
+    if same > 0 {
+        inv.notes.push(format!(
+            "{same} deny assignments appear more than once with the same contents; each is counted once"
+        ));
+    }
+    if !conflicts.is_empty() {
+        let n = conflicts.len();
+        conflicts.truncate(5);
+        inv.gaps.push(format!(
+            "{} listed more than once with different contents: which copy is current is unknown, so {} set aside and blocks nothing (answers may overstate access): {}{}",
+            if n == 1 {
+                "1 deny assignment is".to_string()
+            } else {
+                format!("{n} deny assignments are")
+            },
+            if n == 1 { "it is" } else { "they are" },
+            conflicts.join("; "),
+            if n > 5 { format!("; and {} more", n - 5) } else { String::new() }
+        ));
+    }
+    let mut i = 0;
+    inv.denies.retain(|_| {
+        let keep = !drop[i];
+        i += 1;
+        keep
+    });
+}

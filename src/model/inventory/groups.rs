@@ -228,7 +228,8 @@ pub(super) fn parse(
         partial: Vec::new(),
     };
     let (n, paging) = parse_with(text, origin, &mut sink)?;
-    let partial = sink.partial;
+    let mut partial = sink.partial;
+    partial.sort();
     if let Some(note) = paging {
         inv.gaps.push(note);
     }

@@ -253,6 +253,7 @@ impl Inventory {
             ));
         }
         roles::merge_duplicates(&mut self.roles, &mut self.gaps, &mut self.notes);
+        deny::settle_duplicates(self);
     }
 
     /// The group record of a principal, when the export lists its members.

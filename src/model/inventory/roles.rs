@@ -62,7 +62,7 @@ pub(super) fn parse(
 
 /// A permission block's contents, independent of where it was written: each list's entries
 /// trimmed, lower-cased and sorted, and the condition.
-type BlockKey = ([Vec<String>; 4], Option<String>);
+pub(super) type BlockKey = ([Vec<String>; 4], Option<String>);
 
 fn block_key(b: &PermissionBlock, role_condition: Option<&str>) -> BlockKey {
     let list = |f: Field| {
@@ -97,7 +97,7 @@ fn block_condition(block: Option<&str>, role: Option<&str>) -> Option<String> {
     }
 }
 
-fn role_key(r: &RoleDefinition) -> Vec<BlockKey> {
+pub(super) fn role_key(r: &RoleDefinition) -> Vec<BlockKey> {
     let mut v: Vec<BlockKey> = r
         .permissions
         .iter()
