@@ -10,6 +10,7 @@ mod diff_git;
 mod diff_history;
 mod diff_iac;
 mod explain;
+mod fuzz;
 mod generate;
 mod hostile;
 mod inventory;
