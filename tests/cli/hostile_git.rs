@@ -1,5 +1,6 @@
-//! `azrbac diff --git` against hostile repositories (defects D6, M3 of hostile-inputs.md):
-//! role files committed as symbolic links, and file names that are not UTF-8.
+//! `azrbac diff --git` against hostile repositories (defects D6, D7, M3 of
+//! hostile-inputs.md): role files committed as symbolic links, runs from a subdirectory, and
+//! file names that are not UTF-8.
 
 use super::diff_git::{git, run_in, write};
 use serde_json::Value;
@@ -133,6 +134,32 @@ fn d6_a_role_symlink_that_leaves_the_repository_or_dangles_is_an_input_error() {
     let (code, out, err) = run_in(d, &["diff", "--git", "HEAD", "--format", "json"]);
     assert_eq!(code, 1, "{out}{err}");
     assert_eq!(statuses(&out), pair("Admin", "added"));
+}
+
+#[test]
+fn d7_a_run_from_a_subdirectory_sees_the_whole_repository() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "ci/README", "x\n");
+    std::fs::create_dir(d.join("roles")).unwrap();
+    commit(d, "base");
+    write(d, "roles/admin.json", ADMIN);
+    let (code, _, err) = run_in(d, &["diff", "--git", "HEAD"]);
+    assert_eq!(code, 1, "{err}");
+    let ci = d.join("ci");
+    let (code, out, err) = run_in(&ci, &["diff", "--git", "HEAD", "--format", "json"]);
+    assert_eq!(code, 1, "from ci/: {out}{err}");
+    assert_eq!(statuses(&out), pair("Admin", "added"));
+    // Paths given by the user stay relative to the current directory, as git reads them.
+    let (code, out, _) = run_in(&ci, &["diff", "--git", "HEAD", "--", "."]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("No role definitions to compare"), "{out}");
+    let (code, _, _) = run_in(&ci, &["diff", "--git", "HEAD", "--", "../roles"]);
+    assert_eq!(code, 1);
+    // A `diff.relative` setting does not narrow the comparison either.
+    git(d, &["config", "diff.relative", "true"]);
+    let (code, _, err) = run_in(&ci, &["diff", "--git", "HEAD"]);
+    assert_eq!(code, 1, "{err}");
 }
 
 #[cfg(unix)]

@@ -295,7 +295,8 @@ fn changed_link_targets(
 
 /// Collects the role files that changed between `base` and `head` (the working tree when
 /// `None`), limited to pathspecs (`refs` after HEAD, then `extra_paths`). Git lists changes
-/// from the current directory, so pathspecs read as typed; files are read from the top level.
+/// from the current directory, so pathspecs read as typed, with the whole repository (`:/`)
+/// when none is given; files are read from the top level.
 pub fn collect(base: &str, refs: &[String], extra_paths: &[OsString]) -> Result<GitInputs> {
     let root = toplevel()?;
     if !is_commit(base) {
@@ -321,17 +322,21 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[OsString]) -> Result<
             "diff --git: `{p}` is neither a git revision nor an existing path (put deleted paths after `--`)"
         )));
     }
-    let pathspecs: Vec<OsString> = typed
+    let mut pathspecs: Vec<OsString> = typed
         .iter()
         .map(OsString::from)
         .chain(extra_paths.iter().cloned())
         .collect();
+    if pathspecs.is_empty() {
+        pathspecs.push(":/".into());
+    }
     let mut args: Vec<OsString> = [
         "diff",
         "--raw",
         "-z",
         "-M",
         "--no-abbrev",
+        "--no-relative",
         "--no-ext-diff",
         "--no-color",
         base,
