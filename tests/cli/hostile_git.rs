@@ -1,6 +1,6 @@
-//! `azrbac diff --git` against hostile repositories (defects D6, D7, M3 of
-//! hostile-inputs.md): role files committed as symbolic links, runs from a subdirectory, and
-//! file names that are not UTF-8.
+//! `azrbac diff --git` against hostile repositories (defects D5, D6, D7, M3 of
+//! hostile-inputs.md): renames across file types, role files committed as symbolic links,
+//! runs from a subdirectory, and file names that are not UTF-8.
 
 use super::diff_git::{git, run_in, write};
 use serde_json::Value;
@@ -38,6 +38,38 @@ fn statuses(out: &str) -> Vec<(String, String)> {
 
 fn pair(role: &str, status: &str) -> Vec<(String, String)> {
     vec![(role.to_string(), status.to_string())]
+}
+
+#[test]
+fn d5_a_file_renamed_into_a_role_file_is_added_and_out_of_one_removed() {
+    let dir = repo();
+    let d = dir.path();
+    write(d, "owner-example.txt", ADMIN);
+    commit(d, "base");
+    git(d, &["mv", "owner-example.txt", "admin.json"]);
+    commit(d, "add admin role");
+    let (code, out, err) = run_in(d, &["diff", "--git", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(statuses(&out), pair("Admin", "added"));
+    let (_, table, _) = run_in(d, &["diff", "--git", "HEAD~1", "HEAD"]);
+    assert!(
+        table.contains("gate --fail-on added: FAILED (Admin: 18263 operations added)"),
+        "{table}"
+    );
+    // The reverse: a role file renamed to another type is a removal.
+    git(d, &["mv", "admin.json", "admin.json.bak"]);
+    commit(d, "retire admin role");
+    let (code, out, err) = run_in(d, &["diff", "--git", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(statuses(&out), pair("Admin", "removed"));
+    // A rename between role files is still followed.
+    write(d, "roles/reader.json", READER);
+    commit(d, "reader");
+    git(d, &["mv", "roles/reader.json", "roles/vm-reader.json"]);
+    commit(d, "rename reader");
+    let (code, out, err) = run_in(d, &["diff", "--git", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(statuses(&out), pair("Reader-ish", "no effective change"));
 }
 
 #[cfg(unix)]

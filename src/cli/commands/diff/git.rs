@@ -205,7 +205,9 @@ impl Changed {
     }
 }
 
-/// Turns git's records into changed files; renames and copies are followed.
+/// Turns git's records into changed files. A rename or copy is followed only between two
+/// role file types: a file renamed into a role file is added (its old text was never
+/// deployed as roles) and a role file renamed to another type is removed.
 fn changes_of(raw: Vec<RawChange>, worktree: bool) -> Vec<Changed> {
     let mut out = Vec::new();
     for r in raw {
@@ -223,7 +225,15 @@ fn changes_of(raw: Vec<RawChange>, worktree: bool) -> Vec<Changed> {
         match r.status {
             b'A' => out.push(pair(None, Some(new), false)),
             b'D' => out.push(pair(Some(old), None, false)),
-            b'R' | b'C' => out.push(pair(Some(old), Some(new), true)),
+            b'R' | b'C' if role_file_kind(&old.path) == role_file_kind(&new.path) => {
+                out.push(pair(Some(old), Some(new), true));
+            }
+            b'R' => {
+                out.push(pair(Some(old), None, false));
+                out.push(pair(None, Some(new), false));
+            }
+            // A copy leaves its source as it was.
+            b'C' => out.push(pair(None, Some(new), false)),
             _ => out.push(pair(Some(old), Some(new), false)),
         }
     }
@@ -387,7 +397,7 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[OsString]) -> Result<
     let mut skipped = Vec::new();
     for c in changed {
         let path = shown(c.path());
-        if !role_file_kind(c.path()) && !c.old.as_ref().is_some_and(|o| role_file_kind(&o.path)) {
+        if !role_file_kind(c.path()) {
             skipped.push(Skipped {
                 path,
                 reason: "not a role file type (.json, .tf, .bicep)".into(),
@@ -520,5 +530,34 @@ mod tests {
         for n in no {
             assert!(!looks_like_roles(&serde_json::from_str(n).unwrap()), "{n}");
         }
+    }
+
+    #[test]
+    fn renames_are_followed_only_between_role_file_types() {
+        let raw = parse_raw(
+            b":100644 100644 1 1 R100\0owner.txt\0admin.json\0:100644 100644 2 2 R100\0a.json\0a.json.bak\0:100644 100644 3 4 R090\0x.json\0y.tf\0",
+        )
+        .unwrap();
+        let sides: Vec<_> = changes_of(raw, false)
+            .iter()
+            .map(|c| {
+                (
+                    c.old.as_ref().map(|s| shown(&s.path)),
+                    c.new.as_ref().map(|s| shown(&s.path)),
+                    c.renamed,
+                )
+            })
+            .collect();
+        let s = |p: &str| Some(p.to_string());
+        assert_eq!(
+            sides,
+            vec![
+                (s("owner.txt"), None, false),
+                (None, s("admin.json"), false),
+                (s("a.json"), None, false),
+                (None, s("a.json.bak"), false),
+                (s("x.json"), s("y.tf"), true),
+            ]
+        );
     }
 }
