@@ -12,6 +12,7 @@ mod diff_iac;
 mod explain;
 mod generate;
 mod hostile_git;
+mod hostile_output;
 mod inventory;
 mod lint;
 mod model;
