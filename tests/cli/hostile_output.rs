@@ -1,5 +1,6 @@
-//! Output that meets hostile surroundings (defects H4, L4 of hostile-inputs.md): `-o FILE
-//! --force` on links, FIFOs and devices; modes, owners and temporary files of output files.
+//! Output that meets hostile surroundings (defects H4, L4, L6 of hostile-inputs.md): `-o
+//! FILE --force` on links, FIFOs and devices; modes, owners and temporary files of output
+//! files; CSV cells a spreadsheet would run as formulas.
 
 use crate::common::*;
 use std::path::Path;
@@ -125,4 +126,42 @@ fn l4_output_files_respect_the_umask_and_keep_mode_and_owner() {
     }
     // Nothing but the output is left in the directory.
     assert_eq!(names(d), vec!["r.json"]);
+}
+
+#[test]
+fn l6_csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = "/subscriptions/11111111-1111-1111-1111-111111111111";
+    std::fs::write(
+        d.join("assignments.json"),
+        format!(
+            r#"[{{"principalId":"aaaaaaaa-0000-0000-0000-000000000011","principalName":"=HYPERLINK(\"http://evil\",\"x\")","principalType":"User","scope":"{s}","roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"}},
+               {{"principalId":"aaaaaaaa-0000-0000-0000-000000000012","principalName":"@SUM(1+1)","principalType":"User","scope":"{s}","roleDefinitionId":"/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"}}]"#
+        ),
+    )
+    .unwrap();
+    let assignments = d.join("assignments.json");
+    let (code, csv, err) = run(&[
+        "who-can",
+        "Microsoft.Compute/virtualMachines/read",
+        "--scope",
+        s,
+        "--assignments",
+        assignments.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        csv.contains(r#","'=HYPERLINK(""http://evil"",""x"")","#),
+        "{csv}"
+    );
+    assert!(csv.contains(",'@SUM(1+1),"), "{csv}");
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{cell} in {line}");
+        }
+    }
 }
