@@ -305,7 +305,7 @@ pub struct DiffArgs {
     pub git: Option<String>,
     /// Paths after `--` (with --git): never read as a revision.
     #[arg(last = true, value_name = "PATH")]
-    pub paths: Vec<String>,
+    pub paths: Vec<std::ffi::OsString>,
     /// When to exit 1: never, on any added operation, or on added high-risk operations.
     #[arg(long, value_enum, default_value_t = FailOnArg::Added)]
     pub fail_on: FailOnArg,

@@ -188,52 +188,6 @@ pub fn resolve_roles(model: &Model, reference: &str) -> Result<Vec<RoleDefinitio
     }
 }
 
-/// Writes a file atomically (temporary file in the same directory, then rename). Refuses to
-/// replace an existing file unless `force`.
-pub fn write_atomic(path: &Path, contents: &str, force: bool) -> Result<()> {
-    let shown = path.display().to_string();
-    // `symlink_metadata`: a dangling or looping symlink is something there too.
-    let exists = std::fs::symlink_metadata(path).is_ok();
-    if exists && !force {
-        return Err(Error::Io {
-            path: shown,
-            message: "already exists; pass --force to overwrite it".into(),
-        });
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)
-        .map_err(|e| Error::io(&dir.display().to_string(), &e))?;
-    std::io::Write::write_all(&mut tmp, contents.as_bytes()).map_err(|e| Error::io(&shown, &e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Keep an existing file's mode; new files get the usual 0644 rather than tempfile's 0600.
-        let mode = std::fs::metadata(path)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode));
-    }
-    if force {
-        tmp.persist(path).map_err(|e| Error::io(&shown, &e.error))?;
-    } else {
-        // No-replace: a file that appeared since the check above is not overwritten.
-        tmp.persist_noclobber(path)
-            .map_err(|e| match e.error.kind() {
-                std::io::ErrorKind::AlreadyExists => Error::Io {
-                    path: shown.clone(),
-                    message: "already exists; pass --force to overwrite it".into(),
-                },
-                _ => Error::io(&shown, &e.error),
-            })?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

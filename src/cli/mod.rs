@@ -6,6 +6,7 @@ pub mod commands;
 pub mod input;
 pub mod inventory;
 pub mod needs_arg;
+pub mod output;
 
 use crate::data::Model;
 use crate::error::{Error, Result};

@@ -1,17 +1,26 @@
-//! CSV for `who-can` and `access`: one row per chain (RFC 4180 quoting), for spreadsheets
-//! and scripts. What the rows cannot carry (warnings, unevaluated assignments, whether the
-//! answer is complete) goes to stderr, so a CSV answer states it as every other format does.
+//! CSV for `who-can` and `access`: one row per chain (RFC 4180 quoting, formula-like cells
+//! prefixed with `'`), for spreadsheets and scripts. What the rows cannot carry (warnings,
+//! unevaluated assignments, whether the answer is complete) goes to stderr, so a CSV answer
+//! states it as every other format does.
 
 use super::access_principal::{AccessReport, OpJson};
 use super::access_who_can::{PrincipalJson, UnevaluatedJson, WhoCanReport};
 use std::fmt::Write;
 
-/// Quotes a field when it holds a comma, quote, or line break.
+/// One cell: a leading `'` when a spreadsheet would read the text as a formula (it starts
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return; names come from the tenant's
+/// export, so anyone who can name a principal could plant one), then quoted when it holds a
+/// comma, quote, or line break.
 pub fn field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -173,5 +182,19 @@ mod tests {
         assert_eq!(field("plain"), "plain");
         assert_eq!(field("a,b"), "\"a,b\"");
         assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(
+            field("=HYPERLINK(\"http://evil\",\"x\")"),
+            "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""
+        );
+        for s in ["+1", "-1", "@SUM(A1)", "\tx"] {
+            assert_eq!(field(s), format!("'{s}"));
+        }
+        assert_eq!(field("\rx"), "\"'\rx\"");
+        assert_eq!(field("a=b"), "a=b");
+        assert_eq!(field(""), "");
     }
 }

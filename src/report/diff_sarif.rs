@@ -16,8 +16,13 @@ pub struct Located {
 
 /// Percent-encodes a path as a relative URI reference (`/` kept, `\` turned into `/`).
 pub fn uri_of(path: &str) -> String {
+    uri_of_bytes(path.replace('\\', "/").as_bytes())
+}
+
+/// A repository path given as bytes (git's), percent-encoded byte by byte.
+pub fn uri_of_bytes(path: &[u8]) -> String {
     let mut out = String::new();
-    for b in path.replace('\\', "/").bytes() {
+    for &b in path {
         let keep = b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b);
         if keep {
             out.push(b as char);

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-fn git(dir: &Path, args: &[&str]) {
+pub fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .args([
             "-c",
@@ -31,13 +31,13 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-fn write(dir: &Path, rel: &str, text: &str) {
+pub fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
 }
 
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = azrbac().args(args).current_dir(dir).output().unwrap();
     (
         out.status.code().unwrap_or(-1),

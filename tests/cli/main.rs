@@ -13,6 +13,8 @@ mod explain;
 mod fuzz;
 mod generate;
 mod hostile;
+mod hostile_git;
+mod hostile_output;
 mod inventory;
 mod lint;
 mod model;

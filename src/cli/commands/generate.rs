@@ -9,7 +9,7 @@ use crate::analyses::needs::{NeedSet, Needs};
 use crate::analyses::scenario::Library;
 use crate::cli::args::{GenerateArgs, LevelArg};
 use crate::cli::input::read_text;
-use crate::cli::input::write_atomic;
+use crate::cli::output::write_atomic;
 use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
 use crate::error::{Error, Result};

@@ -4,18 +4,12 @@
 use crate::analyses::access::synth::{Config, Shape, Writers, generate};
 use crate::cli::EXIT_OK;
 use crate::cli::args::{ShapeArg, SynthArgs};
+use crate::cli::output::AtomicFile;
 use crate::data::Model;
 use crate::error::{Error, Result};
 use crate::model::inventory::InputKind;
 use crate::report::progress::Progress;
-use std::io::{BufWriter, Write};
-use std::path::Path;
-use tempfile::NamedTempFile;
-
-fn temp_in(dir: &Path) -> Result<BufWriter<NamedTempFile>> {
-    let f = NamedTempFile::new_in(dir).map_err(|e| Error::io(&dir.display().to_string(), &e))?;
-    Ok(BufWriter::with_capacity(1 << 20, f))
-}
+use std::io::BufWriter;
 
 pub fn run(model: &Model, a: &SynthArgs) -> Result<i32> {
     let mut cfg = Config::scaled(a.seed, a.assignments);
@@ -43,17 +37,13 @@ pub fn run(model: &Model, a: &SynthArgs) -> Result<i32> {
         .iter()
         .map(|k| dir.join(k.file_name()))
         .collect();
-    for t in &targets {
-        if t.exists() && !a.force {
-            return Err(Error::Io {
-                path: t.display().to_string(),
-                message: "already exists; pass --force to overwrite it".into(),
-            });
-        }
-    }
+    // Every target is checked (exists without --force, not a regular file) before writing.
     let mut files = Vec::new();
-    for _ in &targets {
-        files.push(temp_in(dir)?);
+    for t in &targets {
+        files.push(BufWriter::with_capacity(
+            1 << 20,
+            AtomicFile::create(t, a.force)?,
+        ));
     }
     let [fa, fr, fg, fd, fm] = files.as_mut_slice() else {
         return Err(Error::Internal("synth: five output files expected".into()));
@@ -75,17 +65,8 @@ pub fn run(model: &Model, a: &SynthArgs) -> Result<i32> {
     p.finish();
     for (f, t) in files.into_iter().zip(&targets) {
         let shown = t.display().to_string();
-        let mut f = f.into_inner().map_err(|e| Error::io(&shown, e.error()))?;
-        f.flush().map_err(|e| Error::io(&shown, &e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // The usual 0644 rather than the temporary file's 0600.
-            let _ = f
-                .as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o644));
-        }
-        f.persist(t).map_err(|e| Error::io(&shown, &e.error))?;
+        let f = f.into_inner().map_err(|e| Error::io(&shown, e.error()))?;
+        f.commit()?;
     }
     crate::report::err_line(&format!(
         "wrote a synthetic tenant to {}: {} role assignments, {} principals, {} groups, {} custom roles, {} deny assignments (seed {})",

@@ -1,22 +1,32 @@
 //! `diff --git`: asks git which files changed between two revisions (or a revision and the
-//! working tree), reads both versions of each (old ones through `git show`), and keeps the
-//! files that hold role definitions. The only code that runs git.
+//! working tree), reads both versions of each (old ones from the base commit, following
+//! symbolic links inside it), and keeps the files that hold role definitions. With
+//! `git_io`, the only code that runs git.
 
+use super::git_io::{
+    MODE_GITLINK, MODE_LINK, RawChange, blob, git, links, lookup, parse_raw, read_in_commit,
+    read_worktree, resolve_in_commit, shown, toplevel,
+};
 use crate::analyses::diff::Skipped;
 use crate::cli::input::decode;
 use crate::error::{Error, Result};
 use crate::model::role_text::{RoleFileKind, kind_of};
 use crate::model::{RoleDefinition, bicep, json, parse_roles_json, terraform};
+use crate::report::diff_sarif::uri_of_bytes;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::path::Path;
 use std::process::Command;
 
 /// One changed file holding roles on at least one side.
 #[derive(Debug)]
 pub struct GitFile {
-    /// Repository-relative path (NEW's, or OLD's when deleted).
+    /// Repository-relative path (NEW's, or OLD's when deleted), as shown (escaped).
     pub path: String,
-    /// OLD's path when git saw a rename.
+    /// The path as a SARIF uri (percent-encoded bytes).
+    pub uri: String,
+    /// OLD's path when git saw a rename, as shown.
     pub renamed_from: Option<String>,
     pub old: Vec<RoleDefinition>,
     pub new: Vec<RoleDefinition>,
@@ -31,30 +41,6 @@ pub struct GitInputs {
     pub head: Option<String>,
     pub files: Vec<GitFile>,
     pub skipped: Vec<Skipped>,
-}
-
-fn git(root: Option<&Path>, args: &[&str]) -> Result<Vec<u8>> {
-    let mut cmd = Command::new("git");
-    if let Some(r) = root {
-        cmd.arg("-C").arg(r);
-    }
-    let out = cmd
-        .args(args)
-        .output()
-        .map_err(|e| Error::usage(format!("diff --git: cannot run git: {e}")))?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        let first = err
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("failed");
-        return Err(Error::usage(format!(
-            "diff --git: git {}: {}",
-            args.join(" "),
-            first.trim()
-        )));
-    }
-    Ok(out.stdout)
 }
 
 fn is_commit(rev: &str) -> bool {
@@ -72,9 +58,9 @@ fn is_commit(rev: &str) -> bool {
 }
 
 /// Whether this kind of file can hold roles (by extension): JSON, Terraform, Bicep.
-fn role_file_kind(path: &str) -> bool {
+fn role_file_kind(path: &[u8]) -> bool {
     let lower = path.to_ascii_lowercase();
-    [".json", ".tf", ".bicep"]
+    [&b".json"[..], b".tf", b".bicep"]
         .iter()
         .any(|e| lower.ends_with(e))
 }
@@ -193,66 +179,151 @@ fn read_side(bytes: Option<Vec<u8>>, origin: &str) -> Result<Side> {
     Ok(Side::Roles(parsed, text))
 }
 
-struct Changed {
-    status: char,
-    old_path: Option<String>,
-    path: String,
+/// One side of a changed file: its path, git mode and object id (`None`: read the working
+/// tree).
+#[derive(Debug, Clone)]
+struct SideRef {
+    path: Vec<u8>,
+    mode: u32,
+    oid: Option<String>,
 }
 
-fn parse_name_status(out: &[u8]) -> Vec<Changed> {
-    let fields: Vec<String> = out
-        .split(|b| *b == 0)
-        .filter(|f| !f.is_empty())
-        .map(|f| String::from_utf8_lossy(f).into_owned())
-        .collect();
+/// A changed file: no old side when added, no new side when deleted.
+#[derive(Debug)]
+struct Changed {
+    old: Option<SideRef>,
+    new: Option<SideRef>,
+    renamed: bool,
+}
+
+impl Changed {
+    fn path(&self) -> &[u8] {
+        self.new
+            .as_ref()
+            .or(self.old.as_ref())
+            .map_or(&[][..], |s| s.path.as_slice())
+    }
+}
+
+/// Turns git's records into changed files. A rename or copy is followed only between two
+/// role file types: a file renamed into a role file is added (its old text was never
+/// deployed as roles) and a role file renamed to another type is removed.
+fn changes_of(raw: Vec<RawChange>, worktree: bool) -> Vec<Changed> {
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < fields.len() {
-        let status = fields[i].chars().next().unwrap_or('M');
-        if matches!(status, 'R' | 'C') && i + 2 < fields.len() {
-            out.push(Changed {
-                status,
-                old_path: Some(fields[i + 1].clone()),
-                path: fields[i + 2].clone(),
-            });
-            i += 3;
-        } else if i + 1 < fields.len() {
-            out.push(Changed {
-                status,
-                old_path: None,
-                path: fields[i + 1].clone(),
-            });
-            i += 2;
-        } else {
-            break;
+    for r in raw {
+        let old = SideRef {
+            path: r.old_path.clone().unwrap_or_else(|| r.path.clone()),
+            mode: r.old_mode,
+            oid: Some(r.old_oid),
+        };
+        let new = SideRef {
+            path: r.path,
+            mode: r.new_mode,
+            oid: (!worktree).then_some(r.new_oid),
+        };
+        let pair = |old, new, renamed| Changed { old, new, renamed };
+        match r.status {
+            b'A' => out.push(pair(None, Some(new), false)),
+            b'D' => out.push(pair(Some(old), None, false)),
+            b'R' | b'C' if role_file_kind(&old.path) == role_file_kind(&new.path) => {
+                out.push(pair(Some(old), Some(new), true));
+            }
+            b'R' => {
+                out.push(pair(Some(old), None, false));
+                out.push(pair(None, Some(new), false));
+            }
+            // A copy leaves its source as it was.
+            b'C' => out.push(pair(None, Some(new), false)),
+            _ => out.push(pair(Some(old), Some(new), false)),
         }
     }
     out
 }
 
+/// A link's bytes, or `None` when it cannot be followed (other errors stay errors).
+fn followed(read: Result<Vec<u8>>) -> Result<Option<Vec<u8>>> {
+    match read {
+        Ok(b) => Ok(Some(b)),
+        Err(Error::Shape { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Adds the role-file symbolic links git does not list as changed but whose target did
+/// change (git compares the link text, not what it leads to). A link that cannot be
+/// followed on one side is listed so that reading it reports why; one broken on both sides
+/// is left alone.
+fn changed_link_targets(
+    root: &Path,
+    base: &str,
+    head: Option<&str>,
+    pathspecs: &[OsString],
+    changed: &mut Vec<Changed>,
+) -> Result<()> {
+    let seen: BTreeSet<Vec<u8>> = changed
+        .iter()
+        .flat_map(|c| c.old.iter().chain(c.new.iter()))
+        .map(|s| s.path.clone())
+        .collect();
+    for (path, oid) in links(head, pathspecs)? {
+        if seen.contains(&path) || !role_file_kind(&path) {
+            continue;
+        }
+        // Not listed as changed, so the link is the same at BASE (the index may differ).
+        let Some((MODE_LINK, base_oid)) = lookup(root, base, &path)? else {
+            continue;
+        };
+        let origin = shown(&path);
+        let old =
+            resolve_in_commit(root, base, &path, &base_oid, &origin).and_then(|f| blob(root, &f));
+        let new = match head {
+            Some(h) => {
+                resolve_in_commit(root, h, &path, &oid, &origin).and_then(|f| blob(root, &f))
+            }
+            None => read_worktree(root, &path, &origin),
+        };
+        let differs = match (followed(old)?, followed(new)?) {
+            (Some(o), Some(n)) => o != n,
+            (None, None) => false,
+            _ => true,
+        };
+        if differs {
+            let side = |oid: Option<String>| SideRef {
+                path: path.clone(),
+                mode: MODE_LINK,
+                oid,
+            };
+            changed.push(Changed {
+                old: Some(side(Some(base_oid))),
+                new: Some(side(head.map(|_| oid.clone()))),
+                renamed: false,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Collects the role files that changed between `base` and `head` (the working tree when
-/// `None`), limited to `pathspecs`.
-pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<GitInputs> {
-    let root_out = git(None, &["rev-parse", "--show-toplevel"])?;
-    let root = PathBuf::from(String::from_utf8_lossy(&root_out).trim());
+/// `None`), limited to pathspecs (`refs` after HEAD, then `extra_paths`). Git lists changes
+/// from the current directory, so pathspecs read as typed, with the whole repository (`:/`)
+/// when none is given; files are read from the top level.
+pub fn collect(base: &str, refs: &[String], extra_paths: &[OsString]) -> Result<GitInputs> {
+    let root = toplevel()?;
     if !is_commit(base) {
         return Err(Error::usage(format!(
             "diff --git: `{base}` is not a git revision"
         )));
     }
-    let (head, pathspecs): (Option<String>, Vec<String>) = match refs.first() {
+    let head = match refs.first() {
         Some(first) if is_commit(first) => {
             if Path::new(first).exists() {
                 return Err(Error::usage(format!(
                     "diff --git: `{first}` is both a revision and a path; put paths after `--`"
                 )));
             }
-            (
-                Some(first.clone()),
-                refs[1..].iter().chain(extra_paths).cloned().collect(),
-            )
+            Some(first.clone())
         }
-        _ => (None, refs.iter().chain(extra_paths).cloned().collect()),
+        _ => None,
     };
     // A path typed before `--` must exist: a mistyped revision is not silently a pathspec.
     let typed = if head.is_some() { &refs[1..] } else { refs };
@@ -261,65 +332,120 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
             "diff --git: `{p}` is neither a git revision nor an existing path (put deleted paths after `--`)"
         )));
     }
-    let mut args: Vec<&str> = vec!["diff", "--name-status", "-z", "-M", "--no-ext-diff", base];
-    if let Some(h) = &head {
-        args.push(h);
+    let mut pathspecs: Vec<OsString> = typed
+        .iter()
+        .map(OsString::from)
+        .chain(extra_paths.iter().cloned())
+        .collect();
+    if pathspecs.is_empty() {
+        pathspecs.push(":/".into());
     }
-    args.push("--");
-    args.extend(pathspecs.iter().map(String::as_str));
-    // Run from the current directory so pathspecs resolve as the user typed them; git prints
-    // repository-relative paths.
-    let mut changed = parse_name_status(&git(None, &args)?);
+    let mut args: Vec<OsString> = [
+        "diff",
+        "--raw",
+        "-z",
+        "-M",
+        "--no-abbrev",
+        "--no-relative",
+        "--no-ext-diff",
+        "--no-color",
+        base,
+    ]
+    .iter()
+    .map(OsString::from)
+    .collect();
+    args.extend(head.iter().map(OsString::from));
+    args.push("--".into());
+    args.extend(pathspecs.iter().cloned());
+    let mut changed = changes_of(parse_raw(&git(None, &args)?)?, head.is_none());
     if head.is_none() {
-        let mut ls: Vec<&str> = vec![
+        let mut ls: Vec<OsString> = [
             "ls-files",
             "--others",
             "--exclude-standard",
             "--full-name",
             "-z",
             "--",
-        ];
-        ls.extend(pathspecs.iter().map(String::as_str));
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        ls.extend(pathspecs.iter().cloned());
         for f in git(None, &ls)?.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-            changed.push(Changed {
-                status: 'A',
-                old_path: None,
-                path: String::from_utf8_lossy(f).into_owned(),
-            });
+            let new = SideRef {
+                path: f.to_vec(),
+                mode: 0,
+                oid: None,
+            };
+            // A file removed from the index but still on disk is deleted and untracked.
+            match changed
+                .iter_mut()
+                .find(|c| c.new.is_none() && c.path() == f)
+            {
+                Some(c) => c.new = Some(new),
+                None => changed.push(Changed {
+                    old: None,
+                    new: Some(new),
+                    renamed: false,
+                }),
+            }
         }
     }
-    changed.sort_by(|a, b| a.path.cmp(&b.path));
+    changed_link_targets(&root, base, head.as_deref(), &pathspecs, &mut changed)?;
+    changed.sort_by(|a, b| a.path().cmp(b.path()));
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     for c in changed {
-        if !role_file_kind(&c.path) && !c.old_path.as_deref().is_some_and(role_file_kind) {
+        let path = shown(c.path());
+        if !role_file_kind(c.path()) {
             skipped.push(Skipped {
-                path: c.path,
+                path,
                 reason: "not a role file type (.json, .tf, .bicep)".into(),
             });
             continue;
         }
-        let old_path = c.old_path.clone().unwrap_or_else(|| c.path.clone());
-        let old_origin = format!("{base}:{old_path}");
-        let old_bytes = if c.status == 'A' {
-            None
-        } else {
-            Some(git(Some(&root), &["show", &old_origin])?)
-        };
-        let (new_origin, new_bytes) = match (&head, c.status) {
-            (_, 'D') => (c.path.clone(), None),
-            (Some(h), _) => {
-                let o = format!("{h}:{}", c.path);
-                let b = git(Some(&root), &["show", &o])?;
-                (o, Some(b))
+        if c.old
+            .iter()
+            .chain(c.new.iter())
+            .any(|s| s.mode == MODE_GITLINK)
+        {
+            skipped.push(Skipped {
+                path,
+                reason: "a submodule".into(),
+            });
+            continue;
+        }
+        let old_origin = c.old.as_ref().map_or_else(
+            || format!("{base}:{path}"),
+            |o| format!("{base}:{}", shown(&o.path)),
+        );
+        // A link at BASE that cannot be followed held no role azrbac can know of: everything
+        // the new version holds counts as added (an error here would block fixing it).
+        let old = match &c.old {
+            None => Side::Absent,
+            Some(o) => {
+                let oid = o.oid.as_deref().unwrap_or_default();
+                match read_in_commit(&root, base, &o.path, o.mode, oid, &old_origin) {
+                    Ok(b) => read_side(Some(b), &old_origin)?,
+                    Err(Error::Shape { message, .. }) if o.mode == MODE_LINK => {
+                        Side::NoRoles(message)
+                    }
+                    Err(e) => return Err(e),
+                }
             }
-            (None, _) => {
-                let p = root.join(&c.path);
-                let b = std::fs::read(&p).map_err(|e| Error::io(&c.path, &e))?;
-                (c.path.clone(), Some(b))
-            }
         };
-        let old = read_side(old_bytes, &old_origin)?;
+        let new_origin = match &head {
+            Some(h) => format!("{h}:{path}"),
+            None => path.clone(),
+        };
+        let new_bytes = match (&c.new, &head) {
+            (None, _) => None,
+            (Some(n), Some(h)) => {
+                let oid = n.oid.as_deref().unwrap_or_default();
+                Some(read_in_commit(&root, h, &n.path, n.mode, oid, &new_origin)?)
+            }
+            (Some(n), None) => Some(read_worktree(&root, &n.path, &new_origin)?),
+        };
         let new = read_side(new_bytes, &new_origin)?;
         let reason = |s: &Side| match s {
             Side::NoRoles(r) => Some(r.clone()),
@@ -343,7 +469,7 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
             (Side::NoRoles(_), Side::Roles(n, t)) => (Vec::new(), n, Some((new_origin.clone(), t))),
             (o, n) => {
                 skipped.push(Skipped {
-                    path: c.path.clone(),
+                    path,
                     reason: reason(&n)
                         .or_else(|| reason(&o))
                         .unwrap_or_else(|| "holds no role definition".into()),
@@ -352,8 +478,12 @@ pub fn collect(base: &str, refs: &[String], extra_paths: &[String]) -> Result<Gi
             }
         };
         files.push(GitFile {
-            path: c.path,
-            renamed_from: c.old_path,
+            uri: uri_of_bytes(c.path()),
+            renamed_from: c
+                .renamed
+                .then(|| c.old.as_ref().map(|o| shown(&o.path)))
+                .flatten(),
+            path,
             old: old_roles,
             new: new_roles,
             new_text,
@@ -403,14 +533,31 @@ mod tests {
     }
 
     #[test]
-    fn name_status_with_renames() {
-        let out = b"M\0a.json\0R087\0old.json\0new.json\0D\0gone.json\0";
-        let c = parse_name_status(out);
-        assert_eq!(c.len(), 3);
+    fn renames_are_followed_only_between_role_file_types() {
+        let raw = parse_raw(
+            b":100644 100644 1 1 R100\0owner.txt\0admin.json\0:100644 100644 2 2 R100\0a.json\0a.json.bak\0:100644 100644 3 4 R090\0x.json\0y.tf\0",
+        )
+        .unwrap();
+        let sides: Vec<_> = changes_of(raw, false)
+            .iter()
+            .map(|c| {
+                (
+                    c.old.as_ref().map(|s| shown(&s.path)),
+                    c.new.as_ref().map(|s| shown(&s.path)),
+                    c.renamed,
+                )
+            })
+            .collect();
+        let s = |p: &str| Some(p.to_string());
         assert_eq!(
-            (c[1].status, c[1].old_path.as_deref(), c[1].path.as_str()),
-            ('R', Some("old.json"), "new.json")
+            sides,
+            vec![
+                (s("owner.txt"), None, false),
+                (None, s("admin.json"), false),
+                (s("a.json"), None, false),
+                (None, s("a.json.bak"), false),
+                (s("x.json"), s("y.tf"), true),
+            ]
         );
-        assert_eq!((c[2].status, c[2].path.as_str()), ('D', "gone.json"));
     }
 }

@@ -2,6 +2,7 @@
 //! git revisions), run the diff analysis, render it, and turn the gate into the exit code.
 
 pub mod git;
+pub mod git_io;
 
 use crate::analyses::diff::Unresolved;
 use crate::analyses::diff::{
@@ -150,7 +151,7 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
             let g = git::collect(base, &a.refs, &a.paths)?;
             for f in &g.files {
                 if let Some((origin, text)) = &f.new_text {
-                    texts.insert(origin.clone(), (Some(uri_of(&f.path)), text.clone()));
+                    texts.insert(origin.clone(), (Some(f.uri.clone()), text.clone()));
                 }
             }
             let frs: Vec<FileRoles<'_>> = g
