@@ -684,3 +684,45 @@ fn m4_text_from_inputs_cannot_forge_lines_or_reach_the_terminal() {
     let (_, out, _) = run(&["expand", &esc]);
     assert!(out.contains("\\u{1b}[2J"), "{out}");
 }
+
+#[test]
+fn l3_missing_groups_are_counted_and_plane_prefixes_refused() {
+    let d = inv();
+    let rows: Vec<String> = (1..=40)
+        .map(|i| {
+            format!(
+                r#"{{"id":"{S}/providers/Microsoft.Authorization/roleAssignments/ffffffff-0000-0000-0000-{i:012}","principalId":"cccccccc-0000-0000-0000-{i:012}","principalType":"Group","scope":"{S}","roleDefinitionId":"{READER}"}}"#
+            )
+        })
+        .collect();
+    put(
+        d.path(),
+        "assignments.json",
+        &format!("[{}]", rows.join(",")),
+    );
+    let v = who(d.path(), VM_READ, &[]);
+    assert_eq!(v["complete"], false);
+    let w: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .filter(|x| x.contains("not in the group export"))
+        .collect();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].starts_with("40 groups") && w[0].contains("and 37 more"),
+        "{w:?}"
+    );
+    let dir = d.path().display().to_string();
+    let (code, _, err) = run(&[
+        "who-can",
+        &format!("control:{VM_READ}"),
+        "--scope",
+        S,
+        "--inventory",
+        &dir,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("give `{VM_READ}`")), "{err}");
+}

@@ -11,7 +11,7 @@ use crate::model::Plane;
 use crate::model::assignment::PrincipalType;
 use crate::model::inventory::InputKind;
 use crate::model::scope::{ScopeKind, ScopePath};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// One way a principal holds the operation.
@@ -132,6 +132,10 @@ struct Ctx<'a, 'm> {
     marks: Marks,
     buf: Vec<u32>,
     warnings: BTreeSet<Warning>,
+    /// Principals with no type in any input, and groups the group export lacks (with the
+    /// group that names them): one warning each kind, with a count (see `gap_warnings`).
+    untyped: BTreeSet<u32>,
+    missing_groups: BTreeMap<u32, Option<u32>>,
     unevaluated: Vec<Unevaluated>,
     seen_unevaluated: HashSet<u32>,
 }
@@ -147,6 +151,8 @@ impl<'a, 'm> Ctx<'a, 'm> {
             marks: Marks::new(ix.inv.principals.len()),
             buf: Vec::new(),
             warnings: BTreeSet::new(),
+            untyped: BTreeSet::new(),
+            missing_groups: BTreeMap::new(),
             unevaluated: Vec::new(),
             seen_unevaluated: HashSet::new(),
         }
@@ -208,20 +214,90 @@ impl<'a, 'm> Ctx<'a, 'm> {
         let pr = ix.inv.principals.get(p);
         let has_record = ix.inv.group(p).is_some();
         if pr.kind == PrincipalType::Unknown && !has_record {
-            self.warnings.insert(Warning::incomplete(format!(
-                "principal {} has no type in any input: if it is a group, its members are not listed",
-                pr.id
-            )));
+            self.untyped.insert(p);
         } else if pr.kind.is_group() && !has_record && ix.inv.has(InputKind::Groups) {
+            self.missing_groups.entry(p).or_insert(parent);
+        }
+    }
+
+    /// The warnings for untyped principals and groups missing from the group export: each
+    /// named when there are a few, else counted with the first three in id order (a
+    /// truncated group export would otherwise give thousands of lines).
+    fn gap_warnings(&self) -> Vec<Warning> {
+        const NAMED: usize = 3;
+        let ix = self.ix;
+        let mut out = Vec::new();
+        let id = |p: u32| crate::text::escape(&ix.inv.principals.get(p).id).into_owned();
+        let group = |p: u32, parent: Option<u32>| {
             let inside = parent
-                .map(|g| format!(", a member of {},", ix.principal_label(g)))
+                .map(|g| {
+                    format!(
+                        ", a member of {},",
+                        crate::text::escape(ix.principal_label(g))
+                    )
+                })
                 .unwrap_or_default();
-            self.warnings.insert(Warning::incomplete(format!(
-                "group {} ({}){inside} is not in the group export: its members are not listed",
-                ix.principal_label(p),
-                pr.id
+            format!(
+                "{} ({}){inside}",
+                crate::text::escape(ix.principal_label(p)),
+                id(p)
+            )
+        };
+        // In id order, so that the text does not depend on the order of the input.
+        let mut missing: Vec<(u32, Option<u32>)> =
+            self.missing_groups.iter().map(|(p, g)| (*p, *g)).collect();
+        missing.sort_by(|a, b| {
+            ix.inv
+                .principals
+                .get(a.0)
+                .id
+                .cmp(&ix.inv.principals.get(b.0).id)
+        });
+        let mut untyped: Vec<u32> = self.untyped.iter().copied().collect();
+        untyped.sort_by(|a, b| {
+            ix.inv
+                .principals
+                .get(*a)
+                .id
+                .cmp(&ix.inv.principals.get(*b).id)
+        });
+        if missing.len() <= NAMED {
+            for (p, parent) in &missing {
+                out.push(Warning::incomplete(format!(
+                    "group {} is not in the group export: its members are not listed",
+                    group(*p, *parent)
+                )));
+            }
+        } else {
+            let shown: Vec<String> = missing
+                .iter()
+                .take(NAMED)
+                .map(|(p, parent)| group(*p, *parent))
+                .collect();
+            out.push(Warning::incomplete(format!(
+                "{} groups on the path are not in the group export, so their members are not listed: {} and {} more",
+                self.missing_groups.len(),
+                shown.join("; "),
+                self.missing_groups.len() - NAMED
             )));
         }
+        if untyped.len() <= NAMED {
+            for p in &untyped {
+                out.push(Warning::incomplete(format!(
+                    "principal {} has no type in any input: if it is a group, its members are not listed",
+                    id(*p)
+                )));
+            }
+        } else {
+            let shown: Vec<String> = untyped.iter().take(NAMED).map(|p| id(*p)).collect();
+            out.push(Warning::incomplete(format!(
+                "{} principals have no type in any input (if they are groups, their members are not listed): {} and {} more",
+                self.untyped.len(),
+                shown.join(", "),
+                self.untyped.len() - NAMED
+            )));
+        }
+        out
     }
 
     /// Spreads seeds down group membership: principal → its grants.
@@ -569,6 +645,7 @@ pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
             if conditional == 1 { "1 grant is".to_string() } else { format!("{conditional} grants are") }
         )));
     }
+    warnings.extend(ctx.gap_warnings());
     warnings.extend(std::mem::take(&mut ctx.warnings));
     let mut unevaluated = std::mem::take(&mut ctx.unevaluated);
     unevaluated.sort_by_key(|u| u.assignment);

@@ -9,6 +9,17 @@ use crate::model::validate_user_pattern;
 use crate::report::{self, Format, access_csv, access_who_can};
 
 pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
+    // `control:NAME` / `data:NAME`: no operation name holds a `:`, and who-can already
+    // answers for both planes of a name.
+    if let Some((prefix, rest)) = a.operation.split_once(':')
+        && !prefix.contains('/')
+    {
+        return Err(Error::usage(format!(
+            "who-can: `{}` is not an operation name (names have no `:`); give `{}`: who-can answers for every plane that has the name",
+            crate::text::escape(&a.operation),
+            crate::text::escape(rest.trim())
+        )));
+    }
     let op =
         validate_user_pattern(&a.operation).map_err(|m| Error::usage(format!("who-can: {m}")))?;
     if !op.is_literal() {
