@@ -11,6 +11,7 @@ mod diff_history;
 mod diff_iac;
 mod explain;
 mod generate;
+mod hostile_iac;
 mod inventory;
 mod lint;
 mod model;
