@@ -249,20 +249,10 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
             .filter(|n| is_guid(n))
             .map(str::to_ascii_lowercase)
             .or_else(|| role.id.as_deref().and_then(guid_of));
-        let name_is_expression =
-            format == RoleFormat::ArmTemplate && name.is_some_and(is_arm_expression);
         if role.id.is_none()
             && let Some(n) = name
-            && !name_is_expression
         {
             role.id = Some(n.to_string());
-        }
-        if format == RoleFormat::ArmTemplate {
-            template_resource_notes(
-                obj,
-                name.filter(|_| name_is_expression),
-                &mut role.unresolved,
-            );
         }
         let p = Obj::new(
             props,
@@ -284,6 +274,8 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
         role.assignable_scopes = string_list(&p, "assignableScopes", &mut role.unresolved)?;
         role.permissions = permissions_array(&p, &mut role.unresolved)?;
         if format == RoleFormat::ArmTemplate {
+            let name_expression = name.filter(|n| is_arm_expression(n));
+            template_resource_notes(obj, name_expression, &mut role.unresolved);
             // In a template, `[[` starts a literal string that begins with `[`.
             for text in [&mut role.name, &mut role.description]
                 .into_iter()
