@@ -75,11 +75,19 @@ impl Error {
     }
 }
 
+/// Longest input, in characters, that "did you mean" compares: no name azrbac suggests is
+/// that long, and comparing a huge key (megabytes) would take seconds and gigabytes.
+pub const MAX_SUGGEST_CHARS: usize = 200;
+
 /// "did you mean" help: the closest candidate by normalised Damerau-Levenshtein similarity.
+/// Inputs longer than [`MAX_SUGGEST_CHARS`] get none.
 pub fn did_you_mean<'a, I>(input: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    if input.len() > MAX_SUGGEST_CHARS && input.chars().nth(MAX_SUGGEST_CHARS).is_some() {
+        return None;
+    }
     let needle = input.to_ascii_lowercase();
     let mut best: Option<(f64, &'a str)> = None;
     for c in candidates {
@@ -102,6 +110,9 @@ mod tests {
             Some("Contributor")
         );
         assert_eq!(did_you_mean("zzzz", ["Contributor", "Owner"]), None);
+        // A huge input is not compared at all.
+        let huge = format!("Contributer{}", " ".repeat(MAX_SUGGEST_CHARS));
+        assert_eq!(did_you_mean(&huge, ["Contributor"]), None);
     }
 
     #[test]

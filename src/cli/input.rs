@@ -7,15 +7,76 @@ use crate::model::{RoleDefinition, is_guid};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Largest file azrbac reads (role files, catalogs, inventories).
+/// Largest file azrbac reads by default (catalogs, inventories, built-in role sets).
 pub const MAX_FILE_BYTES: u64 = 4 << 30;
+
+/// Largest role file (JSON, `.tf`, `.bicep`, plan) or needs file azrbac reads by default:
+/// far above any real role, far below what would exhaust memory (parsing takes about ten times
+/// the file's size).
+pub const MAX_ROLE_FILE_BYTES: u64 = 256 << 20;
+
+/// The environment variable that replaces both limits (a number of bytes).
+pub const LIMIT_VAR: &str = "AZRBAC_MAX_INPUT_BYTES";
 
 /// Whether standard input was read already (it can be read once per process).
 static STDIN_READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// The limit in force: [`LIMIT_VAR`] when set, else `default`.
+fn limit(default: u64) -> Result<u64> {
+    match std::env::var(LIMIT_VAR) {
+        Ok(v) => v.trim().parse::<u64>().map_err(|_| {
+            Error::usage(format!(
+                "{LIMIT_VAR}=`{}` is not a number of bytes",
+                crate::model::shown::one_line(&v)
+            ))
+        }),
+        Err(std::env::VarError::NotPresent) => Ok(default),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::usage(format!(
+            "{LIMIT_VAR} is not a number of bytes"
+        ))),
+    }
+}
+
+/// A size as bytes and in MiB or GiB.
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 30 && bytes.is_multiple_of(1 << 30) {
+        format!("{bytes} bytes, {} GiB", bytes >> 30)
+    } else if bytes >= 1 << 20 {
+        format!(
+            "{bytes} bytes, {:.0} MiB",
+            bytes as f64 / f64::from(1u32 << 20)
+        )
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn too_large(path: &str, what: &str, found: Option<u64>, limit: u64) -> Error {
+    let found = found.map(|n| format!(" ({n} bytes)")).unwrap_or_default();
+    Error::Io {
+        path: path.to_string(),
+        message: format!(
+            "{what} is larger{found} than the limit of {}; set {LIMIT_VAR} to a number of bytes to raise it",
+            size(limit)
+        ),
+    }
+}
+
 /// Reads a text file, or stdin for `-` (once: a second `-` is a usage error, not an empty
-/// input).
+/// input), up to [`MAX_FILE_BYTES`] (or [`LIMIT_VAR`]).
 pub fn read_text(path: &Path) -> Result<String> {
+    read_limited(path, "input", limit(MAX_FILE_BYTES)?)
+}
+
+/// Reads a role or needs file (or stdin) like [`read_text`], up to [`MAX_ROLE_FILE_BYTES`]
+/// (or [`LIMIT_VAR`]).
+pub fn read_role_text(path: &Path) -> Result<String> {
+    read_limited(path, "input", limit(MAX_ROLE_FILE_BYTES)?)
+}
+
+/// Reads at most `limit` bytes: a larger input (a file, a pipe, a device such as
+/// `/dev/zero` whose size the file system does not tell) is an error, not a memory blow-up.
+fn read_limited(path: &Path, what: &str, limit: u64) -> Result<String> {
     let shown = path.display().to_string();
     if shown == "-" {
         if STDIN_READ.swap(true, std::sync::atomic::Ordering::SeqCst) {
@@ -26,9 +87,12 @@ pub fn read_text(path: &Path) -> Result<String> {
         let mut buf = Vec::new();
         std::io::stdin()
             .lock()
-            .take(MAX_FILE_BYTES + 1)
+            .take(limit.saturating_add(1))
             .read_to_end(&mut buf)
             .map_err(|e| Error::io("<stdin>", &e))?;
+        if buf.len() as u64 > limit {
+            return Err(too_large("<stdin>", what, None, limit));
+        }
         return decode(buf, "<stdin>");
     }
     let meta = std::fs::metadata(path).map_err(|e| Error::io(&shown, &e))?;
@@ -38,16 +102,16 @@ pub fn read_text(path: &Path) -> Result<String> {
             message: "is a directory, expected a file".into(),
         });
     }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::Io {
-            path: shown,
-            message: format!(
-                "file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
-                meta.len()
-            ),
-        });
+    if meta.len() > limit {
+        return Err(too_large(&shown, "file", Some(meta.len()), limit));
     }
-    let buf = std::fs::read(path).map_err(|e| Error::io(&shown, &e))?;
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut buf))
+        .map_err(|e| Error::io(&shown, &e))?;
+    if buf.len() as u64 > limit {
+        return Err(too_large(&shown, what, None, limit));
+    }
     decode(buf, &shown)
 }
 
@@ -139,7 +203,7 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 /// Reads every role in a file (or stdin).
 pub fn read_role_file(path: &Path) -> Result<Vec<RoleDefinition>> {
     let shown = path.display().to_string();
-    let text = read_text(path)?;
+    let text = read_role_text(path)?;
     parse_role_text(&text, if shown == "-" { "<stdin>" } else { &shown })
 }
 

@@ -1,7 +1,7 @@
 //! Reading the needed operations from `--needs FILE`, `--action OP...` or `--scenario NAME`.
 
 use super::args::NeedsArgs;
-use super::input::read_text;
+use super::input::read_role_text;
 use crate::analyses::needs::{NeedSet, Needs};
 use crate::analyses::scenario::Library;
 use crate::data::Model;
@@ -12,7 +12,7 @@ use crate::report;
 pub fn read_needs(model: &Model, a: &NeedsArgs) -> Result<Needs> {
     if let Some(path) = &a.needs {
         let shown = path.display().to_string();
-        let text = read_text(path)?;
+        let text = read_role_text(path)?;
         return Needs::parse(&text, if shown == "-" { "<stdin>" } else { &shown });
     }
     if let Some(name) = &a.scenario {

@@ -5,10 +5,13 @@
 //! (parameters, variables, function calls, interpolation, loops) are never guessed: each is
 //! recorded in [`RoleDefinition::unresolved`]. Entries carry `SYMBOL.path@LINE:COLUMN` locators.
 
-use super::bicep_parse::{Node, Parser, line_col};
+use super::bicep_parse::{Node, Parser, SPREAD};
+use super::line_index::LineIndex;
 use super::pattern::Pattern;
 use super::role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
-use crate::error::{Error, Result};
+use super::role_parse::{BLOCK_KEYS, PROPERTY_KEYS};
+use super::shown;
+use crate::error::{Error, Result, did_you_mean};
 
 const ROLE_DEF_TYPE: &str = "Microsoft.Authorization/roleDefinitions";
 
@@ -21,6 +24,7 @@ pub fn parse_bicep(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
         origin,
         depth: 0,
     };
+    let lines = LineIndex::new(text);
     let mut out = Vec::new();
     while p.pos < p.b.len() {
         p.skip(true);
@@ -74,7 +78,7 @@ pub fn parse_bicep(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
                 p.balanced(b')')?;
                 notes.push(format!(
                     "{symbol} is deployed only if `{}`",
-                    text[c_at..p.pos].trim()
+                    shown::one_line(text[c_at..p.pos].trim())
                 ));
             }
             p.skip(false);
@@ -98,7 +102,7 @@ pub fn parse_bicep(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
                 p.pos += 1;
                 notes.push(format!(
                     "{symbol} is repeated by a `for` loop (line {}); each instance is read as this one definition",
-                    line_col(text, loop_at).0
+                    lines.line_col(loop_at).0
                 ));
                 p.skip(true);
                 let b = p.value()?;
@@ -115,14 +119,14 @@ pub fn parse_bicep(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
             p.value()?
         };
         if is_role {
-            out.push(role_from(text, origin, symbol, ty_at, &body, notes)?);
+            out.push(role_from(&lines, origin, symbol, ty_at, &body, notes)?);
         }
     }
     Ok(out)
 }
 
-fn at(text: &str, path: &str, offset: usize) -> String {
-    let (l, c) = line_col(text, offset);
+fn at(lines: &LineIndex<'_>, path: &str, offset: usize) -> String {
+    let (l, c) = lines.line_col(offset);
     format!("{path}@{l}:{c}")
 }
 
@@ -132,7 +136,7 @@ fn literal(node: &Node, path: &str, unresolved: &mut Vec<String>) -> Option<Stri
         Node::Str(s, _) => Some(s.clone()),
         Node::Expr(e, _) if e == "null" => None,
         Node::Expr(e, _) => {
-            unresolved.push(format!("{path} is `{e}`, not a literal"));
+            unresolved.push(format!("{path} is `{}`, not a literal", shown::one_line(e)));
             None
         }
         _ => {
@@ -143,7 +147,7 @@ fn literal(node: &Node, path: &str, unresolved: &mut Vec<String>) -> Option<Stri
 }
 
 fn list(
-    text: &str,
+    lines: &LineIndex<'_>,
     node: &Node,
     path: &str,
     unresolved: &mut Vec<String>,
@@ -154,14 +158,17 @@ fn list(
             for (i, item) in items.iter().enumerate() {
                 let p = format!("{path}[{i}]");
                 if let Some(s) = literal(item, &p, unresolved) {
-                    out.push((s, at(text, &p, item.start())));
+                    out.push((s, at(lines, &p, item.start())));
                 }
             }
             out
         }
         Node::Expr(e, _) if e == "null" => Vec::new(),
         Node::Expr(e, _) => {
-            unresolved.push(format!("{path} is `{e}`, not a literal list"));
+            unresolved.push(format!(
+                "{path} is `{}`, not a literal list",
+                shown::one_line(e)
+            ));
             Vec::new()
         }
         _ => {
@@ -172,14 +179,14 @@ fn list(
 }
 
 fn role_from(
-    text: &str,
+    lines: &LineIndex<'_>,
     origin: &str,
     symbol: &str,
     ty_at: usize,
     body: &Node,
     notes: Vec<String>,
 ) -> Result<RoleDefinition> {
-    let mut role = RoleDefinition::empty(RoleFormat::Bicep, origin, &at(text, symbol, ty_at));
+    let mut role = RoleDefinition::empty(RoleFormat::Bicep, origin, &at(lines, symbol, ty_at));
     let mut unresolved = notes;
     let Node::Object(props, _) = body else {
         unresolved.push(format!(
@@ -189,7 +196,9 @@ fn role_from(
         role.unresolved = unresolved;
         return Ok(role);
     };
-    role.keys = props.iter().map(|(k, _)| k.clone()).collect();
+    deny_unknown(lines, origin, props, RESOURCE_KEYS, symbol)?;
+    spreads(props, symbol, &mut unresolved);
+    role.keys = keys(props);
     if let Some(n) = body.get("name")
         && let Some(id) = literal(n, &format!("{symbol}.name"), &mut unresolved)
     {
@@ -201,6 +210,7 @@ fn role_from(
         role.id = Some(id);
     }
     let Some(pr) = body.get("properties") else {
+        role.unresolved = unresolved;
         return Ok(role);
     };
     let pp = format!("{symbol}.properties");
@@ -209,7 +219,9 @@ fn role_from(
         role.unresolved = unresolved;
         return Ok(role);
     };
-    role.keys.extend(pprops.iter().map(|(k, _)| k.clone()));
+    deny_unknown(lines, origin, pprops, PROPERTY_KEYS, &pp)?;
+    spreads(pprops, &pp, &mut unresolved);
+    role.keys.extend(keys(pprops));
     for (k, v) in pprops {
         let path = format!("{pp}.{k}");
         match k.to_ascii_lowercase().as_str() {
@@ -226,7 +238,7 @@ fn role_from(
                     }
                 })
             }
-            "assignablescopes" => role.assignable_scopes = list(text, v, &path, &mut unresolved),
+            "assignablescopes" => role.assignable_scopes = list(lines, v, &path, &mut unresolved),
             "condition" => role.condition = literal(v, &path, &mut unresolved),
             "conditionversion" => role.condition_version = literal(v, &path, &mut unresolved),
             "permissions" => match v {
@@ -234,7 +246,7 @@ fn role_from(
                     for (i, b) in blocks.iter().enumerate() {
                         let bp = format!("{path}[{i}]");
                         role.permissions
-                            .push(block(text, origin, b, &bp, &mut unresolved)?);
+                            .push(block(lines, origin, b, &bp, &mut unresolved)?);
                     }
                 }
                 other => unresolved.push(format!(
@@ -250,14 +262,14 @@ fn role_from(
 }
 
 fn block(
-    text: &str,
+    lines: &LineIndex<'_>,
     origin: &str,
     node: &Node,
     path: &str,
     unresolved: &mut Vec<String>,
 ) -> Result<PermissionBlock> {
     let mut pb = PermissionBlock {
-        pointer: at(text, path, node.start()),
+        pointer: at(lines, path, node.start()),
         ..PermissionBlock::default()
     };
     let Node::Object(props, _) = node else {
@@ -267,13 +279,15 @@ fn block(
         ));
         return Ok(pb);
     };
+    deny_unknown(lines, origin, props, BLOCK_KEYS, path)?;
+    spreads(props, path, unresolved);
     for (k, v) in props {
         let p = format!("{path}.{k}");
         if let Some(field) = Field::ALL
             .into_iter()
             .find(|f| f.camel().eq_ignore_ascii_case(k))
         {
-            for (raw, pointer) in list(text, v, &p, unresolved) {
+            for (raw, pointer) in list(lines, v, &p, unresolved) {
                 let pattern = Pattern::parse(&raw)
                     .map_err(|e| Error::shape(origin, &pointer, e.to_string()))?;
                 pb.list_mut(field).push(Entry {
@@ -291,10 +305,75 @@ fn block(
     Ok(pb)
 }
 
+/// Keys of a resource declaration's body: those of an ARM resource, and Bicep's `parent`.
+const RESOURCE_KEYS: &[&str] = &[
+    "name",
+    "scope",
+    "parent",
+    "properties",
+    "dependsOn",
+    "location",
+    "tags",
+    "kind",
+    "sku",
+    "plan",
+    "identity",
+    "zones",
+    "extendedLocation",
+    "managedBy",
+    "eTag",
+];
+
+/// Rejects an object key the JSON reader would reject at the same place (ARM compares
+/// property names ignoring case, so case alone is no error), with the closest allowed key.
+fn deny_unknown(
+    lines: &LineIndex<'_>,
+    origin: &str,
+    props: &[(String, Node)],
+    allowed: &[&str],
+    path: &str,
+) -> Result<()> {
+    let Some((k, v)) = props
+        .iter()
+        .find(|(k, _)| k != SPREAD && !allowed.iter().any(|a| a.eq_ignore_ascii_case(k)))
+    else {
+        return Ok(());
+    };
+    let hint = did_you_mean(k, allowed.iter().copied())
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    let (line, column) = lines.line_col(v.start());
+    Err(Error::Syntax {
+        origin: origin.to_string(),
+        line,
+        column,
+        message: format!("unknown property `{}` in {path}{hint}", shown::one_line(k)),
+    })
+}
+
+/// The keys of an object, spreads aside.
+fn keys(props: &[(String, Node)]) -> Vec<String> {
+    props
+        .iter()
+        .filter(|(k, _)| k != SPREAD)
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// Records each spread (`...other`) of an object: the properties it adds are not read.
+fn spreads(props: &[(String, Node)], path: &str, unresolved: &mut Vec<String>) {
+    for (_, v) in props.iter().filter(|(k, _)| k == SPREAD) {
+        unresolved.push(format!(
+            "{path} spreads `{}`; the properties it adds are not read",
+            body_text(v)
+        ));
+    }
+}
+
 fn body_text(n: &Node) -> String {
     match n {
-        Node::Expr(e, _) => e.clone(),
-        Node::Str(s, _) => format!("'{s}'"),
+        Node::Expr(e, _) => shown::one_line(e),
+        Node::Str(s, _) => format!("'{}'", shown::one_line(s)),
         Node::Array(..) => "[...]".to_string(),
         Node::Object(..) => "{...}".to_string(),
     }

@@ -1,6 +1,7 @@
 //! The Bicep reader's syntax layer: values (strings with escapes and interpolation, arrays,
 //! objects, expressions kept as source text) with their byte offsets, and comments.
 
+use super::line_index::LineIndex;
 use crate::error::{Error, Result};
 
 /// A parsed value with the byte range it spans.
@@ -41,12 +42,15 @@ pub(super) struct Parser<'a> {
     pub(super) depth: usize,
 }
 
+/// The key under which an object keeps a spread (`...other`).
+pub(super) const SPREAD: &str = "...";
+
 /// Deepest nesting of arrays and objects a Bicep file may have (role definitions need four).
 const MAX_DEPTH: usize = 128;
 
 impl<'a> Parser<'a> {
     pub(super) fn err(&self, at: usize, message: impl Into<String>) -> Error {
-        let (line, column) = line_col(self.text, at);
+        let (line, column) = LineIndex::new(self.text).line_col(at);
         Error::Syntax {
             origin: self.origin.to_string(),
             line,
@@ -341,6 +345,12 @@ impl<'a> Parser<'a> {
                         );
                     }
                 },
+                Some(b'.') if self.b[self.pos..].starts_with(b"...") => {
+                    // A spread (`...other`): kept under the key `...` with its expression.
+                    let v = self.expr()?;
+                    props.push((SPREAD.to_string(), v));
+                    continue;
+                }
                 Some(b'@') => {
                     // A decorator on a property: skip it.
                     self.pos += 1;
@@ -361,15 +371,4 @@ impl<'a> Parser<'a> {
             props.push((key, v));
         }
     }
-}
-
-/// 1-based line and column of a byte offset.
-pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rfind('\n')
-        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
-        + 1;
-    (line, column)
 }

@@ -164,3 +164,38 @@ fn stray_closers_are_errors() {
         assert!(e.starts_with("s.bicep:"), "{e}");
     }
 }
+
+#[test]
+fn unknown_properties_are_errors_spreads_are_unresolved() {
+    let role = |props: &str| {
+        format!(
+            "resource r 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {{\n  name: 'n'\n  properties: {{\n{props}  }}\n}}\n"
+        )
+    };
+    let e = parse_bicep(&role("    rolName: 'x'\n"), "u.bicep")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "u.bicep:4:14: unknown property `rolName` in r.properties (did you mean `roleName`?)"
+    );
+    // Any case, as ARM reads property names.
+    let r = parse_bicep(&role("    ROLENAME: 'x'\n"), "c.bicep")
+        .unwrap()
+        .remove(0);
+    assert_eq!(r.name.as_deref(), Some("x"));
+    let r = parse_bicep(
+        &role("    roleName: 'x'\n    ...extra\n    permissions: [ { actions: [ ...more ], ...p } ]\n"),
+        "s.bicep",
+    )
+    .unwrap()
+    .remove(0);
+    assert_eq!(
+        r.unresolved,
+        vec![
+            "r.properties spreads `...extra`; the properties it adds are not read",
+            "r.properties.permissions[0] spreads `...p`; the properties it adds are not read",
+            "r.properties.permissions[0].actions[0] is `...more`, not a literal",
+        ]
+    );
+}

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod inventory;
 pub mod json;
 pub mod key_case;
+pub mod line_index;
 pub mod ops_parse;
 pub mod pattern;
 pub mod plane;
@@ -17,6 +18,7 @@ pub mod role_parse;
 pub mod role_text;
 pub mod roleset;
 pub mod scope;
+pub mod shown;
 pub mod terraform;
 
 pub use catalog::{Catalog, OpId, Operation, Provenance, ProviderOps, canonical_cmp};

@@ -34,7 +34,7 @@ const FLAT_KEYS: &[&str] = &[
     "systemData",
 ];
 /// Keys of the REST wrapper (GET output, Resource Graph row, ARM template resource).
-const WRAPPER_KEYS: &[&str] = &[
+pub(super) const WRAPPER_KEYS: &[&str] = &[
     "id",
     "name",
     "type",
@@ -62,7 +62,7 @@ const WRAPPER_KEYS: &[&str] = &[
     "existing",
 ];
 /// Keys inside `properties`.
-const PROPERTY_KEYS: &[&str] = &[
+pub(super) const PROPERTY_KEYS: &[&str] = &[
     "roleName",
     "description",
     "type",
@@ -76,7 +76,7 @@ const PROPERTY_KEYS: &[&str] = &[
     "condition",
     "conditionVersion",
 ];
-const BLOCK_KEYS: &[&str] = &[
+pub(super) const BLOCK_KEYS: &[&str] = &[
     "actions",
     "notActions",
     "dataActions",
@@ -188,6 +188,42 @@ fn walk_template(template: &Obj<'_>, origin: &str, out: &mut Vec<RoleDefinition>
     Ok(())
 }
 
+/// What makes a template resource stand for something other than one definition: a `name`
+/// computed by an expression, a `copy` loop (several definitions), a `condition` that is not
+/// literally `true` (perhaps none), recorded as unresolved like Bicep's `for` and `if`.
+fn template_resource_notes(
+    obj: &Obj<'_>,
+    name_expression: Option<&str>,
+    unresolved: &mut Vec<String>,
+) {
+    if let Some(n) = name_expression {
+        let k = obj.get("name").map_or("name", |(k, _)| k);
+        unresolved.push(format!("{} is the expression `{n}`", obj.child_pointer(k)));
+    }
+    if let Some((k, v)) = obj.get("copy")
+        && !v.is_null()
+    {
+        unresolved.push(format!(
+            "{}: the resource is repeated by a `copy` loop; each instance is read as this one definition",
+            obj.child_pointer(k)
+        ));
+    }
+    match obj.get("condition") {
+        None | Some((_, Value::Bool(true))) => {}
+        Some((_, Value::String(s))) if s.trim().eq_ignore_ascii_case("true") => {}
+        Some((k, v)) => {
+            let shown = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            unresolved.push(format!(
+                "{}: the resource is deployed only if `{shown}`",
+                obj.child_pointer(k)
+            ));
+        }
+    }
+}
+
 /// Parses one role object of any shape.
 pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefinition> {
     let origin = obj.origin;
@@ -238,6 +274,8 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
         role.assignable_scopes = string_list(&p, "assignableScopes", &mut role.unresolved)?;
         role.permissions = permissions_array(&p, &mut role.unresolved)?;
         if format == RoleFormat::ArmTemplate {
+            let name_expression = name.filter(|n| is_arm_expression(n));
+            template_resource_notes(obj, name_expression, &mut role.unresolved);
             // In a template, `[[` starts a literal string that begins with `[`.
             for text in [&mut role.name, &mut role.description]
                 .into_iter()
@@ -285,7 +323,19 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
         .into_iter()
         .filter(|f| obj.has(f.name()))
         .collect();
-    if obj.has("permissions") {
+    if let Some((pk, pv)) = obj.get("permissions") {
+        if let Some(f) = flat.first()
+            && pv.is_null()
+        {
+            return Err(Error::shape(
+                origin,
+                &obj.child_pointer(pk),
+                format!(
+                    "`{pk}` is null next to a top-level `{}`; remove `{pk}`, or move the lists into it",
+                    f.name()
+                ),
+            ));
+        }
         if let Some(f) = flat.first() {
             return Err(Error::shape(
                 origin,

@@ -8,16 +8,49 @@
 //! locators (see [`super::role_text::locate`]); plan entries carry JSON pointers.
 
 use super::json::{self, Obj};
+use super::line_index::LineIndex;
 use super::pattern::Pattern;
 use super::role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
-use crate::error::{Error, Result};
+use super::shown;
+use crate::error::{Error, Result, did_you_mean};
 use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, BlockLabel, Body};
+use hcl_edit::template::{Element, Template};
 use serde_json::Value;
 
 /// The Terraform resource type of a role definition.
 pub const RESOURCE_TYPE: &str = "azurerm_role_definition";
+
+/// The arguments of `azurerm_role_definition`, and the meta-arguments every resource has.
+const RESOURCE_ARGS: &[&str] = &[
+    "name",
+    "scope",
+    "role_definition_id",
+    "description",
+    "assignable_scopes",
+    "count",
+    "for_each",
+    "depends_on",
+    "provider",
+];
+
+/// The nested blocks a role definition resource may have besides `permissions` (and
+/// `dynamic`): Terraform's meta-argument blocks and `timeouts`.
+const RESOURCE_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection", "timeouts"];
+
+/// Every nested block name of the resource, for "did you mean".
+const ALL_BLOCKS: [&str; 6] = [
+    "permissions",
+    "dynamic",
+    "lifecycle",
+    "provisioner",
+    "connection",
+    "timeouts",
+];
+
+/// The arguments of a `permissions` block.
+const PERMISSION_ARGS: [&str; 4] = ["actions", "not_actions", "data_actions", "not_data_actions"];
 
 /// The Terraform attribute of each permission list.
 fn tf_key(field: Field) -> &'static str {
@@ -29,42 +62,78 @@ fn tf_key(field: Field) -> &'static str {
     }
 }
 
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rfind('\n')
-        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
-        + 1;
-    (line, column)
-}
-
 struct Ctx<'a> {
     text: &'a str,
     origin: &'a str,
+    lines: LineIndex<'a>,
 }
 
 impl Ctx<'_> {
     fn at(&self, path: &str, span: Option<std::ops::Range<usize>>) -> String {
         match span {
             Some(s) => {
-                let (l, c) = line_col(self.text, s.start);
+                let (l, c) = self.lines.line_col(s.start);
                 format!("{path}@{l}:{c}")
             }
             None => path.to_string(),
         }
     }
 
+    /// An argument (`block` false) or block that `azurerm_role_definition` does not have:
+    /// an error, as an unknown key of a JSON role is, with the closest name (Terraform names
+    /// are case-sensitive: `Actions` is not `actions`).
+    fn unknown(
+        &self,
+        key: &str,
+        block: bool,
+        span: Option<std::ops::Range<usize>>,
+        allowed: &[&str],
+        where_: &str,
+    ) -> Error {
+        let (line, column) = span.map_or((1, 1), |s| self.lines.line_col(s.start));
+        let is_block = key == "permissions" || RESOURCE_BLOCKS.contains(&key);
+        let is_arg = RESOURCE_ARGS.contains(&key) || PERMISSION_ARGS.contains(&key);
+        let hint = if !block && is_block {
+            format!(" (`{key}` is a block: `{key} {{ ... }}`)")
+        } else if block && is_arg {
+            format!(" (`{key}` is an argument: `{key} = ...`)")
+        } else {
+            did_you_mean(key, allowed.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default()
+        };
+        let kind = if block { "block" } else { "argument" };
+        Error::Syntax {
+            origin: self.origin.to_string(),
+            line,
+            column,
+            message: format!(
+                "unknown {kind} `{}` in {where_}{hint}",
+                shown::one_line(key)
+            ),
+        }
+    }
+
+    /// An expression's source text, on one line (a heredoc's lines folded).
     fn source(&self, e: &Expression) -> String {
         e.span()
             .and_then(|s| self.text.get(s))
-            .map(|s| s.trim().to_string())
+            .map(|s| shown::one_line(s.trim()))
             .unwrap_or_else(|| "an expression".to_string())
     }
 
-    /// A literal string, or `None` after recording why not.
+    /// A literal string, or `None` after recording why not. A heredoc or quoted template
+    /// without `${...}` or `%{...}` is a literal (hcl-edit has already stripped a `<<-`
+    /// heredoc's indentation and unescaped `$${` and `%%{`).
     fn literal(&self, e: &Expression, path: &str, unresolved: &mut Vec<String>) -> Option<String> {
+        let template = match e {
+            Expression::StringTemplate(t) => Some(&**t),
+            Expression::HeredocTemplate(h) => Some(&h.template),
+            _ => None,
+        };
+        if let Some(text) = template.and_then(template_literal) {
+            return Some(text);
+        }
         match e {
             Expression::String(s) => Some(s.value().to_string()),
             Expression::Null(_) => None,
@@ -106,6 +175,18 @@ impl Ctx<'_> {
     }
 }
 
+/// The text of a template made only of literal pieces (no interpolation, no directive).
+fn template_literal(t: &Template) -> Option<String> {
+    let mut out = String::new();
+    for element in t.iter() {
+        match element {
+            Element::Literal(piece) => out.push_str(piece.as_str()),
+            Element::Interpolation(_) | Element::Directive(_) => return None,
+        }
+    }
+    Some(out)
+}
+
 fn label(l: &BlockLabel) -> &str {
     match l {
         BlockLabel::Ident(i) => i.value().as_str(),
@@ -121,7 +202,11 @@ pub fn parse_hcl(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
         column: e.location().column(),
         message: e.message().trim().to_string(),
     })?;
-    let ctx = Ctx { text, origin };
+    let ctx = Ctx {
+        text,
+        origin,
+        lines: LineIndex::new(text),
+    };
     let mut out = Vec::new();
     for block in body.blocks() {
         if block.ident.value().as_str() != "resource" {
@@ -168,7 +253,8 @@ fn role_from_block(ctx: &Ctx<'_>, block: &Block, address: &str) -> Result<RoleDe
             "count" | "for_each" => unresolved.push(format!(
                 "{path}: the resource is repeated by `{key}`; each instance is read as this one definition"
             )),
-            _ => {}
+            "depends_on" | "provider" => {}
+            _ => return Err(ctx.unknown(key, false, attr.span(), RESOURCE_ARGS, address)),
         }
     }
     // Terraform adds `scope` to the assignable scopes.
@@ -183,14 +269,21 @@ fn role_from_block(ctx: &Ctx<'_>, block: &Block, address: &str) -> Result<RoleDe
     let mut n = 0;
     for inner in block.body.blocks() {
         let ident = inner.ident.value().as_str();
-        if ident == "dynamic" && inner.labels.first().map(label) == Some("permissions") {
-            unresolved.push(format!(
-                "{} is a `dynamic \"permissions\"` block, generated at plan time",
-                ctx.at(address, inner.span())
-            ));
+        if ident == "dynamic" {
+            match inner.labels.first().map(label).unwrap_or("") {
+                "permissions" => unresolved.push(format!(
+                    "{} is a `dynamic \"permissions\"` block, generated at plan time",
+                    ctx.at(address, inner.span())
+                )),
+                l if RESOURCE_BLOCKS.contains(&l) => {}
+                l => return Err(ctx.unknown(l, true, inner.span(), &ALL_BLOCKS, address)),
+            }
             continue;
         }
         if ident != "permissions" {
+            if !RESOURCE_BLOCKS.contains(&ident) {
+                return Err(ctx.unknown(ident, true, inner.span(), &ALL_BLOCKS, address));
+            }
             continue;
         }
         let path = format!("{address}.permissions[{n}]");
@@ -199,10 +292,14 @@ fn role_from_block(ctx: &Ctx<'_>, block: &Block, address: &str) -> Result<RoleDe
             pointer: ctx.at(&path, inner.span()),
             ..PermissionBlock::default()
         };
+        let where_ = format!("`permissions` block of {address}");
+        if let Some(b) = inner.body.blocks().next() {
+            return Err(ctx.unknown(b.ident.value().as_str(), true, b.span(), &[], &where_));
+        }
         for attr in inner.body.attributes() {
             let key = attr.key.value().as_str();
             let Some(field) = Field::ALL.into_iter().find(|f| tf_key(*f) == key) else {
-                continue;
+                return Err(ctx.unknown(key, false, attr.span(), &PERMISSION_ARGS, &where_));
             };
             let p = format!("{path}.{key}");
             for (raw, pointer) in ctx.list(&attr.value, &p, &mut unresolved) {

@@ -179,3 +179,65 @@ fn role_text_dispatches_on_extension_and_plan_keys() {
         .unwrap_err();
     assert_eq!(e.to_string(), "x.tf: holds no role definition");
 }
+
+#[test]
+fn heredocs_without_interpolation_are_literal_strings() {
+    let tf = |desc: &str| {
+        format!(
+            "resource \"azurerm_role_definition\" \"r\" {{\n  name = \"x\"\n  scope = \"/subscriptions/s\"\n  description = {desc}\n}}\n"
+        )
+    };
+    let read = |desc: &str| parse_hcl(&tf(desc), "h.tf").unwrap().remove(0);
+    let r = read("<<EOT\nline one\n  line two\nEOT");
+    assert_eq!(r.description.as_deref(), Some("line one\n  line two\n"));
+    assert!(r.unresolved.is_empty(), "{:?}", r.unresolved);
+    // `<<-` strips the common indentation; `$${` is a literal `${`.
+    let r = read("<<-EOT\n    costs $${x}\n      more\n    EOT");
+    assert_eq!(r.description.as_deref(), Some("costs ${x}\n  more\n"));
+    assert!(r.unresolved.is_empty(), "{:?}", r.unresolved);
+    // Interpolation or a directive: unresolved, the source on one line.
+    for (desc, shown) in [
+        ("<<EOT\nuses ${var.x}\nEOT", "<<EOT uses ${var.x} EOT"),
+        (
+            "<<EOT\n%{if true}y%{endif}\nEOT",
+            "<<EOT %{if true}y%{endif} EOT",
+        ),
+    ] {
+        let r = read(desc);
+        assert_eq!(r.description, None);
+        assert_eq!(
+            r.unresolved,
+            vec![format!(
+                "azurerm_role_definition.r.description is `{shown}`, not a literal"
+            )]
+        );
+    }
+}
+
+#[test]
+fn unknown_arguments_and_blocks_are_errors_meta_arguments_are_not() {
+    let err = |body: &str| {
+        let text = format!("resource \"azurerm_role_definition\" \"r\" {{\n{body}}}\n");
+        parse_hcl(&text, "u.tf").unwrap_err().to_string()
+    };
+    assert_eq!(
+        err("  nme = \"x\"\n"),
+        "u.tf:2:3: unknown argument `nme` in azurerm_role_definition.r (did you mean `name`?)"
+    );
+    assert_eq!(
+        err("  Permissions {\n  }\n"),
+        "u.tf:2:3: unknown block `Permissions` in azurerm_role_definition.r (did you mean `permissions`?)"
+    );
+    assert_eq!(
+        err("  permissions = []\n"),
+        "u.tf:2:3: unknown argument `permissions` in azurerm_role_definition.r (`permissions` is a block: `permissions { ... }`)"
+    );
+    assert_eq!(
+        err("  permissions {\n    not_data_action = []\n  }\n"),
+        "u.tf:3:5: unknown argument `not_data_action` in `permissions` block of azurerm_role_definition.r (did you mean `not_data_actions`?)"
+    );
+    assert!(err("  dynamic \"permision\" {\n  }\n").contains("did you mean `permissions`"));
+    let ok = "resource \"azurerm_role_definition\" \"r\" {\n  count = 2\n  provider = azurerm.x\n  depends_on = []\n  name = \"x\"\n  scope = \"/subscriptions/s\"\n  lifecycle {\n    ignore_changes = [description]\n  }\n  timeouts {\n    read = \"5m\"\n  }\n  dynamic \"timeouts\" {\n    for_each = []\n    content {}\n  }\n}\n";
+    let r = parse_hcl(ok, "ok.tf").unwrap().remove(0);
+    assert_eq!(r.unresolved.len(), 1, "count: {:?}", r.unresolved);
+}

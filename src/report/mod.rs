@@ -115,30 +115,10 @@ pub fn guard(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Diagnostics are one line each: text quoted from an input (a Terraform heredoc, a long
-/// Bicep expression) has its line breaks folded to spaces and is cut after 400 characters.
+/// Bicep expression) has its line breaks folded to spaces, its control, invisible and
+/// bidirectional characters escaped (`\u{1b}`, `\u{200b}`), and is cut after 400 characters.
 pub fn one_line(text: &str) -> String {
-    const MAX: usize = 400;
-    let mut out = String::with_capacity(text.len().min(MAX + 4));
-    let mut chars = 0;
-    let mut last_space = false;
-    for c in text.chars() {
-        let c = if c == '\n' || c == '\r' || c == '\t' {
-            ' '
-        } else {
-            c
-        };
-        if c == ' ' && last_space && text.contains('\n') {
-            continue;
-        }
-        last_space = c == ' ';
-        if chars == MAX {
-            out.push('…');
-            break;
-        }
-        out.push(c);
-        chars += 1;
-    }
-    out
+    crate::model::shown::one_line(text)
 }
 
 /// A warning on stderr, prefixed.

@@ -14,6 +14,7 @@ mod fuzz;
 mod generate;
 mod hostile;
 mod hostile_git;
+mod hostile_iac;
 mod hostile_output;
 mod inventory;
 mod lint;

@@ -202,12 +202,15 @@ pub fn lint_role_with<R: Resolver>(
     out
 }
 
+/// A rule's hit as a finding. The message quotes entries as written: control, invisible and
+/// bidirectional characters in it are escaped (`\u{200b}`) so the reader sees them, as
+/// AZR104 shows whitespace; `entry` keeps the raw text.
 fn finding(rule: &Rule, role: &RoleDefinition, label: &str, h: Hit) -> Finding {
     Finding {
         code: rule.code,
         name: rule.name,
         severity: rule.severity,
-        message: h.message,
+        message: crate::model::shown::escape_hidden(&h.message).into_owned(),
         file: role.origin.clone(),
         role: label.to_string(),
         pointer: h.pointer,

@@ -164,6 +164,38 @@ proptest! {
     }
 }
 
+/// Larger roles than [`role_strategy`]'s, so that lists hold many covering entries, exclusion
+/// wildcards and unknown literal grants (typos) at once.
+fn big_role_strategy() -> impl Strategy<Value = (usize, Vec<BlockSpec>)> {
+    let block = (
+        prop::collection::vec(entry_strategy(), 0..40),
+        prop::collection::vec(entry_strategy(), 0..16),
+        prop::collection::vec(entry_strategy(), 0..12),
+        prop::collection::vec(entry_strategy(), 0..8),
+    )
+        .prop_map(|(a, na, d, nd)| [a, na, d, nd]);
+    (any::<usize>(), prop::collection::vec(block, 1..3))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// AZR105 through its operation index reports exactly what the pairwise definition does.
+    #[test]
+    fn covered_entry_index_agrees_with_the_pairwise_rule((base, spec) in big_role_strategy()) {
+        let role = build(base, &spec);
+        ENV.with(|env| {
+            let ctx = context::RoleCtx::new(env, &role, &model().index);
+            let mut fast = Vec::new();
+            (rules::covered_entry::RULE.check)(&ctx, &mut fast);
+            let mut naive = Vec::new();
+            rules::covered_entry::check_naive(&ctx, &mut naive);
+            prop_assert_eq!(fast, naive);
+            Ok(())
+        })?;
+    }
+}
+
 #[test]
 fn the_generator_reaches_the_redundancy_rules() {
     // The property above is only as good as its inputs: make sure they trigger the rules it

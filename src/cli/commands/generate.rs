@@ -8,7 +8,7 @@ use crate::analyses::generate::{
 use crate::analyses::needs::{NeedSet, Needs};
 use crate::analyses::scenario::Library;
 use crate::cli::args::{GenerateArgs, LevelArg};
-use crate::cli::input::read_text;
+use crate::cli::input::read_role_text;
 use crate::cli::output::write_atomic;
 use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
@@ -159,7 +159,7 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
     let mut lists: Vec<Needs> = Vec::new();
     if let Some(path) = &a.needs {
         let shown = path.display().to_string();
-        let text = read_text(path)?;
+        let text = read_role_text(path)?;
         lists.push(Needs::parse(
             &text,
             if shown == "-" { "<stdin>" } else { &shown },

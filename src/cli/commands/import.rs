@@ -58,18 +58,32 @@ fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// Files named in a message: all of them up to three, else the first three and a count.
+fn file_list(files: &[String]) -> String {
+    match files.len() {
+        0 => "the inputs".to_string(),
+        1..=3 => files.join(", "),
+        n => format!("{} and {} more files", files[..3].join(", "), n - 3),
+    }
+}
+
 pub fn catalog(a: &ImportArgs) -> Result<i32> {
     let prov = provenance(a, "az provider operation show/list -o json")?;
     let mut providers = Vec::new();
+    let mut read = Vec::new();
     for f in expand_inputs(&a.inputs)? {
         let shown = f.display().to_string();
         let text = read_text(&f)?;
         let v = json::parse(&text, &shown)?;
         providers.extend(parse_provider_operations(&v, &shown)?);
+        read.push(shown);
     }
     let cat = Catalog::build(providers, prov);
     if cat.is_empty() {
-        report::error("the inputs hold no operations");
+        report::error(&format!(
+            "{}: no provider operations (expected `az provider operation show` or `list` output)",
+            file_list(&read)
+        ));
         return Ok(EXIT_INPUT);
     }
     write_atomic(
@@ -91,14 +105,16 @@ pub fn catalog(a: &ImportArgs) -> Result<i32> {
 pub fn roles(a: &ImportArgs) -> Result<i32> {
     let prov = provenance(a, "az role definition list -o json")?;
     let mut roles = Vec::new();
+    let mut read = Vec::new();
     for f in expand_inputs(&a.inputs)? {
         let shown = f.display().to_string();
         let text = read_text(&f)?;
         let v = json::parse(&text, &shown)?;
         roles.extend(parse_roles_json(&v, &shown)?);
+        read.push(shown);
     }
     if roles.is_empty() {
-        report::error("the inputs hold no role definitions");
+        report::error(&format!("{}: no role definitions", file_list(&read)));
         return Ok(EXIT_INPUT);
     }
     let set = RoleSet::new(roles, prov);

@@ -4,7 +4,7 @@
 use crate::analyses::lint::rules::RULES;
 use crate::analyses::lint::{LintEnv, LintInput, Selection, lint};
 use crate::cli::args::LintArgs;
-use crate::cli::input::{expand_inputs, parse_role_text, read_text};
+use crate::cli::input::{expand_inputs, parse_role_text, read_role_text};
 use crate::cli::{EXIT_FINDINGS, EXIT_INPUT, EXIT_OK};
 use crate::data::Model;
 use crate::error::Result;
@@ -28,7 +28,7 @@ pub fn run(model: &Model, a: &LintArgs) -> Result<i32> {
         } else {
             shown
         };
-        match read_text(&path)
+        match read_role_text(&path)
             .and_then(|text| parse_role_text(&text, &origin).map(|roles| (text, roles)))
         {
             Ok((text, roles)) => loaded.push(Loaded {

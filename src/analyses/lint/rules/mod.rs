@@ -7,7 +7,7 @@ use super::context::RoleCtx;
 use super::{Hit, Severity};
 
 mod broad_wildcard;
-mod covered_entry;
+pub mod covered_entry;
 mod custom_owner;
 mod dangerous_operation;
 mod data_actions_management_group;

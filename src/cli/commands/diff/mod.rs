@@ -11,7 +11,7 @@ use crate::analyses::diff::{
 };
 use crate::analyses::risk::Taxonomy;
 use crate::cli::args::{DiffArgs, FailOnArg};
-use crate::cli::input::{parse_role_text, read_text, resolve_roles};
+use crate::cli::input::{parse_role_text, read_role_text, resolve_roles};
 use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
 use crate::error::{Error, Result};
@@ -53,7 +53,7 @@ type Texts = BTreeMap<String, (Option<String>, String)>;
 fn read_ref(model: &Model, reference: &str, texts: &mut Texts) -> Result<Vec<RoleDefinition>> {
     let path = Path::new(reference);
     if reference == "-" || path.is_file() {
-        let text = read_text(path)?;
+        let text = read_role_text(path)?;
         let origin = if reference == "-" {
             "<stdin>".to_string()
         } else {
@@ -74,7 +74,7 @@ fn read_plan(
     texts: &mut Texts,
 ) -> Result<Vec<(Vec<RoleDefinition>, Vec<RoleDefinition>)>> {
     let path = Path::new(reference);
-    let text = read_text(path)?;
+    let text = read_role_text(path)?;
     let origin = if reference == "-" {
         "<stdin>".to_string()
     } else {
