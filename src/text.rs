@@ -3,23 +3,9 @@
 
 use std::borrow::Cow;
 
-/// Whether a character must not reach a terminal or log as itself: C0/C1 controls (line
-/// breaks included), zero-width and bidi formatting characters, the BOM and the soft hyphen.
-pub fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{00ad}'
-                | '\u{061c}'
-                | '\u{180e}'
-                | '\u{200b}'..='\u{200f}'
-                | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{206f}'
-                | '\u{feff}'
-                | '\u{fff9}'..='\u{fffb}'
-        )
-}
+/// Whether a character must not reach a terminal or log as itself (the one definition,
+/// shared with the diagnostics' quoting in [`crate::model::shown`]).
+pub use crate::model::shown::is_hidden;
 
 /// The text with hidden characters written as escapes (`\n`, `\t`, `\u{1b}`, `\u{200b}`),
 /// a backslash before an escape-looking sequence kept readable, and every `::` written
