@@ -179,7 +179,9 @@ pub fn expand_with<R: Resolver>(
     let mut cond = FixedBitSet::with_capacity(n);
     let mut allow = FixedBitSet::with_capacity(n);
     let mut deny = FixedBitSet::with_capacity(n);
-    let mut unknown: [Vec<Unknown>; 2] = [Vec::new(), Vec::new()];
+    // Unknown literals are gathered, then sorted once (inserting each into a sorted list
+    // was quadratic on roles with many thousands of them).
+    let mut raw_unknown: [Vec<(String, bool)>; 2] = [Vec::new(), Vec::new()];
     for block in &role.permissions {
         let conditional = role.block_conditional(block);
         allow.clear();
@@ -197,11 +199,7 @@ pub fn expand_with<R: Resolver>(
                         .iter()
                         .any(|x| x.pattern.matches(e.pattern.lower(), mode))
                 {
-                    add_unknown(
-                        &mut unknown[plane as usize],
-                        e.pattern.as_str(),
-                        conditional,
-                    );
+                    raw_unknown[plane as usize].push((e.pattern.as_str().to_string(), conditional));
                 }
             }
             for e in removes {
@@ -218,9 +216,55 @@ pub fn expand_with<R: Resolver>(
     let mut granted = uncond.clone();
     granted.union_with(&cond);
     cond.difference_with(&uncond);
+    let [control, data] = raw_unknown;
     Effective {
         granted,
         conditional_only: cond,
-        unknown,
+        unknown: [settle_unknown(control), settle_unknown(data)],
+    }
+}
+
+/// Unknown literals in canonical order, one per name (ignoring ASCII case; the first
+/// spelling kept), conditional only when every grant of the name is: what repeated
+/// [`add_unknown`] calls give, in O(n log n).
+fn settle_unknown(raw: Vec<(String, bool)>) -> Vec<Unknown> {
+    let mut keyed: Vec<(String, String, bool)> = raw
+        .into_iter()
+        .map(|(n, c)| (n.to_ascii_lowercase(), n, c))
+        .collect();
+    keyed.sort_by(|a, b| canonical_cmp(&a.0, &b.0));
+    let mut out: Vec<Unknown> = Vec::with_capacity(keyed.len());
+    let mut last: Option<String> = None;
+    for (key, name, conditional) in keyed {
+        if last.as_deref() == Some(key.as_str()) {
+            if let Some(u) = out.last_mut() {
+                u.conditional &= conditional;
+            }
+            continue;
+        }
+        out.push(Unknown { name, conditional });
+        last = Some(key);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Sorting once gives what inserting one by one gave.
+        #[test]
+        fn settling_unknowns_equals_inserting_each(
+            names in prop::collection::vec(("[aAbB]{1,3}(/[xX])?", any::<bool>()), 0..40)
+        ) {
+            let mut one_by_one = Vec::new();
+            for (n, c) in &names {
+                add_unknown(&mut one_by_one, n, *c);
+            }
+            let raw: Vec<(String, bool)> = names.clone();
+            prop_assert_eq!(settle_unknown(raw), one_by_one);
+        }
     }
 }
