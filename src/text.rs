@@ -12,26 +12,11 @@ pub use crate::model::shown::is_hidden;
 /// `:\:` so that no line of output can be read as a GitHub Actions workflow command.
 /// Borrowed when nothing needs escaping.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_hidden) && !s.contains("::") {
-        return Cow::Borrowed(s);
+    let hidden = crate::model::shown::escape_hidden(s);
+    if !hidden.contains("::") {
+        return hidden;
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut prev_colon = false;
-    for c in s.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            ':' if prev_colon => {
-                out.push_str("\\:");
-                continue;
-            }
-            c if is_hidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-        prev_colon = c == ':';
-    }
-    Cow::Owned(out)
+    Cow::Owned(hidden.replace("::", ":\\:").replace("\\::", "\\:\\:"))
 }
 
 #[cfg(test)]

@@ -321,23 +321,17 @@ impl Marks {
     /// The group path of a marked `node` back to the closure start that reached it: the
     /// nodes between them, nearest first, the start last; empty for a start itself.
     pub fn via(&self, node: u32) -> Vec<u32> {
-        let mut out = Vec::new();
-        let mut cur = node;
-        while self.contains(cur) {
-            let p = self.pred[cur as usize];
-            if p == cur || out.len() > self.stamp.len() {
-                break;
-            }
-            out.push(p);
-            cur = p;
-        }
-        out
+        self.via_upto(node, usize::MAX).0
     }
 
     /// [`Marks::via`] cut to its first [`VIA_MAX`] groups (those nearest `node`), and whether
     /// it was cut. The rest of the path is the cut path of its last group, which the same
     /// answer lists as a principal: output stays linear in the group nesting depth.
     pub fn via_capped(&self, node: u32) -> (Vec<u32>, bool) {
+        self.via_upto(node, VIA_MAX)
+    }
+
+    fn via_upto(&self, node: u32, cap: usize) -> (Vec<u32>, bool) {
         let mut out = Vec::new();
         let mut cur = node;
         while self.contains(cur) {
@@ -345,7 +339,7 @@ impl Marks {
             if p == cur || out.len() > self.stamp.len() {
                 break;
             }
-            if out.len() == VIA_MAX {
+            if out.len() == cap {
                 return (out, true);
             }
             out.push(p);
