@@ -726,3 +726,32 @@ fn l3_missing_groups_are_counted_and_plane_prefixes_refused() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains(&format!("give `{VM_READ}`")), "{err}");
 }
+
+#[test]
+fn d2_an_export_of_a_built_in_that_differs_grants_the_union() {
+    let d = inv();
+    put(
+        d.path(),
+        "assignments.json",
+        &format!(
+            "[{}]",
+            assignment(11, "aaaaaaaa-0000-0000-0000-000000000011", S, READER)
+        ),
+    );
+    // Reader as some older export had it: narrower than the embedded built-in.
+    put(
+        d.path(),
+        "roles.json",
+        r#"[{"name":"acdd72a7-3385-48ef-bd42-f606fba81ae7","roleName":"Reader","roleType":"BuiltInRole","assignableScopes":["/"],
+  "permissions":[{"actions":["Microsoft.Storage/*/read"],"notActions":[],"dataActions":[],"notDataActions":[]}]}]"#,
+    );
+    let v = who(d.path(), VM_READ, &[]);
+    assert_eq!(ids(&v), ["aaaaaaaa-0000-0000-0000-000000000011"], "{v}");
+    assert_eq!(v["complete"], false);
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("union of the definitions"),
+        "{v}"
+    );
+}

@@ -135,6 +135,26 @@ impl<'m> AccessIndex<'m> {
         progress: &mut dyn FnMut(usize, usize),
     ) -> AccessIndex<'m> {
         inv.finish();
+        // An exported definition of a built-in GUID that grants differently from the built-in
+        // as azrbac knows it (an export or data from another date): both could be current,
+        // so the two are merged (the union) and answers say so.
+        let redefined: Vec<RoleDefinition> = {
+            let builtins = model.builtins.roles();
+            let by_guid: HashMap<&str, &RoleDefinition> = builtins
+                .iter()
+                .filter_map(|r| r.guid.as_deref().map(|g| (g, r)))
+                .collect();
+            inv.roles
+                .iter()
+                .filter_map(|r| {
+                    let b = by_guid.get(r.guid.as_deref()?)?;
+                    let differs = expand_with(&model.index, r, model.mode)
+                        != expand_with(&model.index, b, model.mode);
+                    differs.then(|| (*b).clone())
+                })
+                .collect()
+        };
+        inv.merge_definitions(redefined);
         let mut export_by_guid: HashMap<&str, usize> = HashMap::new();
         for (i, r) in inv.roles.iter().enumerate() {
             if let Some(g) = &r.guid {

@@ -256,6 +256,17 @@ impl Inventory {
         deny::settle_duplicates(self);
     }
 
+    /// Adds definitions known from elsewhere (the embedded built-ins an export redefines
+    /// differently) and merges them with the export's copies of the same GUID: the role then
+    /// grants the union, and answers are incomplete (see `roles::merge_duplicates`).
+    pub fn merge_definitions(&mut self, defs: Vec<RoleDefinition>) {
+        if defs.is_empty() {
+            return;
+        }
+        self.roles.extend(defs);
+        roles::merge_duplicates(&mut self.roles, &mut self.gaps, &mut self.notes);
+    }
+
     /// The group record of a principal, when the export lists its members.
     pub fn group(&self, principal: u32) -> Option<&Group> {
         self.group_lookup.get(&principal).map(|i| &self.groups[*i])
