@@ -273,6 +273,45 @@ pub struct DenyAssignment {
     pub exclude: Vec<u32>,
     pub do_not_apply_to_child_scopes: bool,
     pub condition: Option<String>,
+    /// `denyAssignmentEffect`: whether the deny blocks or only logs.
+    pub effect: DenyEffect,
+    /// `isSystemProtected`: created by Azure (managed applications, blueprints); `false` for
+    /// user-assigned denies, `None` when the export does not say.
+    pub system_protected: Option<bool>,
+}
+
+/// What a deny assignment does when it matches (`denyAssignmentEffect`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum DenyEffect {
+    /// Blocks the request. Also the reading of a missing effect: exports from API versions
+    /// before 2024-07-01-preview have no such field, and every deny then blocked.
+    #[default]
+    Enforced,
+    /// Logs the request and lets it through: never blocks.
+    Audit,
+    /// A value azrbac does not know: it may block, so the deny is "possibly denied".
+    Other(String),
+}
+
+impl DenyEffect {
+    pub fn parse(s: &str) -> DenyEffect {
+        let t = s.trim();
+        if t.is_empty() || t.eq_ignore_ascii_case("enforced") {
+            DenyEffect::Enforced
+        } else if t.eq_ignore_ascii_case("audit") {
+            DenyEffect::Audit
+        } else {
+            DenyEffect::Other(t.to_string())
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            DenyEffect::Enforced => "enforced",
+            DenyEffect::Audit => "audit",
+            DenyEffect::Other(s) => s,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,8 @@ pub struct AppliedDenyJson {
     pub everyone: bool,
     pub via: Vec<String>,
     pub conditional: bool,
+    /// `enforced` blocks; `audit` only logs (the operations it matches stay allowed).
+    pub effect: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -184,7 +186,9 @@ pub fn build(ix: &AccessIndex, ans: &AccessAnswer, t: &Taxonomy) -> AccessReport
                 scope: ix.inv.scopes.display(da.scope).to_string(),
                 everyone: d.everyone,
                 via: ids(ix, &d.via),
-                conditional: da.condition.is_some(),
+                conditional: da.condition.is_some()
+                    || matches!(da.effect, crate::model::assignment::DenyEffect::Other(_)),
+                effect: da.effect.as_str().to_string(),
             }
         })
         .collect();
@@ -412,7 +416,15 @@ pub fn table(r: &AccessReport) -> String {
                 .iter()
                 .map(|g| format!("#{}", g.chain + 1))
                 .collect();
-            let d = o.denied_by.first();
+            // The deny that removes it: an enforced, unconditional one (audit denies only log).
+            let d = o
+                .denied_by
+                .iter()
+                .find(|d| {
+                    let x = &r.denies[d.deny];
+                    x.effect == "enforced" && !x.conditional
+                })
+                .or(o.denied_by.first());
             let deny = d.map(|d| &r.denies[d.deny]);
             t.add_row(super::safe_row(vec![
                 o.name.clone(),

@@ -58,6 +58,11 @@ pub struct DenyJson {
     pub via_continues: bool,
     /// The deny carries a condition that is not evaluated: it may not apply.
     pub conditional: bool,
+    /// `enforced`, or `audit` (logs the request, blocks nothing), or the export's value.
+    pub effect: String,
+    /// `isSystemProtected`: created by Azure (`true`) or user-assigned (`false`).
+    #[serde(rename = "systemProtected", skip_serializing_if = "Option::is_none")]
+    pub system_protected: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,6 +75,9 @@ pub struct PrincipalJson {
     pub grants: Vec<GrantJson>,
     #[serde(rename = "deniedBy", skip_serializing_if = "Vec::is_empty")]
     pub denied_by: Vec<DenyJson>,
+    /// Audit-only deny assignments that match this principal's grants: logged, not blocked.
+    #[serde(rename = "auditedBy", skip_serializing_if = "Vec::is_empty")]
+    pub audited_by: Vec<DenyJson>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -179,6 +187,8 @@ pub fn deny_json(ix: &AccessIndex, d: &DenyHit) -> DenyJson {
         via: ids(ix, &d.via),
         via_continues: d.via_cut,
         conditional: d.conditional,
+        effect: da.effect.as_str().to_string(),
+        system_protected: da.system_protected,
     }
 }
 
@@ -191,6 +201,7 @@ fn principal_json(ix: &AccessIndex, a: &Answer) -> PrincipalJson {
         conditional: a.conditional,
         grants: a.grants.iter().map(|g| grant_json(ix, g)).collect(),
         denied_by: a.denied_by.iter().map(|d| deny_json(ix, d)).collect(),
+        audited_by: a.audited_by.iter().map(|d| deny_json(ix, d)).collect(),
     }
 }
 
@@ -378,6 +389,36 @@ fn principal_rows(
     let _ = writeln!(s, "{t}");
 }
 
+/// Principals an audit-only deny assignment matches: still allowed, the request is logged.
+fn audited_lines(s: &mut String, list: &[PrincipalJson], names: &BTreeMap<&str, &str>) {
+    let hits: Vec<(&PrincipalJson, &DenyJson)> = list
+        .iter()
+        .flat_map(|p| p.audited_by.iter().map(move |d| (p, d)))
+        .collect();
+    if hits.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\naudit-only deny assignments match {} of these (the request is logged, not blocked):",
+        crate::analyses::access::plural(
+            list.iter().filter(|p| !p.audited_by.is_empty()).count(),
+            "principal"
+        )
+    );
+    for (p, d) in hits {
+        let who = names.get(p.id.as_str()).copied().unwrap_or(p.id.as_str());
+        let _ = writeln!(
+            s,
+            "  - {} — audited by {} at {} ({})",
+            crate::text::escape(who),
+            crate::text::escape(d.name.as_deref().unwrap_or(&d.id)),
+            short_scope(&d.scope),
+            crate::text::escape(&d.entry)
+        );
+    }
+}
+
 fn count_line(list: &[PrincipalJson]) -> String {
     let cond = list.iter().filter(|p| p.conditional).count();
     let extra = if cond > 0 {
@@ -414,6 +455,7 @@ pub fn table(r: &WhoCanReport) -> String {
     if !r.principals.is_empty() {
         principal_rows(&mut s, &r.principals, &names, false);
     }
+    audited_lines(&mut s, &r.principals, &names);
     if !r.denied.is_empty() {
         let _ = writeln!(
             s,

@@ -174,6 +174,9 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
         let mut hard: BTreeSet<Plane> = BTreeSet::new();
         let mut soft = false;
         for d in &inv.denies {
+            if d.effect == crate::model::assignment::DenyEffect::Audit {
+                continue;
+            }
             let ds = s.display(d.scope).to_ascii_lowercase();
             if !up.contains(&ds) || (d.do_not_apply_to_child_scopes && ds != target) {
                 continue;
@@ -187,7 +190,9 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
                 if covers(model, &d.permissions, op, plane).is_some()
                     && grants.iter().any(|x| x.1 == plane)
                 {
-                    if d.condition.is_some() {
+                    if d.condition.is_some()
+                        || matches!(d.effect, crate::model::assignment::DenyEffect::Other(_))
+                    {
                         soft = true;
                     } else {
                         hard.insert(plane);

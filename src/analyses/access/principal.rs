@@ -9,6 +9,7 @@ use super::{Warning, deny_group_warnings, input_warnings, path_warnings, plural}
 use crate::analyses::risk::{RiskIndex, Taxonomy};
 use crate::effective::{EntryRef, expand};
 use crate::error::{Error, Result};
+use crate::model::assignment::DenyEffect;
 use crate::model::catalog::canonical_cmp;
 use crate::model::scope::ScopePath;
 use crate::model::{OpId, Pattern, Plane};
@@ -310,6 +311,7 @@ pub fn access_of(
         for (di, eff) in &deny_ops {
             let da = &ix.inv.denies[denies[*di].deny as usize];
             let q = OpQuery::new(index, &op.name);
+            let audit = da.effect == DenyEffect::Audit;
             let Some(pg) = role_verdicts(index, &da.permissions, Some(eff), &q, model.mode)
                 .into_iter()
                 .find(|pg| pg.plane == plane)
@@ -317,7 +319,9 @@ pub fn access_of(
                 continue;
             };
             op.denied_by.push((*di, pg.entry));
-            if da.condition.is_some() {
+            if audit {
+                // Logs the request, blocks nothing: listed, never removes the operation.
+            } else if da.condition.is_some() || matches!(da.effect, DenyEffect::Other(_)) {
                 op.conditional = true;
             } else {
                 hard = true;

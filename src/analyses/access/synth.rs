@@ -457,14 +457,18 @@ impl<'m> Layout<'m> {
         } else {
             (vec![group(&mut r)], Vec::new())
         };
+        let not_children = r.pct(20);
+        // Some denies only audit (API 2024-07-01-preview and later).
+        let effect = if r.pct(15) { "audit" } else { "enforced" };
         json!({
             "id": format!("{scope}/providers/Microsoft.Authorization/denyAssignments/{id}"),
             "name": id, "type": "Microsoft.Authorization/denyAssignments",
             "properties": {
                 "denyAssignmentName": format!("synthetic deny {i}"), "description": "created by a managed application",
                 "permissions": [{"actions": actions, "notActions": not_actions, "dataActions": [], "notDataActions": []}],
-                "scope": scope, "doNotApplyToChildScopes": r.pct(20),
-                "principals": principals, "excludePrincipals": exclude, "isSystemProtected": true
+                "scope": scope, "doNotApplyToChildScopes": not_children,
+                "principals": principals, "excludePrincipals": exclude, "isSystemProtected": true,
+                "denyAssignmentEffect": effect
             }
         })
     }

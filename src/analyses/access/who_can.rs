@@ -8,7 +8,7 @@ use super::verdict::{OpQuery, PlaneGrant, role_verdicts};
 use super::{Warning, deny_group_warnings, input_warnings, path_warnings, plural};
 use crate::effective::EntryRef;
 use crate::model::Plane;
-use crate::model::assignment::PrincipalType;
+use crate::model::assignment::{DenyEffect, PrincipalType};
 use crate::model::inventory::InputKind;
 use crate::model::scope::{ScopeKind, ScopePath};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -54,8 +54,11 @@ pub struct DenyHit {
     pub via: Vec<u32>,
     /// `via` was cut at [`super::index::VIA_MAX`] groups.
     pub via_cut: bool,
-    /// The deny carries a condition azrbac does not evaluate: it may not apply.
+    /// The deny carries a condition azrbac does not evaluate (or an effect it does not
+    /// know): it may not apply.
     pub conditional: bool,
+    /// The deny's effect is `audit`: it logs the request and blocks nothing.
+    pub audit: bool,
 }
 
 /// One principal in an answer.
@@ -66,6 +69,8 @@ pub struct Answer {
     pub conditional: bool,
     pub grants: Vec<Grant>,
     pub denied_by: Vec<DenyHit>,
+    /// Audit-only deny assignments that match (they log the request, block nothing).
+    pub audited_by: Vec<DenyHit>,
 }
 
 /// An assignment on the path whose role definition is unknown: not evaluated.
@@ -118,6 +123,7 @@ struct DenyCover {
     covered: Option<Marks>,
     excluded: Marks,
     conditional: bool,
+    audit: bool,
 }
 
 /// Target key for the query scope itself (which need not be a node).
@@ -367,17 +373,27 @@ impl<'a, 'm> Ctx<'a, 'm> {
                 let mut excluded = Marks::new(n);
                 closure(&ix.members, &da.exclude, &mut excluded, &mut buf);
                 self.warnings.extend(deny_group_warnings(ix, d));
-                if da.condition.is_some() {
+                let audit = da.effect == DenyEffect::Audit;
+                if da.condition.is_some() && !audit {
                     self.warnings.insert(Warning::incomplete(format!(
                         "deny assignment {} carries a condition azrbac does not evaluate: principals it may stop are kept and marked conditional",
                         da.name.as_deref().unwrap_or(&da.id)
+                    )));
+                }
+                if let DenyEffect::Other(e) = &da.effect {
+                    self.warnings.insert(Warning::incomplete(format!(
+                        "deny assignment {} has effect `{}`, which azrbac does not know (`enforced` blocks, `audit` only logs): principals it may stop are kept and marked conditional",
+                        da.name.as_deref().unwrap_or(&da.id),
+                        crate::text::escape(e)
                     )));
                 }
                 Some(DenyCover {
                     planes,
                     covered,
                     excluded,
-                    conditional: da.condition.is_some(),
+                    conditional: da.condition.is_some()
+                        || matches!(da.effect, DenyEffect::Other(_)),
+                    audit,
                 })
             };
             self.covers.insert(d, cover);
@@ -425,6 +441,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             via,
             via_cut,
             conditional: c.conditional || pg.conditional,
+            audit: c.audit,
         })
     }
 
@@ -445,6 +462,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             let mut blocked = Vec::new();
             let mut hits: Vec<DenyHit> = Vec::new();
             let mut maybe: Vec<DenyHit> = Vec::new();
+            let mut audited: Vec<DenyHit> = Vec::new();
             for mut g in grants {
                 let (key, node) = target(&g);
                 let mut stop = None;
@@ -452,6 +470,10 @@ impl<'a, 'm> Ctx<'a, 'm> {
                 let mut maybe_here = Vec::new();
                 for &d in self.deny_lists.get(&key).map(Vec::as_slice).unwrap_or(&[]) {
                     if let Some(h) = self.hit(d, r, g.plane) {
+                        if h.audit {
+                            push_unique(&mut audited, h);
+                            continue;
+                        }
                         let here_only = self.ix.inv.denies[d as usize].do_not_apply_to_child_scopes;
                         if h.conditional {
                             maybe_here.push(h);
@@ -491,6 +513,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             if !all_blocked {
                 let mut a = answer(r, keep, maybe.clone());
                 a.denied_by.extend(hits);
+                a.audited_by = audited;
                 a.conditional |= !maybe.is_empty();
                 out.allowed.push(a);
             }
@@ -529,6 +552,7 @@ fn answer(principal: u32, grants: Vec<Grant>, denied_by: Vec<DenyHit>) -> Answer
         conditional: grants.iter().all(|g| g.conditional),
         grants,
         denied_by,
+        audited_by: Vec::new(),
     }
 }
 
@@ -580,6 +604,9 @@ pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
                         x.grants.extend(a.grants);
                         for h in a.denied_by {
                             push_unique(&mut x.denied_by, h);
+                        }
+                        for h in a.audited_by {
+                            push_unique(&mut x.audited_by, h);
                         }
                     }
                     None => split.allowed.push(a),

@@ -6,7 +6,7 @@ use super::Inventory;
 use super::fields::{ObjectKind, check_obj};
 use super::keys::Paging;
 use crate::error::{Error, Result};
-use crate::model::assignment::{DenyAssignment, EVERYONE, PrincipalType};
+use crate::model::assignment::{DenyAssignment, DenyEffect, EVERYONE, PrincipalType};
 use crate::model::json::{self, Obj, kind};
 use crate::model::role::{Field, PermissionBlock, RoleDefinition, RoleFormat};
 use crate::model::role_parse::{entries, permissions_array};
@@ -190,6 +190,11 @@ fn parse_one(
             .opt_str("condition")?
             .filter(|c| !c.trim().is_empty())
             .map(str::to_string),
+        effect: props
+            .opt_str("denyAssignmentEffect")?
+            .map(DenyEffect::parse)
+            .unwrap_or_default(),
+        system_protected: props.opt_bool("isSystemProtected")?,
     })
 }
 
@@ -206,6 +211,7 @@ pub(super) fn settle_duplicates(inv: &mut Inventory) {
         Vec<u32>,
         bool,
         Option<String>,
+        DenyEffect,
     );
     let key = |d: &DenyAssignment| -> Key {
         (
@@ -216,6 +222,7 @@ pub(super) fn settle_duplicates(inv: &mut Inventory) {
             d.exclude.clone(),
             d.do_not_apply_to_child_scopes,
             d.condition.as_deref().map(|c| c.trim().to_string()),
+            d.effect.clone(),
         )
     };
     let mut by_id: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
