@@ -380,8 +380,22 @@ pub struct InventoryArgs {
 
 #[derive(Debug, Args)]
 pub struct WhoCanArgs {
-    /// The operation, e.g. `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action`.
-    pub operation: String,
+    /// The operation, e.g. `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action`,
+    /// or a pattern (`Microsoft.MachineLearningServices/workspaces/*/action`): every catalog
+    /// operation it matches.
+    #[arg(required_unless_present_any = ["any", "category"])]
+    pub operation: Option<String>,
+    /// Any of these operations (answer per principal, listing which of them it can perform).
+    #[arg(long, value_name = "OP", num_args = 1..)]
+    pub any: Vec<String>,
+    /// Every operation of a risk category (`privilege-escalation`, `secret-exposure`, ...; see
+    /// `azrbac risks`); repeatable.
+    #[arg(long, value_name = "CAT")]
+    pub category: Vec<String>,
+    /// Accept operation names the catalog does not list (evaluated anyway) instead of
+    /// refusing them.
+    #[arg(long)]
+    pub allow_unknown: bool,
     /// The scope asked about (`/`, a management group, subscription, resource group or resource).
     #[arg(long, value_name = "SCOPE")]
     pub scope: String,

@@ -321,6 +321,7 @@ fn unknown_operations_are_evaluated_and_warned_about() {
         &t,
         "--format",
         "json",
+        "--allow-unknown",
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("not in the operation catalog"), "{err}");

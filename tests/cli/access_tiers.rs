@@ -99,3 +99,181 @@ fn access_lists_an_audit_deny_without_removing_the_operation() {
     let deny = &v["denies"][ops[0]["deniedBy"][0]["deny"].as_u64().unwrap() as usize];
     assert_eq!(deny["effect"], "audit");
 }
+
+fn ops_of(p: &Value) -> Vec<String> {
+    p["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn find<'a>(list: &'a Value, name: &str) -> &'a Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not in {list}"))
+}
+
+#[test]
+fn who_can_a_pattern_answers_per_principal_with_the_operations_each_holds() {
+    let v = who_can(&format!("{MLS}/onlineEndpoints/*"), &ws(), &[]);
+    let asked: Vec<&str> = v["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert!(asked.len() > 5, "{asked:?}");
+    assert!(asked.iter().all(|n| {
+        n.to_ascii_lowercase()
+            .starts_with("microsoft.machinelearningservices/workspaces/onlineendpoints/")
+    }));
+    // liam: ML Endpoint Operator (onlineEndpoints/* minus listKeys) plus Endpoint Key Reader
+    // (listKeys, read) through grp-endpoint-keys: every operation, listKeys only via the group.
+    let liam = find(&v["principals"], "liam");
+    // The delete is stopped by *protect endpoints*; it is listed as denied.
+    let held = ops_of(liam);
+    let liam_denied = liam["deniedOperations"].as_array().unwrap();
+    assert_eq!(held.len() + liam_denied.len(), asked.len(), "{held:?}");
+    assert_eq!(liam_denied.len(), 1);
+    let listkeys: Vec<&Value> = liam["chains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["operations"].as_array().unwrap().iter().any(|o| {
+                o.as_str()
+                    .unwrap()
+                    .to_ascii_lowercase()
+                    .ends_with("/listkeys/action")
+            })
+        })
+        .collect();
+    assert_eq!(listkeys.len(), 1);
+    assert_eq!(listkeys[0]["role"], "Endpoint Key Reader");
+    // The delete is stopped for everyone but henry: the others hold it as denied.
+    let dave = find(&v["principals"], "dave");
+    let denied = ops_of(&serde_json::json!({"operations": dave["deniedOperations"]}));
+    assert_eq!(
+        denied,
+        ["Microsoft.MachineLearningServices/workspaces/onlineEndpoints/delete"]
+    );
+    assert!(!ops_of(dave).contains(&denied[0]));
+    let henry = find(&v["principals"], "henry");
+    assert!(ops_of(henry).contains(&denied[0]));
+    // Severity order: the principals holding a high-severity operation come first.
+    let sev: Vec<&str> = v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["severity"].as_str().unwrap_or("-"))
+        .collect();
+    let rank = |s: &str| {
+        ["critical", "high", "medium", "low", "-"]
+            .iter()
+            .position(|x| *x == s)
+    };
+    assert!(sev.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{sev:?}");
+}
+
+#[test]
+fn who_can_any_and_category() {
+    let v = who_can(
+        &format!("{MLS}/onlineEndpoints/score/action"),
+        &ws(),
+        &["--any", "Microsoft.Authorization/roleAssignments/write"],
+    );
+    assert_eq!(v["operations"].as_array().unwrap().len(), 2);
+    // Only Owner (henry) can write role assignments.
+    let henry = find(&v["principals"], "henry");
+    assert_eq!(ops_of(henry).len(), 2);
+    let alice = find(&v["principals"], "alice");
+    assert_eq!(
+        ops_of(alice),
+        ["Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action"]
+    );
+    // Privilege escalation at the workspace: Owner only (Contributor's NotActions remove
+    // Microsoft.Authorization/*/Write).
+    let v = who_can_set(&["--category", "privilege-escalation"], &ws());
+    let who = names(&v["principals"]);
+    assert_eq!(
+        who,
+        set(&["dave", "grp-ops", "grp-ws-admins", "henry", "kate"]),
+        "{v}"
+    );
+    assert_eq!(find(&v["principals"], "henry")["severity"], "critical");
+    // Owner writes role assignments; Contributor's NotActions remove Microsoft.Authorization
+    // writes, though it keeps other escalation paths (Key Vault access policies).
+    let ra = "Microsoft.Authorization/roleAssignments/write";
+    assert!(
+        ops_of(find(&v["principals"], "henry"))
+            .iter()
+            .any(|o| o == ra)
+    );
+    let dave = ops_of(find(&v["principals"], "dave"));
+    assert!(!dave.iter().any(|o| o == ra));
+    assert!(
+        dave.iter()
+            .any(|o| o == "Microsoft.KeyVault/vaults/accessPolicies/write")
+    );
+}
+
+fn who_can_set(args: &[&str], scope: &str) -> Value {
+    let t = crate::access::tenant();
+    let mut a = vec!["who-can"];
+    a.extend_from_slice(args);
+    a.extend_from_slice(&["--scope", scope, "--inventory", &t, "--format", "json"]);
+    crate::common::run_json(&a)
+}
+
+#[test]
+fn wrong_operation_inputs_are_errors_with_a_suggestion() {
+    let t = crate::access::tenant();
+    let (code, _, err) = crate::common::run(&[
+        "who-can",
+        &format!("{MLS}/raed"),
+        "--scope",
+        "/",
+        "--inventory",
+        &t,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("did you mean `{MLS}/read`")), "{err}");
+    // --allow-unknown evaluates it (literal entries and wildcards).
+    let v = who_can(&format!("{MLS}/raed"), &ws(), &["--allow-unknown"]);
+    assert!(names(&v["principals"]).contains("henry"));
+    let (code, _, err) = crate::common::run(&[
+        "who-can",
+        "--category",
+        "secrets",
+        "--scope",
+        "/",
+        "--inventory",
+        &t,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a risk category"), "{err}");
+    let (code, _, err) = crate::common::run(&[
+        "who-can",
+        "Contoso.Nothing/*",
+        "--scope",
+        "/",
+        "--inventory",
+        &t,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("matches no operation"), "{err}");
+    let (code, _, err) = crate::common::run(&[
+        "who-can",
+        &format!("{MLS}/read"),
+        "--scope",
+        "ws1",
+        "--inventory",
+        &t,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a scope id"), "{err}");
+}

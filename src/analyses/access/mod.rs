@@ -8,6 +8,7 @@
 //! - [`synth`] generates synthetic tenants in the real export shapes.
 
 mod index;
+mod many;
 pub mod naive;
 mod principal;
 pub mod synth;
@@ -15,9 +16,10 @@ mod verdict;
 mod who_can;
 
 pub use index::{AccessIndex, Csr, Marks, ResolvedRole, RoleSource, closure};
+pub use many::{Many, ManyChain, ManyPrincipal, OpGroup, who_can_many};
 pub use principal::{AccessAnswer, OpAccess, access_of, find_principal};
 pub use verdict::{OpQuery, role_verdicts};
-pub use who_can::{Answer, DenyHit, Grant, Unevaluated, WhoCan, who_can};
+pub use who_can::{Answer, DenyHit, Grant, Unevaluated, WhoCan, who_can, who_can_query};
 
 use crate::model::assignment::PrincipalType;
 use crate::model::inventory::InputKind;

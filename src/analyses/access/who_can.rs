@@ -558,9 +558,13 @@ fn answer(principal: u32, grants: Vec<Grant>, denied_by: Vec<DenyHit>) -> Answer
 
 /// Answers who can perform `op` at `scope` (and, with `below`, only under it).
 pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
-    let q = OpQuery::new(&ix.model.index, op);
+    who_can_query(ix, &OpQuery::new(&ix.model.index, op), scope, below)
+}
+
+/// [`who_can`] for an operation already looked up in the catalog.
+pub fn who_can_query(ix: &AccessIndex, q: &OpQuery, scope: &str, below: bool) -> WhoCan {
     let path = ix.inv.scopes.path(scope);
-    let mut ctx = Ctx::new(ix, &q);
+    let mut ctx = Ctx::new(ix, q);
     let mut seeds = Vec::new();
     for &node in &path.nodes {
         ctx.seeds_at(node, &mut seeds);

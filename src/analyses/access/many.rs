@@ -1,0 +1,337 @@
+//! `who-can` over a set of operations (a pattern, `--any`, `--category`): per principal, the
+//! operations it can perform at S and the chains that grant them, sorted by severity.
+//!
+//! Operations whose grants and denies on the scope's path are the same (the same assignments
+//! through the same entries, the same deny entries) have the same answer: they are grouped by
+//! that signature and each group is answered once by [`who_can`], so a category of hundreds
+//! of operations that roles reach through `*` costs a handful of queries.
+
+use super::Warning;
+use super::index::AccessIndex;
+use super::verdict::{OpQuery, role_verdicts};
+use super::who_can::Unevaluated;
+use super::who_can::{Answer, Grant, WhoCan, who_can_query};
+use crate::analyses::risk::{RiskIndex, Severity};
+use crate::effective::EntryRef;
+use crate::model::Plane;
+use crate::model::scope::ScopePath;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One signature item: an assignment granting through an entry, or a deny entry covering.
+type SigItem = (bool, u32, Plane, bool, String, usize);
+
+/// Operations answered together, and the answer.
+#[derive(Debug, Clone)]
+pub struct OpGroup {
+    /// Indices into [`Many::ops`].
+    pub ops: Vec<usize>,
+    pub answer: WhoCan,
+}
+
+/// One chain of a principal with the operations it grants at the scope.
+#[derive(Debug, Clone)]
+pub struct ManyChain {
+    pub grant: Grant,
+    /// Indices into [`Many::ops`], ascending.
+    pub ops: Vec<usize>,
+}
+
+/// A principal in a many-operation answer.
+#[derive(Debug, Clone)]
+pub struct ManyPrincipal {
+    pub principal: u32,
+    /// Operations it can perform (indices into [`Many::ops`]), ascending.
+    pub ops: Vec<usize>,
+    /// Of those, the ones it holds only conditionally.
+    pub conditional_ops: Vec<usize>,
+    /// Operations a deny assignment stops for it.
+    pub denied_ops: Vec<usize>,
+    pub severity: Option<Severity>,
+    pub chains: Vec<ManyChain>,
+    /// Deny hits (for denied operations; audit-only denies listed too), from the groups.
+    pub answers: Vec<(usize, Answer)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Many {
+    pub ops: Vec<OpQuery>,
+    /// Highest severity of each operation.
+    pub severity: Vec<Option<Severity>>,
+    /// Category indices of each operation.
+    pub categories: Vec<Vec<usize>>,
+    pub path: ScopePath,
+    pub groups: Vec<OpGroup>,
+    /// Principals allowed at least one operation, highest severity first.
+    pub principals: Vec<ManyPrincipal>,
+    /// Principals every grant of which a deny stops (for every operation they hold).
+    pub denied: Vec<ManyPrincipal>,
+    /// Assignments on the path whose role definition is unknown.
+    pub unevaluated: Vec<Unevaluated>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Many {
+    pub fn complete(&self) -> bool {
+        !self.warnings.iter().any(|w| w.incomplete)
+    }
+}
+
+/// The grants and denies of `q` on the path, as comparable data.
+fn signature(
+    ix: &AccessIndex,
+    q: &OpQuery,
+    path: &ScopePath,
+    cache: &mut HashMap<(bool, u32), Vec<(Plane, bool, EntryRef)>>,
+) -> Vec<SigItem> {
+    let mut sig = Vec::new();
+    let entry_key = |e: &EntryRef| (e.text.clone(), e.block);
+    for &node in &path.nodes {
+        for &ai in ix.assignments_at(node) {
+            let a = &ix.inv.assignments[ai as usize];
+            let Some(r) = ix.assignment_role(a) else {
+                continue;
+            };
+            let v = cache.entry((false, r)).or_insert_with(|| {
+                role_verdicts(
+                    &ix.model.index,
+                    ix.role_def(r),
+                    Some(&ix.roles[r as usize].effective),
+                    q,
+                    ix.model.mode,
+                )
+                .into_iter()
+                .map(|g| (g.plane, g.conditional, g.entry))
+                .collect()
+            });
+            for (plane, c, e) in v.iter() {
+                let (t, b) = entry_key(e);
+                sig.push((false, ai, *plane, *c, t, b));
+            }
+        }
+        for &d in ix.denies_at(node) {
+            let da = &ix.inv.denies[d as usize];
+            let v = cache.entry((true, d)).or_insert_with(|| {
+                role_verdicts(&ix.model.index, &da.permissions, None, q, ix.model.mode)
+                    .into_iter()
+                    .map(|g| (g.plane, g.conditional, g.entry))
+                    .collect()
+            });
+            for (plane, c, e) in v.iter() {
+                let (t, b) = entry_key(e);
+                sig.push((true, d, *plane, *c, t, b));
+            }
+        }
+    }
+    sig
+}
+
+/// Answers who can perform any of `ops` at `scope`. `risk` gives severities.
+pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &RiskIndex) -> Many {
+    let path = ix.inv.scopes.path(scope);
+    // Group operations by signature; verdict caches are per operation.
+    let mut by_sig: BTreeMap<Vec<SigItem>, Vec<usize>> = BTreeMap::new();
+    for (i, q) in ops.iter().enumerate() {
+        let mut cache = HashMap::new();
+        let sig = signature(ix, q, &path, &mut cache);
+        if sig.iter().any(|s| !s.0) {
+            by_sig.entry(sig).or_default().push(i);
+        }
+    }
+    let mut groups = Vec::new();
+    for (_, members) in by_sig {
+        let answer = who_can_query(ix, &ops[members[0]], scope, false);
+        groups.push(OpGroup {
+            ops: members,
+            answer,
+        });
+    }
+    let severity: Vec<Option<Severity>> = ops
+        .iter()
+        .map(|q| {
+            q.ids
+                .iter()
+                .flatten()
+                .filter_map(|id| risk.max_severity(*id))
+                .max()
+        })
+        .collect();
+    let categories: Vec<Vec<usize>> = ops
+        .iter()
+        .map(|q| {
+            let mut c: Vec<usize> = q
+                .ids
+                .iter()
+                .flatten()
+                .flat_map(|id| risk.categories(*id).iter().copied())
+                .collect();
+            c.sort_unstable();
+            c.dedup();
+            c
+        })
+        .collect();
+
+    // Per principal: the groups that allow it or deny it.
+    let mut allowed: BTreeMap<u32, ManyPrincipal> = BTreeMap::new();
+    let mut stopped: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        for a in &g.answer.at.allowed {
+            let p = allowed.entry(a.principal).or_insert_with(|| ManyPrincipal {
+                principal: a.principal,
+                ops: Vec::new(),
+                conditional_ops: Vec::new(),
+                denied_ops: Vec::new(),
+                severity: None,
+                chains: Vec::new(),
+                answers: Vec::new(),
+            });
+            p.ops.extend(&g.ops);
+            if a.conditional {
+                p.conditional_ops.extend(&g.ops);
+            }
+            for gr in &a.grants {
+                match p.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
+                    Some(c) => c.ops.extend(&g.ops),
+                    None => p.chains.push(ManyChain {
+                        grant: gr.clone(),
+                        ops: g.ops.clone(),
+                    }),
+                }
+            }
+            p.answers.push((gi, a.clone()));
+        }
+        for a in &g.answer.at.denied {
+            stopped.entry(a.principal).or_default().push(gi);
+        }
+    }
+    let mut denied = Vec::new();
+    for (p, gs) in stopped {
+        let entry = match allowed.get_mut(&p) {
+            Some(x) => x,
+            None => {
+                denied.push(ManyPrincipal {
+                    principal: p,
+                    ops: Vec::new(),
+                    conditional_ops: Vec::new(),
+                    denied_ops: Vec::new(),
+                    severity: None,
+                    chains: Vec::new(),
+                    answers: Vec::new(),
+                });
+                let Some(last) = denied.last_mut() else {
+                    continue;
+                };
+                last
+            }
+        };
+        for gi in gs {
+            entry.denied_ops.extend(&groups[gi].ops);
+            if let Some(a) = groups[gi]
+                .answer
+                .at
+                .denied
+                .iter()
+                .find(|a| a.principal == p)
+            {
+                entry.answers.push((gi, a.clone()));
+                for gr in &a.grants {
+                    if entry.ops.is_empty() {
+                        match entry.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
+                            Some(c) => c.ops.extend(&groups[gi].ops),
+                            None => entry.chains.push(ManyChain {
+                                grant: gr.clone(),
+                                ops: groups[gi].ops.clone(),
+                            }),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let finish = |p: &mut ManyPrincipal| {
+        for v in [&mut p.ops, &mut p.conditional_ops, &mut p.denied_ops] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        for c in &mut p.chains {
+            c.ops.sort_unstable();
+            c.ops.dedup();
+        }
+        let held = if p.ops.is_empty() {
+            &p.denied_ops
+        } else {
+            &p.ops
+        };
+        p.severity = held.iter().filter_map(|i| severity[*i]).max();
+    };
+    let mut principals: Vec<ManyPrincipal> = allowed.into_values().collect();
+    principals.iter_mut().for_each(finish);
+    denied.iter_mut().for_each(finish);
+    let order = |a: &ManyPrincipal, b: &ManyPrincipal| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| b.ops.len().cmp(&a.ops.len()))
+            .then_with(|| {
+                ix.principal_rank[a.principal as usize]
+                    .cmp(&ix.principal_rank[b.principal as usize])
+            })
+    };
+    principals.sort_by(order);
+    denied.sort_by(order);
+
+    let mut warnings: BTreeSet<Warning> = BTreeSet::new();
+    for g in &groups {
+        for w in &g.answer.warnings {
+            // Per-operation notes ("not in the catalog") are stated once, for the set.
+            if w.text.contains("is not in the operation catalog") {
+                continue;
+            }
+            warnings.insert(w.clone());
+        }
+    }
+    let mut extra_unevaluated = Vec::new();
+    if groups.is_empty()
+        && let Some(q) = ops.first()
+    {
+        // Nobody holds any of them: the input and path warnings still apply.
+        let w = who_can_query(ix, q, scope, false);
+        warnings.extend(
+            w.warnings
+                .into_iter()
+                .filter(|w| !w.text.contains("is not in the operation catalog")),
+        );
+        extra_unevaluated = w.unevaluated;
+    }
+    let unknown = ops.iter().filter(|q| !q.in_catalog()).count();
+    if unknown > 0 {
+        warnings.insert(Warning::note(format!(
+            "{} not in the operation catalog: evaluated anyway on both planes",
+            if unknown == 1 {
+                "1 operation is".to_string()
+            } else {
+                format!("{unknown} operations are")
+            }
+        )));
+    }
+    let mut unevaluated: Vec<Unevaluated> = groups
+        .iter()
+        .flat_map(|g| g.answer.unevaluated.iter().cloned())
+        .chain(extra_unevaluated)
+        .collect();
+    unevaluated.sort_by_key(|u| u.assignment);
+    unevaluated.dedup_by_key(|u| u.assignment);
+    Many {
+        ops,
+        unevaluated,
+        severity,
+        categories,
+        path,
+        groups,
+        principals,
+        denied,
+        warnings: warnings.into_iter().collect(),
+    }
+}
+
+fn same_chain(a: &Grant, b: &Grant) -> bool {
+    a.assignment == b.assignment && a.via == b.via && a.plane == b.plane && a.entry == b.entry
+}
