@@ -20,6 +20,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// One signature item: an assignment granting through an entry, or a deny entry covering.
 type SigItem = (bool, u32, Plane, bool, String, usize);
 
+/// Verdicts per (is a deny, role or deny index) for one operation.
+type VerdictCache = HashMap<(bool, u32), Vec<(Plane, bool, EntryRef)>>;
+
 /// Operations answered together, and the answer.
 #[derive(Debug, Clone)]
 pub struct OpGroup {
@@ -81,7 +84,7 @@ fn signature(
     ix: &AccessIndex,
     q: &OpQuery,
     path: &ScopePath,
-    cache: &mut HashMap<(bool, u32), Vec<(Plane, bool, EntryRef)>>,
+    cache: &mut VerdictCache,
 ) -> Vec<SigItem> {
     let mut sig = Vec::new();
     let entry_key = |e: &EntryRef| (e.text.clone(), e.block);
