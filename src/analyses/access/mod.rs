@@ -17,7 +17,7 @@ mod who_can;
 
 pub use index::{AccessIndex, Csr, Marks, ResolvedRole, RoleSource, closure};
 pub use many::{Many, ManyChain, ManyPrincipal, OpGroup, who_can_many};
-pub use principal::{AccessAnswer, OpAccess, access_of, find_principal};
+pub use principal::{AccessAnswer, OpAccess, access_everywhere, access_of, find_principal};
 pub use verdict::{OpQuery, role_verdicts};
 pub use who_can::{Answer, DenyHit, Grant, Unevaluated, WhoCan, who_can, who_can_query};
 

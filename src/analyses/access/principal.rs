@@ -65,6 +65,8 @@ pub struct OpAccess {
 #[derive(Debug, Clone)]
 pub struct AccessAnswer {
     pub principal: u32,
+    /// Role assignments of the principal (or its groups) at scopes under the scope asked.
+    pub below: usize,
     pub path: ScopePath,
     pub action: Option<String>,
     pub chains: Vec<Chain>,
@@ -178,6 +180,26 @@ pub fn access_of(
             }
         }
     }
+
+    // Assignments of the principal (or its groups) off the path: below S, or elsewhere.
+    let on_path: std::collections::HashSet<u32> = path.nodes.iter().copied().collect();
+    let mut elsewhere: BTreeMap<u32, usize> = BTreeMap::new();
+    for a in &ix.inv.assignments {
+        if marks.contains(a.principal) && !on_path.contains(&a.scope) {
+            *elsewhere.entry(a.scope).or_default() += 1;
+        }
+    }
+    let below: usize = match path.exact {
+        Some(s) => ix
+            .inv
+            .scopes
+            .descendants(s)
+            .iter()
+            .filter_map(|d| elsewhere.get(d))
+            .sum(),
+        None => 0,
+    };
+    let other: usize = elsewhere.values().sum::<usize>() - below;
 
     // The filter as a bitset over catalog operations.
     let filter: Option<FixedBitSet> = action.map(|p| {
@@ -353,6 +375,21 @@ pub fn access_of(
             if unevaluated.len() == 1 { "names" } else { "name" }
         )));
     }
+    if below > 0 {
+        warnings.push(Warning::note(format!(
+            "{} of this principal (or its groups) {} below this scope and {} not counted here: `access --everywhere` lists every scope where it holds grants",
+            plural(below, "role assignment"),
+            if below == 1 { "sits" } else { "sit" },
+            if below == 1 { "is" } else { "are" }
+        )));
+    }
+    if other > 0 && allowed.is_empty() && denied.is_empty() {
+        warnings.push(Warning::note(format!(
+            "{} of this principal (or its groups) {} at scopes outside this one: `access --everywhere` lists them",
+            plural(other, "role assignment"),
+            if other == 1 { "sits" } else { "sit" }
+        )));
+    }
     let cond = allowed.iter().filter(|o| o.conditional).count();
     if cond > 0 {
         warnings.push(Warning::incomplete(format!(
@@ -362,6 +399,7 @@ pub fn access_of(
     }
     AccessAnswer {
         principal,
+        below,
         path,
         action: action.map(|p| p.as_str().to_string()),
         chains,
@@ -371,4 +409,30 @@ pub fn access_of(
         unevaluated,
         warnings,
     }
+}
+
+/// Every scope where `principal` (or a group of it) holds a role assignment, each with what
+/// the principal can do there (inherited grants included), highest severity first.
+pub fn access_everywhere(
+    ix: &AccessIndex,
+    principal: u32,
+    action: Option<&Pattern>,
+    risk: Option<(&Taxonomy, &RiskIndex)>,
+) -> Vec<AccessAnswer> {
+    let mut marks = Marks::new(ix.inv.principals.len());
+    let mut groups = Vec::new();
+    closure(&ix.member_of, &[principal], &mut marks, &mut groups);
+    let mut scopes: Vec<u32> = ix
+        .inv
+        .assignments
+        .iter()
+        .filter(|a| marks.contains(a.principal))
+        .map(|a| a.scope)
+        .collect();
+    scopes.sort_unstable_by_key(|s| ix.scope_rank[*s as usize]);
+    scopes.dedup();
+    scopes
+        .into_iter()
+        .map(|s| access_of(ix, principal, ix.inv.scopes.display(s), action, risk))
+        .collect()
 }
