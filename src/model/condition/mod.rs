@@ -85,8 +85,12 @@ impl Condition {
     /// nested deeper than [`MAX_DEPTH`].
     pub fn parse(text: &str) -> Result<Condition, ParseError> {
         if text.len() > MAX_LEN {
+            let mut at = MAX_LEN;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
             return Err(ParseError::new(
-                MAX_LEN,
+                at,
                 format!(
                     "condition is {} bytes long; at most {MAX_LEN} are accepted",
                     text.len()
