@@ -22,14 +22,6 @@ impl Tri {
         if b { Tri::True } else { Tri::False }
     }
 
-    pub fn not(self) -> Tri {
-        match self {
-            Tri::True => Tri::False,
-            Tri::False => Tri::True,
-            Tri::Unknown => Tri::Unknown,
-        }
-    }
-
     pub fn and(self, other: Tri) -> Tri {
         self.min(other)
     }
@@ -43,6 +35,18 @@ impl Tri {
             Tri::True => "true",
             Tri::False => "false",
             Tri::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::ops::Not for Tri {
+    type Output = Tri;
+
+    fn not(self) -> Tri {
+        match self {
+            Tri::True => Tri::False,
+            Tri::False => Tri::True,
+            Tri::Unknown => Tri::Unknown,
         }
     }
 }
@@ -175,7 +179,7 @@ impl Ctx<'_> {
                     }
                 }
                 match rest.len() {
-                    0 => (absorbing.not(), None),
+                    0 => (!absorbing, None),
                     1 => (Tri::Unknown, rest.pop()),
                     _ if is_and => (Tri::Unknown, Some(Expr::And(rest))),
                     _ => (Tri::Unknown, Some(Expr::Or(rest))),
@@ -183,7 +187,7 @@ impl Ctx<'_> {
             }
             Expr::Not(inner) => match self.eval(inner) {
                 (Tri::Unknown, r) => (Tri::Unknown, r.map(|r| Expr::Not(Box::new(r)))),
-                (v, _) => (v.not(), None),
+                (v, _) => (!v, None),
             },
             leaf => {
                 let v = self.leaf(leaf);
@@ -251,7 +255,7 @@ impl Ctx<'_> {
             _ => return None,
         };
         let t = self.suboperation_in(&names);
-        Some(if k.cmp == Cmp::NotEquals { t.not() } else { t })
+        Some(if k.cmp == Cmp::NotEquals { !t } else { t })
     }
 
     /// The values of an operand, `None` when unknown.

@@ -135,11 +135,7 @@ impl Condition {
             match e {
                 Expr::Or(items) | Expr::And(items) => stack.extend(items.iter().rev()),
                 Expr::Not(inner) => stack.push(inner),
-                Expr::ActionMatches(p) => {
-                    if !out.contains(&p.as_str()) {
-                        out.push(p);
-                    }
-                }
+                Expr::ActionMatches(p) if !out.contains(&p.as_str()) => out.push(p),
                 _ => {}
             }
         }

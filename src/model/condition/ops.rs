@@ -130,10 +130,11 @@ pub(crate) fn like(text: &str, pattern: &str) -> bool {
                         LikeEl::Lit(c) => chars.get(j) == Some(c),
                         _ => true,
                     };
-                    if ok && dp.get(j).copied().unwrap_or(false) {
-                        if let Some(slot) = next.get_mut(j + 1) {
-                            *slot = true;
-                        }
+                    if ok
+                        && dp.get(j).copied().unwrap_or(false)
+                        && let Some(slot) = next.get_mut(j + 1)
+                    {
+                        *slot = true;
                     }
                 }
             }
