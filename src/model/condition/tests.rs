@@ -498,3 +498,25 @@ fn length_error_offset_is_a_char_boundary() {
     assert!(s.is_char_boundary(e.offset));
     assert!(e.offset <= MAX_LEN);
 }
+
+#[test]
+fn every_builtin_delegation_condition_is_summarised() {
+    let roles = RoleSet::from_compact_json(crate::data::ROLES_JSON, "embedded").unwrap();
+    let mut constrained = 0;
+    for role in roles.roles() {
+        for text in role.permissions.iter().filter_map(|b| b.condition.as_ref()) {
+            if !text.contains("roleAssignments:") {
+                continue;
+            }
+            let c = parse(text);
+            for a in AssignmentAction::BOTH {
+                let d = c.delegation(a);
+                let d = d.unwrap_or_else(|| panic!("{}: no summary for {a:?}", role.label()));
+                if d.roles != Constraint::Any {
+                    constrained += 1;
+                }
+            }
+        }
+    }
+    assert!(constrained >= 25, "{constrained}");
+}
