@@ -413,8 +413,12 @@ pub struct AccessArgs {
     /// The principal: its object id, or its name when the export carries names.
     pub principal: String,
     /// The scope asked about.
-    #[arg(long, value_name = "SCOPE")]
-    pub scope: String,
+    #[arg(long, value_name = "SCOPE", required_unless_present = "everywhere")]
+    pub scope: Option<String>,
+    /// Every scope where the principal (or a group of it) holds a role assignment, each with
+    /// what it can do there, highest severity first.
+    #[arg(long, conflicts_with = "scope")]
+    pub everywhere: bool,
     /// Only operations this name or pattern matches (e.g. `Microsoft.Storage/*`).
     #[arg(long, value_name = "PATTERN")]
     pub action: Option<String>,

@@ -2,6 +2,7 @@
 //! the only code that writes to stdout and stderr.
 
 pub mod access_csv;
+pub mod access_everywhere;
 pub mod access_many;
 pub mod access_principal;
 pub mod access_who_can;

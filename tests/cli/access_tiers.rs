@@ -277,3 +277,72 @@ fn wrong_operation_inputs_are_errors_with_a_suggestion() {
     assert_eq!(code, 2);
     assert!(err.contains("is not a scope id"), "{err}");
 }
+
+#[test]
+fn access_at_the_root_says_the_grants_sit_below_and_everywhere_lists_them() {
+    let t = crate::access::tenant();
+    let v = crate::common::run_json(&[
+        "access",
+        "alice",
+        "--scope",
+        "/",
+        "--inventory",
+        &t,
+        "--format",
+        "json",
+    ]);
+    assert!(v["operations"].as_array().unwrap().is_empty());
+    let w: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        w.iter().any(|x| x
+            .contains("2 role assignments of this principal (or its groups) sit below this scope")
+            && x.contains("--everywhere")),
+        "{w:?}"
+    );
+    let v = crate::common::run_json(&[
+        "access",
+        "alice",
+        "--everywhere",
+        "--inventory",
+        &t,
+        "--format",
+        "json",
+    ]);
+    let scopes: Vec<(&str, &str)> = v["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["scope"].as_str().unwrap(),
+                s["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // Contributor on corp-shared (critical: Key Vault access policies) before the Data
+    // Scientist group grant on mg-ml (high: endpoint keys).
+    assert_eq!(
+        scopes,
+        [
+            (
+                "/subscriptions/22222222-2222-2222-2222-222222222222",
+                "critical"
+            ),
+            (
+                "/providers/Microsoft.Management/managementGroups/mg-ml",
+                "high"
+            )
+        ]
+    );
+    assert_eq!(
+        v["scopes"][1]["roles"][0],
+        "AzureML Data Scientist at mg/mg-ml"
+    );
+    let (code, _, err) = crate::common::run(&["access", "alice", "--inventory", &t]);
+    assert_eq!(code, 2, "{err}");
+}
