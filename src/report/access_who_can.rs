@@ -32,6 +32,10 @@ pub struct GrantJson {
     pub conditional: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
+    /// What is left of `condition` for this operation once everything azrbac can decide
+    /// offline is decided (present only when the grant is conditional on it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub residual: Option<String>,
     pub assignment: String,
     /// In `below`: the scope where deny assignments with `doNotApplyToChildScopes` stop this
     /// grant; it applies only under that scope.
@@ -169,6 +173,7 @@ pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
         plane: g.plane.as_str(),
         conditional: g.conditional,
         condition: g.condition.map(|c| ix.inv.conditions.get(c).to_string()),
+        residual: g.residual.as_deref().map(str::to_string),
         assignment: assignment_id(ix, g.assignment),
         only_below: g.only_below.map(|n| ix.inv.scopes.display(n).to_string()),
         stopped_by: g.stopped_by.map(|d| ix.inv.denies[d as usize].id.clone()),

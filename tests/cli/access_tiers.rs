@@ -346,3 +346,25 @@ fn access_at_the_root_says_the_grants_sit_below_and_everywhere_lists_them() {
     let (code, _, err) = crate::common::run(&["access", "alice", "--inventory", &t]);
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn an_action_only_condition_leaves_other_actions_plain_and_shows_the_residual() {
+    // carol's condition restricts only score/action.
+    let v = who_can(
+        &format!("{MLS}/onlineEndpoints/listKeys/action"),
+        &ws(),
+        &[],
+    );
+    let carol = find(&v["principals"], "carol@contoso.example");
+    assert_eq!(carol["conditional"], false, "{carol}");
+    assert!(carol["grants"][0].get("residual").is_none());
+    let v = who_can(&format!("{MLS}/onlineEndpoints/score/action"), &ws(), &[]);
+    let carol = find(&v["principals"], "carol@contoso.example");
+    assert_eq!(carol["conditional"], true);
+    let r = carol["grants"][0]["residual"].as_str().unwrap();
+    assert!(
+        r.contains("tags.team") && !r.contains("ActionMatches"),
+        "{r}"
+    );
+    assert_eq!(v["complete"], false);
+}

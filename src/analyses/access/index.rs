@@ -114,6 +114,8 @@ pub struct AccessIndex<'m> {
     pub principal_rank: Vec<u32>,
     /// Position of each scope node in display order (ignoring case).
     pub scope_rank: Vec<u32>,
+    /// Assignment and deny conditions, parsed once.
+    pub conds: super::conditions::Conditions,
 }
 
 /// Positions of `n` items sorted by a key.
@@ -237,7 +239,9 @@ impl<'m> AccessIndex<'m> {
         let scope_rank = ranks(nscopes, |i| {
             inv.scopes.display(i as u32).to_ascii_lowercase()
         });
+        let conds = super::conditions::Conditions::build(&inv);
         AccessIndex {
+            conds,
             model,
             inv,
             roles,
@@ -398,6 +402,24 @@ pub fn closure(adj: &Csr, starts: &[u32], marks: &mut Marks, out: &mut Vec<u32>)
             if marks.insert(next, node) {
                 out.push(next);
             }
+        }
+    }
+}
+
+impl AccessIndex<'_> {
+    /// The value of assignment condition `c` (arena index) for operation `op`.
+    pub fn assignment_condition(&self, c: u32, op: &str) -> super::conditions::CondValue {
+        match self.conds.assignment(c) {
+            Some(p) => super::conditions::decide(p, op, self.model.mode),
+            None => super::conditions::CondValue::Unknown("the condition is missing".into()),
+        }
+    }
+
+    /// The value of deny `d`'s condition for `op` (`True` when it has none).
+    pub fn deny_condition(&self, d: u32, op: &str) -> super::conditions::CondValue {
+        match self.conds.deny(d) {
+            Some(p) => super::conditions::decide(p, op, self.model.mode),
+            None => super::conditions::CondValue::True,
         }
     }
 }

@@ -106,9 +106,19 @@ fn signature(
                 .map(|g| (g.plane, g.conditional, g.entry))
                 .collect()
             });
+            let cv = a.condition.map(|c| ix.assignment_condition(c, &q.name));
+            if cv.as_ref().is_some_and(|c| c.is_false()) || v.is_empty() {
+                continue;
+            }
+            // The residual is part of the answer: operations differing in it differ.
+            let residual = cv
+                .as_ref()
+                .and_then(|c| c.residual())
+                .map(str::to_string)
+                .unwrap_or_default();
             for (plane, c, e) in v.iter() {
                 let (t, b) = entry_key(e);
-                sig.push((false, ai, *plane, *c, t, b));
+                sig.push((false, ai, *plane, *c, format!("{t}\u{0}{residual}"), b));
             }
         }
         for &d in ix.denies_at(node) {
@@ -119,9 +129,13 @@ fn signature(
                     .map(|g| (g.plane, g.conditional, g.entry))
                     .collect()
             });
+            let cv = ix.deny_condition(d, &q.name);
+            if cv.is_false() {
+                continue;
+            }
             for (plane, c, e) in v.iter() {
                 let (t, b) = entry_key(e);
-                sig.push((true, d, *plane, *c, t, b));
+                sig.push((true, d, *plane, *c || cv.is_unknown(), t, b));
             }
         }
     }

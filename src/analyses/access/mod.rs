@@ -7,6 +7,7 @@
 //! - [`naive`] evaluates the same rules by brute force (the baseline tests compare against).
 //! - [`synth`] generates synthetic tenants in the real export shapes.
 
+pub mod conditions;
 mod index;
 mod many;
 pub mod naive;

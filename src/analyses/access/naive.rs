@@ -162,9 +162,33 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
             let Some(role) = role_of(&inv.role_refs[a.role as usize].guid) else {
                 continue;
             };
+            // The assignment's condition, decided for this operation (false: no grant).
+            let cond = match a.condition {
+                None => Some(false),
+                Some(ci) => {
+                    let parsed =
+                        crate::model::condition::Condition::parse(inv.conditions.get(ci).trim());
+                    match parsed {
+                        Err(_) => Some(true),
+                        Ok(c) => match c
+                            .evaluate(
+                                &crate::model::condition::Query::new(op).with_mode(model.mode),
+                            )
+                            .value
+                        {
+                            crate::model::condition::Tri::True => Some(false),
+                            crate::model::condition::Tri::False => None,
+                            crate::model::condition::Tri::Unknown => Some(true),
+                        },
+                    }
+                }
+            };
+            let Some(cond) = cond else {
+                continue;
+            };
             for &plane in &planes {
                 if let Some(c) = covers(model, role, op, plane) {
-                    grants.push((ai as u32, plane, c || a.condition.is_some()));
+                    grants.push((ai as u32, plane, c || cond));
                 }
             }
         }
@@ -190,7 +214,21 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
                 if covers(model, &d.permissions, op, plane).is_some()
                     && grants.iter().any(|x| x.1 == plane)
                 {
-                    if d.condition.is_some()
+                    let dc = d.condition.as_deref().map(|t| {
+                        match crate::model::condition::Condition::parse(t.trim()) {
+                            Err(_) => crate::model::condition::Tri::Unknown,
+                            Ok(c) => {
+                                c.evaluate(
+                                    &crate::model::condition::Query::new(op).with_mode(model.mode),
+                                )
+                                .value
+                            }
+                        }
+                    });
+                    if dc == Some(crate::model::condition::Tri::False) {
+                        continue;
+                    }
+                    if dc == Some(crate::model::condition::Tri::Unknown)
                         || matches!(d.effect, crate::model::assignment::DenyEffect::Other(_))
                     {
                         soft = true;

@@ -263,6 +263,11 @@ pub fn access_of(
             let Some((cond, entry)) = verdict else {
                 continue;
             };
+            // The assignment's condition for this operation: false grants nothing here.
+            let cv = c.condition.map(|x| ix.assignment_condition(x, &name));
+            if cv.as_ref().is_some_and(|v| v.is_false()) {
+                continue;
+            }
             let op = ops.entry(key).or_insert_with(|| OpAccess {
                 provider: match id {
                     Some(id) => index.catalog().provider_name(id).to_string(),
@@ -280,7 +285,7 @@ pub fn access_of(
                 conditional: true,
                 denied_by: Vec::new(),
             });
-            let conditional = cond || c.condition.is_some();
+            let conditional = cond || cv.as_ref().is_some_and(|v| v.is_unknown());
             op.conditional &= conditional;
             op.grants.push(OpGrant {
                 chain: ci,
@@ -343,7 +348,12 @@ pub fn access_of(
             op.denied_by.push((*di, pg.entry));
             if audit {
                 // Logs the request, blocks nothing: listed, never removes the operation.
-            } else if da.condition.is_some() || matches!(da.effect, DenyEffect::Other(_)) {
+            } else if ix.deny_condition(denies[*di].deny, &op.name).is_false() {
+                // Its condition excludes this operation: the deny does not apply to it.
+                op.denied_by.pop();
+            } else if ix.deny_condition(denies[*di].deny, &op.name).is_unknown()
+                || matches!(da.effect, DenyEffect::Other(_))
+            {
                 op.conditional = true;
             } else {
                 hard = true;
@@ -393,7 +403,7 @@ pub fn access_of(
     let cond = allowed.iter().filter(|o| o.conditional).count();
     if cond > 0 {
         warnings.push(Warning::incomplete(format!(
-            "{} granted only conditionally (assignment or role conditions, or a conditional deny): conditions are not evaluated",
+            "{} granted only conditionally: an assignment or deny condition depends on attributes azrbac cannot know offline (see `condition`), or a role grants it only in a block with a condition",
             if cond == 1 { "1 operation is".to_string() } else { format!("{cond} operations are") }
         )));
     }

@@ -370,7 +370,7 @@ fn conditional_denies_keep_principals_and_say_so() {
     assert!(u1.denied_by[0].conditional);
     assert!(w.warnings.iter().any(|x| {
         x.text
-            .contains("carries a condition azrbac does not evaluate")
+            .contains("only under a condition azrbac cannot decide offline")
     }));
     // The naive rules agree.
     let slow = who_can_naive(ix.model, &ix.inv, op, scope);

@@ -33,6 +33,8 @@ pub struct Grant {
     pub conditional: bool,
     /// The assignment's condition (index into the inventory's conditions), if any.
     pub condition: Option<u32>,
+    /// What is left of the condition for this operation when azrbac cannot decide it.
+    pub residual: Option<Arc<str>>,
     /// In `below` answers: the grant is stopped at this scope node itself, only by deny
     /// assignments with `doNotApplyToChildScopes`, so it applies to the scopes under it.
     pub only_below: Option<u32>,
@@ -115,6 +117,7 @@ struct Seed {
     conditional: bool,
     entry: Arc<EntryRef>,
     condition: Option<u32>,
+    residual: Option<Arc<str>>,
 }
 
 struct DenyCover {
@@ -200,6 +203,15 @@ impl<'a, 'm> Ctx<'a, 'm> {
                 .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
                 .collect()
             });
+            if grants.is_empty() {
+                continue;
+            }
+            // The assignment's condition for this operation: false grants nothing.
+            let cv = a.condition.map(|c| ix.assignment_condition(c, &q.name));
+            if cv.as_ref().is_some_and(|v| v.is_false()) {
+                continue;
+            }
+            let residual: Option<Arc<str>> = cv.as_ref().and_then(|v| v.residual()).map(Arc::from);
             for (plane, conditional, entry) in grants.iter() {
                 seeds.push(Seed {
                     assignment: ai,
@@ -207,9 +219,10 @@ impl<'a, 'm> Ctx<'a, 'm> {
                     scope: a.scope,
                     role: r,
                     plane: *plane,
-                    conditional: *conditional || a.condition.is_some(),
+                    conditional: *conditional || residual.is_some(),
                     entry: entry.clone(),
                     condition: a.condition,
+                    residual: residual.clone(),
                 });
             }
         }
@@ -335,6 +348,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                         entry: s.entry.clone(),
                         conditional: s.conditional,
                         condition: s.condition,
+                        residual: s.residual.clone(),
                         only_below: None,
                         stopped_by: None,
                     });
@@ -358,7 +372,8 @@ impl<'a, 'm> Ctx<'a, 'm> {
                 self.q,
                 ix.model.mode,
             );
-            let cover = if planes.is_empty() {
+            let cv = ix.deny_condition(d, &self.q.name);
+            let cover = if planes.is_empty() || cv.is_false() {
                 None
             } else {
                 let n = ix.inv.principals.len();
@@ -374,10 +389,13 @@ impl<'a, 'm> Ctx<'a, 'm> {
                 closure(&ix.members, &da.exclude, &mut excluded, &mut buf);
                 self.warnings.extend(deny_group_warnings(ix, d));
                 let audit = da.effect == DenyEffect::Audit;
-                if da.condition.is_some() && !audit {
+                if let Some(r) = cv.residual()
+                    && !audit
+                {
                     self.warnings.insert(Warning::incomplete(format!(
-                        "deny assignment {} carries a condition azrbac does not evaluate: principals it may stop are kept and marked conditional",
-                        da.name.as_deref().unwrap_or(&da.id)
+                        "deny assignment {} applies to this operation only under a condition azrbac cannot decide offline ({}): principals it may stop are kept and marked conditional (possibly denied)",
+                        da.name.as_deref().unwrap_or(&da.id),
+                        crate::text::escape(r)
                     )));
                 }
                 if let DenyEffect::Other(e) = &da.effect {
@@ -391,8 +409,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                     planes,
                     covered,
                     excluded,
-                    conditional: da.condition.is_some()
-                        || matches!(da.effect, DenyEffect::Other(_)),
+                    conditional: cv.is_unknown() || matches!(da.effect, DenyEffect::Other(_)),
                     audit,
                 })
             };
@@ -672,7 +689,7 @@ pub fn who_can_query(ix: &AccessIndex, q: &OpQuery, scope: &str, below: bool) ->
         .count();
     if conditional > 0 {
         warnings.push(Warning::incomplete(format!(
-            "{} conditional (an assignment condition or a role block condition): conditions are not evaluated, such grants are reported as conditional",
+            "{} conditional: an assignment condition depends on request, resource or principal attributes azrbac cannot know offline (see each grant's `residual`), or the role grants it only in a block with a condition",
             if conditional == 1 { "1 grant is".to_string() } else { format!("{conditional} grants are") }
         )));
     }
