@@ -376,6 +376,18 @@ pub struct InventoryArgs {
     /// `az account management-group entities list -o json`.
     #[arg(long = "management-groups", value_name = "FILE")]
     pub management_groups: Option<PathBuf>,
+    /// PIM role eligibility schedule instances (REST list or PowerShell
+    /// `Get-AzRoleEligibilityScheduleInstance | ConvertTo-Json`).
+    #[arg(long, value_name = "FILE")]
+    pub eligible: Option<PathBuf>,
+    /// PIM role assignment schedule instances (REST list or PowerShell
+    /// `Get-AzRoleAssignmentScheduleInstance | ConvertTo-Json`).
+    #[arg(long = "pim-assignments", value_name = "FILE")]
+    pub pim_assignments: Option<PathBuf>,
+    /// The day (and time) PIM schedules are judged on: `2026-12-03` or
+    /// `2026-12-03T10:00:00Z` (default: now).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -34,13 +34,15 @@ pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf
     let mut out = Vec::new();
     let mut from_folder = 0;
     let mut missing = Vec::new();
-    for kind in InputKind::ALL {
+    for kind in InputKind::EVERY {
         let flag = match kind {
             InputKind::Assignments => &a.assignments,
             InputKind::Roles => &a.roles,
             InputKind::Groups => &a.groups,
             InputKind::Deny => &a.deny,
             InputKind::ManagementGroups => &a.management_groups,
+            InputKind::Eligible => &a.eligible,
+            InputKind::PimAssignments => &a.pim_assignments,
         };
         if let Some(f) = flag {
             out.push((kind, f.clone()));
@@ -60,7 +62,7 @@ pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf
         for kind in &missing {
             let expected = kind.file_name();
             let near = names.iter().find(|n| {
-                InputKind::ALL.iter().all(|k| k.file_name() != n.as_str())
+                InputKind::EVERY.iter().all(|k| k.file_name() != n.as_str())
                     && crate::error::did_you_mean(n, [expected]).is_some()
             });
             if let Some(n) = near {
@@ -73,7 +75,7 @@ pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf
                 });
             }
         }
-        if from_folder == 0 && out.len() < InputKind::ALL.len() {
+        if from_folder == 0 && out.len() < InputKind::EVERY.len() {
             return Err(Error::Io {
                 path: shown,
                 message: format!("holds none of {}", expected_names()),
@@ -82,14 +84,14 @@ pub fn files(a: &InventoryArgs, command: &str) -> Result<Vec<(InputKind, PathBuf
     }
     if a.inventory.is_none() && out.is_empty() {
         return Err(Error::usage(format!(
-            "{command}: give --inventory DIR, or at least one of --assignments, --roles, --groups, --deny, --management-groups"
+            "{command}: give --inventory DIR, or at least one of --assignments, --roles, --groups, --deny, --management-groups, --eligible, --pim-assignments"
         )));
     }
     Ok(out)
 }
 
 fn expected_names() -> String {
-    let names: Vec<&str> = InputKind::ALL.iter().map(|k| k.file_name()).collect();
+    let names: Vec<&str> = InputKind::EVERY.iter().map(|k| k.file_name()).collect();
     names.join(", ")
 }
 
@@ -178,6 +180,12 @@ pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
             InputKind::ManagementGroups => {
                 inv.read_management_groups(&text, &shown)?;
             }
+            InputKind::Eligible => {
+                inv.read_eligible(&text, &shown)?;
+            }
+            InputKind::PimAssignments => {
+                inv.read_pim_assignments(&text, &shown)?;
+            }
         }
         timing(&format!("parse {shown}"), t0);
     }
@@ -187,6 +195,17 @@ pub fn load(a: &InventoryArgs, command: &str) -> Result<Inventory> {
 
 /// Loads the inventory and builds the access index (roles expanded once, with a bar).
 pub fn index<'m>(model: &'m Model, a: &InventoryArgs, command: &str) -> Result<AccessIndex<'m>> {
+    let at = match &a.at {
+        Some(t) => Some(
+            crate::model::inventory::pim::parse_datetime(t).ok_or_else(|| {
+                Error::usage(format!(
+                    "{command}: --at `{}` is not a date (give `2026-12-03` or `2026-12-03T10:00:00Z`)",
+                    crate::text::escape(t)
+                ))
+            })?,
+        ),
+        None => None,
+    };
     let inv = load(a, command)?;
     let t0 = Instant::now();
     // Expanding the assigned roles takes long only for thousands of distinct roles.
@@ -195,11 +214,14 @@ pub fn index<'m>(model: &'m Model, a: &InventoryArgs, command: &str) -> Result<A
     } else {
         Progress::hidden()
     };
-    let ix = AccessIndex::build(model, inv, &mut |done, total| {
+    let mut ix = AccessIndex::build(model, inv, &mut |done, total| {
         p.set_length(total as u64);
         p.set(done as u64);
     });
     p.finish();
+    if let Some(t) = at {
+        ix.set_at(t);
+    }
     timing("index (expand roles, bucket by scope, membership)", t0);
     Ok(ix)
 }

@@ -44,6 +44,79 @@ pub struct GrantJson {
     /// In `denied`: the id of the deny assignment that stops this grant.
     #[serde(rename = "stoppedBy", skip_serializing_if = "Option::is_none")]
     pub stopped_by: Option<String>,
+    /// PIM: for an active assignment, how it came to be and until when; for an eligible
+    /// grant, the eligibility's window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pim: Option<PimJson>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PimJson {
+    /// `eligible`, or the active record's `assignmentType` (`Activated`, `Assigned`).
+    pub kind: String,
+    pub id: String,
+    pub status: Option<String>,
+    #[serde(rename = "startDateTime")]
+    pub start: Option<String>,
+    /// `null`: no expiry.
+    #[serde(rename = "endDateTime")]
+    pub end: Option<String>,
+    #[serde(rename = "memberType", skip_serializing_if = "Option::is_none")]
+    pub member_type: Option<String>,
+}
+
+fn pim_json(ix: &AccessIndex, r: u32, eligible: bool) -> PimJson {
+    let rec = &ix.inv.pim[r as usize];
+    PimJson {
+        kind: if eligible {
+            "eligible".to_string()
+        } else {
+            rec.assignment_type
+                .clone()
+                .unwrap_or_else(|| "active".to_string())
+        },
+        id: rec.id.clone(),
+        status: rec.status.clone(),
+        start: rec.start_text.clone(),
+        end: rec.end_text.clone(),
+        member_type: rec.member_type.clone(),
+    }
+}
+
+/// One eligible record that would grant the operation but is not in force.
+#[derive(Debug, Clone, Serialize)]
+pub struct InactiveJson {
+    pub principal: String,
+    pub role: String,
+    pub scope: String,
+    /// `expired`, `not started` or `not provisioned`.
+    pub state: &'static str,
+    pub pim: PimJson,
+}
+
+pub fn inactive_json(
+    ix: &AccessIndex,
+    r: u32,
+    state: crate::model::inventory::pim::InForce,
+) -> InactiveJson {
+    let rec = &ix.inv.pim[r as usize];
+    InactiveJson {
+        principal: ix.inv.principals.get(rec.principal).id.to_string(),
+        role: pim_role_label(ix, rec.role),
+        scope: ix.inv.scopes.display(rec.scope).to_string(),
+        state: state.as_str(),
+        pim: pim_json(ix, r, true),
+    }
+}
+
+fn pim_role_label(ix: &AccessIndex, role_ref: u32) -> String {
+    if let Some(r) = ix.ref_role[role_ref as usize]
+        && let Some(n) = &ix.role_def(r).name
+    {
+        return n.clone();
+    }
+    let rr = &ix.inv.role_refs[role_ref as usize];
+    rr.name.as_deref().unwrap_or(&rr.guid).to_string()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,6 +196,14 @@ pub struct WhoCanReport {
     pub denied: Vec<PrincipalJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub below: Option<BelowJson>,
+    /// PIM: principals not allowed now that could activate an eligible grant.
+    pub eligible: Vec<PrincipalJson>,
+    /// PIM eligibilities on the path that would grant the operation but are not in force.
+    #[serde(rename = "eligibleNotInForce")]
+    pub eligible_not_in_force: Vec<InactiveJson>,
+    /// The moment PIM schedules were judged at (UTC).
+    #[serde(rename = "pimAt", skip_serializing_if = "Option::is_none")]
+    pub pim_at: Option<String>,
     pub unevaluated: Vec<UnevaluatedJson>,
     pub inputs: BTreeMap<&'static str, InputJson>,
     pub wildcards: &'static str,
@@ -157,6 +238,30 @@ pub fn ids(ix: &AccessIndex, list: &[u32]) -> Vec<String> {
 }
 
 pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
+    if g.pim {
+        let rec = &ix.inv.pim[g.assignment as usize];
+        let def = ix.role_def(g.role);
+        return GrantJson {
+            scope: ix.inv.scopes.display(g.scope).to_string(),
+            role: pim_role_label(ix, rec.role),
+            role_id: def
+                .guid
+                .clone()
+                .unwrap_or_else(|| ix.inv.role_refs[rec.role as usize].guid.to_string()),
+            via: ids(ix, &g.via),
+            via_continues: g.via_cut,
+            entry: g.entry.text.clone(),
+            entry_field: entry_field(ix, g.role, &g.entry),
+            plane: g.plane.as_str(),
+            conditional: g.conditional,
+            condition: g.condition.map(|c| ix.inv.conditions.get(c).to_string()),
+            residual: g.residual.as_deref().map(str::to_string),
+            assignment: rec.id.clone(),
+            only_below: g.only_below.map(|n| ix.inv.scopes.display(n).to_string()),
+            stopped_by: g.stopped_by.map(|d| ix.inv.denies[d as usize].id.clone()),
+            pim: Some(pim_json(ix, g.assignment, true)),
+        };
+    }
     let a = &ix.inv.assignments[g.assignment as usize];
     let def = ix.role_def(g.role);
     GrantJson {
@@ -177,6 +282,10 @@ pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
         assignment: assignment_id(ix, g.assignment),
         only_below: g.only_below.map(|n| ix.inv.scopes.display(n).to_string()),
         stopped_by: g.stopped_by.map(|d| ix.inv.denies[d as usize].id.clone()),
+        pim: ix
+            .pim_active
+            .get(&g.assignment)
+            .map(|r| pim_json(ix, *r, false)),
     }
 }
 
@@ -224,7 +333,7 @@ pub fn unevaluated_json(ix: &AccessIndex, u: &Unevaluated) -> UnevaluatedJson {
 }
 
 pub fn inputs_json(ix: &AccessIndex) -> BTreeMap<&'static str, InputJson> {
-    InputKind::ALL
+    InputKind::EVERY
         .iter()
         .map(|k| {
             let s = ix.inv.sources.get(k);
@@ -255,6 +364,13 @@ pub fn build(ix: &AccessIndex, w: &WhoCan) -> WhoCanReport {
             principals: list(&b.allowed),
             denied: list(&b.denied),
         }),
+        eligible: list(&w.eligible.allowed),
+        eligible_not_in_force: w
+            .inactive
+            .iter()
+            .map(|(r, st)| inactive_json(ix, *r, *st))
+            .collect(),
+        pim_at: ix.inv.has(InputKind::Eligible).then(|| format_time(ix.at)),
         unevaluated: w
             .unevaluated
             .iter()
@@ -266,6 +382,28 @@ pub fn build(ix: &AccessIndex, w: &WhoCan) -> WhoCanReport {
     }
 }
 
+/// `YYYY-MM-DDTHH:MM:SSZ` of seconds since the Unix epoch.
+pub fn format_time(t: i64) -> String {
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 /// Display names (name, else sign-in name, else id) of every principal in the answer.
 fn names_of(ix: &AccessIndex, w: &WhoCan) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
@@ -274,7 +412,9 @@ fn names_of(ix: &AccessIndex, w: &WhoCan) -> BTreeMap<String, String> {
         m.entry(pr.id.to_string())
             .or_insert_with(|| ix.principal_label(p).to_string());
     };
-    let splits = std::iter::once(&w.at).chain(w.below.as_ref());
+    let splits = std::iter::once(&w.at)
+        .chain(w.below.as_ref())
+        .chain(std::iter::once(&w.eligible));
     for sp in splits {
         for a in sp.allowed.iter().chain(&sp.denied) {
             add(a.principal);
@@ -288,6 +428,9 @@ fn names_of(ix: &AccessIndex, w: &WhoCan) -> BTreeMap<String, String> {
     }
     for u in &w.unevaluated {
         add(ix.inv.assignments[u.assignment as usize].principal);
+    }
+    for (r, _) in &w.inactive {
+        add(ix.inv.pim[*r as usize].principal);
     }
     m
 }
@@ -350,6 +493,24 @@ fn principal_rows(
         for (i, g) in p.grants.iter().enumerate() {
             let first = i == 0;
             let cond = if g.conditional { " (conditional)" } else { "" };
+            let cond = match &g.pim {
+                Some(p) if p.kind != "eligible" => format!(
+                    "{cond} (PIM {}{})",
+                    p.kind.to_ascii_lowercase(),
+                    p.end
+                        .as_deref()
+                        .map(|e| format!(" until {e}"))
+                        .unwrap_or_default()
+                ),
+                Some(p) => format!(
+                    "{cond} (eligible{})",
+                    p.end
+                        .as_deref()
+                        .map(|e| format!(" until {e}"))
+                        .unwrap_or_default()
+                ),
+                None => cond.to_string(),
+            };
             let mut row = vec![
                 if first { who.clone() } else { String::new() },
                 if first { p.kind.clone() } else { String::new() },
@@ -468,6 +629,36 @@ pub fn table(r: &WhoCanReport) -> String {
             count_line(&r.denied)
         );
         principal_rows(&mut s, &r.denied, &names, true);
+    }
+    if !r.eligible.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nPIM eligible (not allowed now; could activate a grant): {}",
+            count_line(&r.eligible)
+        );
+        principal_rows(&mut s, &r.eligible, &names, false);
+    }
+    if !r.eligible_not_in_force.is_empty() {
+        let _ = writeln!(s, "\nPIM eligibilities on the path not in force:");
+        for e in &r.eligible_not_in_force {
+            let who = names
+                .get(e.principal.as_str())
+                .copied()
+                .unwrap_or(e.principal.as_str());
+            let window = format!(
+                "{} → {}",
+                e.pim.start.as_deref().unwrap_or("(no start)"),
+                e.pim.end.as_deref().unwrap_or("(no end)")
+            );
+            let _ = writeln!(
+                s,
+                "  - {} — {} at {}: {} ({window})",
+                crate::text::escape(who),
+                crate::text::escape(&e.role),
+                short_scope(&e.scope),
+                e.state
+            );
+        }
     }
     if let Some(b) = &r.below {
         let _ = writeln!(

@@ -368,3 +368,129 @@ fn an_action_only_condition_leaves_other_actions_plain_and_shows_the_residual() 
     );
     assert_eq!(v["complete"], false);
 }
+
+fn pim_who_can(op: &str, scope: &str, extra: &[&str]) -> Value {
+    let e = crate::common::fixture("pim").join("eligible-assignments.json");
+    let a = crate::common::fixture("pim").join("pim-assignments.json");
+    let (e, a) = (e.display().to_string(), a.display().to_string());
+    let mut args = vec!["--eligible", e.as_str(), "--pim-assignments", a.as_str()];
+    args.extend_from_slice(extra);
+    who_can(op, scope, &args)
+}
+
+#[test]
+fn pim_eligible_users_and_groups_are_a_separate_tier_never_allowed() {
+    let v = pim_who_can("Microsoft.Authorization/roleAssignments/write", &ws(), &[]);
+    assert_eq!(names(&v["principals"]), set(&["henry"]));
+    // oscar (user), grp-ops (group) and its member dave could activate a grant.
+    assert_eq!(names(&v["eligible"]), set(&["dave", "grp-ops", "oscar"]));
+    let dave = find(&v["eligible"], "dave");
+    assert_eq!(dave["grants"][0]["role"], "User Access Administrator");
+    assert_eq!(dave["grants"][0]["pim"]["kind"], "eligible");
+    assert_eq!(
+        dave["grants"][0]["pim"]["endDateTime"],
+        "2099-01-01T00:00:00Z"
+    );
+    // henry's Owner was activated: the role assignment is annotated, not doubled, and his
+    // eligibility does not list him again.
+    let henry = find(&v["principals"], "henry");
+    assert_eq!(henry["grants"].as_array().unwrap().len(), 1);
+    assert_eq!(henry["grants"][0]["pim"]["kind"], "Activated");
+    assert_eq!(
+        henry["grants"][0]["pim"]["endDateTime"],
+        "2099-01-01T16:00:00Z"
+    );
+    // Expired, future and revoked eligibilities are listed, not granted.
+    let states: Vec<(String, String)> = v["eligibleNotInForce"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["principal"].as_str().unwrap().to_string(),
+                x["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(states.len(), 3, "{states:?}");
+    assert!(states.contains(&(
+        "aaaaaaaa-0000-0000-0000-00000000000a".into(),
+        "expired".into()
+    )));
+    assert!(states.contains(&(
+        "aaaaaaaa-0000-0000-0000-00000000000b".into(),
+        "not started".into()
+    )));
+    assert!(states.contains(&(
+        "aaaaaaaa-0000-0000-0000-000000000002".into(),
+        "not provisioned".into()
+    )));
+    assert_eq!(v["inputs"]["eligibleAssignments"]["count"], 6);
+}
+
+#[test]
+fn pim_at_a_date_decides_which_eligibilities_are_in_force() {
+    // On 2098-06-01 kate's eligibility is in force; on 2023-06-01 zoe's is, and oscar's and
+    // grp-ops' are not yet.
+    let v = pim_who_can(
+        "Microsoft.Authorization/roleAssignments/write",
+        &ws(),
+        &["--at", "2098-06-01"],
+    );
+    assert!(names(&v["eligible"]).contains("kate"), "{}", v["eligible"]);
+    let v = pim_who_can(
+        "Microsoft.Authorization/roleAssignments/write",
+        &ws(),
+        &["--at", "2023-06-01T00:00:00Z"],
+    );
+    assert_eq!(names(&v["eligible"]), set(&["zoe@contoso.example"]));
+    let t = crate::access::tenant();
+    let (code, _, err) = crate::common::run(&[
+        "who-can",
+        "Microsoft.Authorization/roleAssignments/write",
+        "--scope",
+        "/",
+        "--inventory",
+        &t,
+        "--at",
+        "next week",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--at `next week` is not a date"), "{err}");
+}
+
+#[test]
+fn pim_exports_with_unknown_fields_or_bad_dates_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("e.json");
+    let t = crate::access::tenant();
+    for (body, want) in [
+        (
+            r#"[{"Scope": "/", "RoleDefinitionId": "x", "PrincipalId": "p", "StartDateTme": "2025-01-01"}]"#,
+            "did you mean `startDateTime`",
+        ),
+        (
+            r#"[{"Scope": "/", "RoleDefinitionId": "x", "PrincipalId": "p", "StartDateTime": "soon"}]"#,
+            "not a date",
+        ),
+        (
+            r#"[{"Scope": "/", "RoleDefinitionId": "x"}]"#,
+            "has no `principalId`",
+        ),
+    ] {
+        std::fs::write(&f, body).unwrap();
+        let (code, _, err) = crate::common::run(&[
+            "who-can",
+            "Microsoft.Authorization/roleAssignments/write",
+            "--scope",
+            "/",
+            "--inventory",
+            &t,
+            "--eligible",
+            f.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{body}: {err}");
+        assert!(err.contains(want), "{body}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+}

@@ -7,6 +7,7 @@ use crate::effective::{Effective, Resolver, expand_with};
 use crate::graph::Index;
 use crate::model::assignment::Assignment;
 use crate::model::inventory::Inventory;
+use crate::model::inventory::pim::{InForce, PimKind};
 use crate::model::{Pattern, Plane, RoleDefinition, WildcardMode};
 use fixedbitset::FixedBitSet;
 use std::cell::RefCell;
@@ -116,6 +117,14 @@ pub struct AccessIndex<'m> {
     pub scope_rank: Vec<u32>,
     /// Assignment and deny conditions, parsed once.
     pub conds: super::conditions::Conditions,
+    /// Scope node → eligible PIM records (indices into `inv.pim`), whatever their dates.
+    pub eligible_by_scope: Csr,
+    /// Role assignment → the active PIM record that produced it (by `originRoleAssignmentId`).
+    pub pim_active: HashMap<u32, u32>,
+    /// Active PIM records in force that match no role assignment of the export.
+    pub pim_unmatched: Vec<u32>,
+    /// The moment PIM schedules are judged at (seconds since the Unix epoch, UTC).
+    pub at: i64,
 }
 
 /// Positions of `n` items sorted by a key.
@@ -240,8 +249,25 @@ impl<'m> AccessIndex<'m> {
             inv.scopes.display(i as u32).to_ascii_lowercase()
         });
         let conds = super::conditions::Conditions::build(&inv);
+        let eligible_by_scope = Csr::build(
+            nscopes,
+            inv.pim
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.kind == PimKind::Eligible)
+                .map(|(i, r)| (r.scope, i as u32)),
+        );
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let (pim_active, pim_unmatched) = link_active(&inv, at);
         AccessIndex {
             conds,
+            eligible_by_scope,
+            pim_active,
+            pim_unmatched,
+            at,
             model,
             inv,
             roles,
@@ -406,7 +432,43 @@ pub fn closure(adj: &Csr, starts: &[u32], marks: &mut Marks, out: &mut Vec<u32>)
     }
 }
 
+/// Active PIM records → the role assignment each produced (its name is the assignment's
+/// GUID); records in force that match none are returned apart.
+fn link_active(inv: &Inventory, at: i64) -> (HashMap<u32, u32>, Vec<u32>) {
+    let mut by_name: HashMap<String, u32> = HashMap::new();
+    if inv.pim.iter().any(|r| r.kind == PimKind::Active) {
+        for (i, a) in inv.assignments.iter().enumerate() {
+            let n = inv.assignment_names.get(a.name);
+            let guid = n.rsplit('/').next().unwrap_or(n).to_ascii_lowercase();
+            by_name.insert(guid, i as u32);
+        }
+    }
+    let mut linked = HashMap::new();
+    let mut unmatched = Vec::new();
+    for (ri, r) in inv.pim.iter().enumerate() {
+        if r.kind != PimKind::Active {
+            continue;
+        }
+        match r.origin_assignment.as_ref().and_then(|g| by_name.get(g)) {
+            Some(ai) => {
+                linked.insert(*ai, ri as u32);
+            }
+            None if r.in_force(at) == InForce::Yes => unmatched.push(ri as u32),
+            None => {}
+        }
+    }
+    (linked, unmatched)
+}
+
 impl AccessIndex<'_> {
+    /// Judges PIM schedules at `at` (seconds since the Unix epoch) instead of now.
+    pub fn set_at(&mut self, at: i64) {
+        self.at = at;
+        let (linked, unmatched) = link_active(&self.inv, at);
+        self.pim_active = linked;
+        self.pim_unmatched = unmatched;
+    }
+
     /// The value of assignment condition `c` (arena index) for operation `op`.
     pub fn assignment_condition(&self, c: u32, op: &str) -> super::conditions::CondValue {
         match self.conds.assignment(c) {

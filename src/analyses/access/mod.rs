@@ -67,6 +67,19 @@ pub fn input_warnings(ix: &AccessIndex) -> Vec<Warning> {
             out.push(Warning::incomplete(k.missing_statement()));
         }
     }
+    for k in InputKind::PIM {
+        if !ix.inv.has(k) {
+            out.push(Warning::note(k.missing_statement()));
+        }
+    }
+    if !ix.pim_unmatched.is_empty() {
+        out.push(Warning::incomplete(format!(
+            "{} in force {} no role assignment in the role assignment export (by `originRoleAssignmentId`): the export may be older than the PIM export, and access through {} is not shown",
+            plural(ix.pim_unmatched.len(), "active PIM assignment"),
+            if ix.pim_unmatched.len() == 1 { "matches" } else { "match" },
+            if ix.pim_unmatched.len() == 1 { "it" } else { "them" }
+        )));
+    }
     for n in &ix.inv.notes {
         out.push(Warning::note(n.clone()));
     }

@@ -10,6 +10,7 @@ use crate::effective::EntryRef;
 use crate::model::Plane;
 use crate::model::assignment::{DenyEffect, PrincipalType};
 use crate::model::inventory::InputKind;
+use crate::model::inventory::pim::InForce;
 use crate::model::scope::{ScopeKind, ScopePath};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -35,6 +36,9 @@ pub struct Grant {
     pub condition: Option<u32>,
     /// What is left of the condition for this operation when azrbac cannot decide it.
     pub residual: Option<Arc<str>>,
+    /// `assignment` indexes the inventory's PIM records (an eligibility), not its role
+    /// assignments.
+    pub pim: bool,
     /// In `below` answers: the grant is stopped at this scope node itself, only by deny
     /// assignments with `doNotApplyToChildScopes`, so it applies to the scopes under it.
     pub only_below: Option<u32>,
@@ -97,6 +101,12 @@ pub struct WhoCan {
     pub at: Split,
     /// With `below`: grants that apply only to scopes under the scope.
     pub below: Option<Split>,
+    /// PIM: principals not allowed now that could activate an eligible grant (in force at
+    /// the index's moment); `denied` is always empty.
+    pub eligible: Split,
+    /// Eligible records on the path that would grant the operation but are not in force
+    /// (expired, future, or not provisioned).
+    pub inactive: Vec<(u32, InForce)>,
     pub unevaluated: Vec<Unevaluated>,
     pub warnings: Vec<Warning>,
 }
@@ -118,6 +128,7 @@ struct Seed {
     entry: Arc<EntryRef>,
     condition: Option<u32>,
     residual: Option<Arc<str>>,
+    pim: bool,
 }
 
 struct DenyCover {
@@ -223,6 +234,68 @@ impl<'a, 'm> Ctx<'a, 'm> {
                     entry: entry.clone(),
                     condition: a.condition,
                     residual: residual.clone(),
+                    pim: false,
+                });
+            }
+        }
+    }
+
+    /// Grants of the operation by eligible PIM records at one scope node, if activated; the
+    /// records not in force at the index's moment go to `inactive`.
+    fn eligible_seeds_at(
+        &mut self,
+        node: u32,
+        seeds: &mut Vec<Seed>,
+        inactive: &mut Vec<(u32, InForce)>,
+    ) {
+        let ix = self.ix;
+        for &ri in ix.eligible_by_scope.row(node) {
+            let r = &ix.inv.pim[ri as usize];
+            let Some(role) = ix.ref_role[r.role as usize] else {
+                self.warnings.insert(Warning::incomplete(format!(
+                    "an eligible PIM assignment on the path names role definition {}, which azrbac does not have: not evaluated",
+                    ix.inv.role_refs[r.role as usize].guid
+                )));
+                continue;
+            };
+            let q = self.q;
+            let grants = self.roles.entry(role).or_insert_with(|| {
+                role_verdicts(
+                    &ix.model.index,
+                    ix.role_def(role),
+                    Some(&ix.roles[role as usize].effective),
+                    q,
+                    ix.model.mode,
+                )
+                .into_iter()
+                .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
+                .collect()
+            });
+            if grants.is_empty() {
+                continue;
+            }
+            let state = r.in_force(ix.at);
+            if state != InForce::Yes {
+                inactive.push((ri, state));
+                continue;
+            }
+            let cv = r.condition.map(|c| ix.assignment_condition(c, &q.name));
+            if cv.as_ref().is_some_and(|v| v.is_false()) {
+                continue;
+            }
+            let residual: Option<Arc<str>> = cv.as_ref().and_then(|v| v.residual()).map(Arc::from);
+            for (plane, conditional, entry) in grants.iter() {
+                seeds.push(Seed {
+                    assignment: ri,
+                    principal: r.principal,
+                    scope: r.scope,
+                    role,
+                    plane: *plane,
+                    conditional: *conditional || residual.is_some(),
+                    entry: entry.clone(),
+                    condition: r.condition,
+                    residual: residual.clone(),
+                    pim: true,
                 });
             }
         }
@@ -349,6 +422,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
                         conditional: s.conditional,
                         condition: s.condition,
                         residual: s.residual.clone(),
+                        pim: s.pim,
                         only_below: None,
                         stopped_by: None,
                     });
@@ -589,6 +663,24 @@ pub fn who_can_query(ix: &AccessIndex, q: &OpQuery, scope: &str, below: bool) ->
     let reached = ctx.reach(seeds);
     ctx.deny_list(AT, &path.nodes, path.exact);
     let at = ctx.split(reached, |_| (AT, path.exact), false);
+    // PIM eligibilities: who could activate a grant, and is not allowed already.
+    let mut eseeds = Vec::new();
+    let mut inactive = Vec::new();
+    for &node in &path.nodes {
+        ctx.eligible_seeds_at(node, &mut eseeds, &mut inactive);
+    }
+    let mut eligible = if eseeds.is_empty() {
+        Split::default()
+    } else {
+        let reached = ctx.reach(eseeds);
+        ctx.split(reached, |_| (AT, path.exact), false)
+    };
+    {
+        let now: HashSet<u32> = at.allowed.iter().map(|a| a.principal).collect();
+        eligible.allowed.retain(|a| !now.contains(&a.principal));
+        eligible.denied.clear();
+    }
+    inactive.sort_unstable();
     let below = if below {
         let mut seeds = Vec::new();
         if let Some(s) = path.exact {
@@ -702,6 +794,8 @@ pub fn who_can_query(ix: &AccessIndex, q: &OpQuery, scope: &str, below: bool) ->
         path,
         at,
         below,
+        eligible,
+        inactive,
         unevaluated,
         warnings,
     }

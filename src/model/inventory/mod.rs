@@ -8,6 +8,7 @@ pub mod fields;
 mod groups;
 mod keys;
 mod mgs;
+pub mod pim;
 mod roles;
 
 use super::assignment::lower_into;
@@ -26,6 +27,10 @@ pub enum InputKind {
     Groups,
     Deny,
     ManagementGroups,
+    /// PIM role eligibility schedule instances (or schedules).
+    Eligible,
+    /// PIM role assignment schedule instances (or schedules).
+    PimAssignments,
 }
 
 impl InputKind {
@@ -37,6 +42,20 @@ impl InputKind {
         InputKind::ManagementGroups,
     ];
 
+    /// The PIM exports: optional tiers beside the core inputs.
+    pub const PIM: [InputKind; 2] = [InputKind::Eligible, InputKind::PimAssignments];
+
+    /// Every kind an inventory folder may hold.
+    pub const EVERY: [InputKind; 7] = [
+        InputKind::Assignments,
+        InputKind::Roles,
+        InputKind::Groups,
+        InputKind::Deny,
+        InputKind::ManagementGroups,
+        InputKind::Eligible,
+        InputKind::PimAssignments,
+    ];
+
     /// The file name `--inventory DIR` reads.
     pub fn file_name(self) -> &'static str {
         match self {
@@ -45,6 +64,8 @@ impl InputKind {
             InputKind::Groups => "groups.json",
             InputKind::Deny => "deny-assignments.json",
             InputKind::ManagementGroups => "management-groups.json",
+            InputKind::Eligible => "eligible-assignments.json",
+            InputKind::PimAssignments => "pim-assignments.json",
         }
     }
 
@@ -56,6 +77,8 @@ impl InputKind {
             InputKind::Groups => "--groups",
             InputKind::Deny => "--deny",
             InputKind::ManagementGroups => "--management-groups",
+            InputKind::Eligible => "--eligible",
+            InputKind::PimAssignments => "--pim-assignments",
         }
     }
 
@@ -67,6 +90,8 @@ impl InputKind {
             InputKind::Groups => "groups",
             InputKind::Deny => "denyAssignments",
             InputKind::ManagementGroups => "managementGroups",
+            InputKind::Eligible => "eligibleAssignments",
+            InputKind::PimAssignments => "pimAssignments",
         }
     }
 
@@ -85,6 +110,12 @@ impl InputKind {
             InputKind::Deny => "no deny assignments supplied: answers may overstate access",
             InputKind::ManagementGroups => {
                 "no management groups supplied: subscriptions are not placed under management groups, so grants at management groups are not applied (answers may understate access)"
+            }
+            InputKind::Eligible => {
+                "no PIM eligibility export supplied (eligible-assignments.json): principals who could activate a role are not shown"
+            }
+            InputKind::PimAssignments => {
+                "no PIM assignment export supplied (pim-assignments.json): time-bound and activated role assignments are not marked as such"
             }
         }
     }
@@ -122,6 +153,8 @@ pub struct Inventory {
     pub groups: Vec<Group>,
     group_lookup: HashMap<u32, usize>,
     pub denies: Vec<DenyAssignment>,
+    /// PIM records (eligible and active), in input order.
+    pub pim: Vec<pim::PimRecord>,
     /// Management-group export: child scope node → parent node (`None` for a top group).
     pub placement: HashMap<u32, Option<u32>>,
     pub sources: HashMap<InputKind, Source>,
@@ -205,6 +238,20 @@ impl Inventory {
     pub fn read_deny(&mut self, text: &str, origin: &str) -> Result<usize> {
         let n = deny::parse(self, text, origin)?;
         self.record(InputKind::Deny, origin, n);
+        Ok(n)
+    }
+
+    /// Reads PIM role eligibility schedule instances (or schedules).
+    pub fn read_eligible(&mut self, text: &str, origin: &str) -> Result<usize> {
+        let n = pim::parse(self, text, origin, pim::PimKind::Eligible)?;
+        self.record(InputKind::Eligible, origin, n);
+        Ok(n)
+    }
+
+    /// Reads PIM role assignment schedule instances (or schedules).
+    pub fn read_pim_assignments(&mut self, text: &str, origin: &str) -> Result<usize> {
+        let n = pim::parse(self, text, origin, pim::PimKind::Active)?;
+        self.record(InputKind::PimAssignments, origin, n);
         Ok(n)
     }
 
