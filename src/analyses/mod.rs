@@ -14,3 +14,4 @@ pub mod risk;
 pub mod risks;
 pub mod scenario;
 pub mod suggest;
+pub mod tenant;

@@ -74,6 +74,9 @@ pub enum Command {
     WhoCan(WhoCanArgs),
     /// What one principal can do at a scope, from a tenant's exported inventory.
     Access(AccessArgs),
+    /// The privileged-access review of a tenant (or of a scope and below): every principal
+    /// holding operations of a chosen severity, with what carries them.
+    Report(ReportArgs),
     /// Write a synthetic tenant inventory (benchmarks and tests).
     #[command(hide = true)]
     Synth(SynthArgs),
@@ -414,6 +417,23 @@ pub struct WhoCanArgs {
     /// Also report grants that apply only to scopes under SCOPE, with those scopes.
     #[arg(long)]
     pub below: bool,
+    #[command(flatten)]
+    pub inventory: InventoryArgs,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Review this scope and everything under it (default: the whole tenant, `/`).
+    #[arg(long, value_name = "SCOPE", default_value = "/")]
+    pub scope: String,
+    /// Only operations of this severity or worse: critical, high, medium, low.
+    #[arg(long = "min-severity", value_name = "SEVERITY", default_value = "high")]
+    pub min_severity: String,
+    /// Every carrier of every principal (by default the first five each).
+    #[arg(long)]
+    pub details: bool,
     #[command(flatten)]
     pub inventory: InventoryArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]

@@ -164,6 +164,15 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_model(&cli.global)?;
             commands::access::run(model, &a)
         }
+        Command::Report(a) => {
+            check_format(
+                "report",
+                a.format,
+                &[Format::Table, Format::Json, Format::Csv, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::report::run(model, &a)
+        }
         Command::Synth(a) => {
             let model = load_model(&cli.global)?;
             commands::synth::run(model, &a)

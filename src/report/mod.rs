@@ -21,6 +21,7 @@ pub mod lint_sarif;
 pub mod mdtable;
 pub mod progress;
 pub mod recommend;
+pub mod review;
 pub mod risks;
 pub mod role_formats;
 pub mod roles;

@@ -494,3 +494,106 @@ fn pim_exports_with_unknown_fields_or_bad_dates_are_input_errors() {
         assert_eq!(err.trim().lines().count(), 1, "{err}");
     }
 }
+
+fn report(extra: &[&str]) -> Value {
+    let t = crate::access::tenant();
+    let e = crate::common::fixture("pim").join("eligible-assignments.json");
+    let e = e.display().to_string();
+    let mut a = vec![
+        "report",
+        "--inventory",
+        &t,
+        "--eligible",
+        &e,
+        "--format",
+        "json",
+    ];
+    a.extend_from_slice(extra);
+    crate::common::run_json(&a)
+}
+
+#[test]
+fn report_reviews_privileged_access_with_tiers_and_carriers() {
+    let v = report(&["--min-severity", "critical"]);
+    let who = names(&v["principals"]);
+    assert_eq!(
+        who,
+        set(&[
+            "alice",
+            "dave",
+            "grp-ops",
+            "grp-ws-admins",
+            "henry",
+            "kate",
+            "oscar",
+            "zoe@contoso.example"
+        ])
+    );
+    assert_eq!(v["summary"]["principals"], 8);
+    assert_eq!(v["summary"]["eligibleOnly"], 1);
+    let oscar = find(&v["principals"], "oscar");
+    assert_eq!(oscar["tier"], "eligible");
+    assert_eq!(oscar["carriers"][0]["role"], "Owner");
+    let dave = find(&v["principals"], "dave");
+    assert_eq!(dave["tier"], "standing");
+    assert!(
+        dave["carriers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["group"] == "grp-ops")
+    );
+    assert_eq!(v["minSeverity"], "critical");
+    // Scoped to corp-shared: only alice's Contributor applies there (and nora's Reader at the
+    // root carries nothing critical).
+    let v = report(&[
+        "--min-severity",
+        "critical",
+        "--scope",
+        "/subscriptions/22222222-2222-2222-2222-222222222222",
+    ]);
+    assert_eq!(names(&v["principals"]), set(&["alice"]));
+    // High severity reaches the Data Scientist holders (endpoint keys) and carol, conditionally.
+    let v = report(&["--min-severity", "high", "--scope", &ws()]);
+    let carol = find(&v["principals"], "carol@contoso.example");
+    assert_eq!(carol["conditional"], true);
+    let (code, _, err) = crate::common::run(&[
+        "report",
+        "--inventory",
+        &crate::access::tenant(),
+        "--min-severity",
+        "severe",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a severity"), "{err}");
+}
+
+#[test]
+fn report_bounds_carriers_unless_details() {
+    let v = report(&["--min-severity", "low"]);
+    let many = v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p["carriers"].as_array().unwrap().len()
+                + p["moreCarriers"].as_u64().unwrap_or(0) as usize
+        })
+        .max()
+        .unwrap();
+    let v = report(&["--min-severity", "low", "--details"]);
+    let all = v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["carriers"].as_array().unwrap().len())
+        .max()
+        .unwrap();
+    assert_eq!(many, all);
+    for f in ["table", "csv", "markdown"] {
+        let t = crate::access::tenant();
+        let (code, out, err) = crate::common::run(&["report", "--inventory", &t, "--format", f]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("henry"), "{f}: {out}");
+    }
+}

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod import;
 pub mod lint;
 pub mod recommend;
+pub mod report;
 pub mod risks;
 pub mod roles;
 pub mod scenarios;
