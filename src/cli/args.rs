@@ -306,9 +306,11 @@ pub struct DiffArgs {
     /// Paths after `--` (with --git): never read as a revision.
     #[arg(last = true, value_name = "PATH")]
     pub paths: Vec<std::ffi::OsString>,
-    /// When to exit 1: never, on any added operation, or on added high-risk operations.
-    #[arg(long, value_enum, default_value_t = FailOnArg::Added)]
-    pub fail_on: FailOnArg,
+    /// When to exit 1: never; on any added operation or widened assignable scope (default);
+    /// on added high-risk operations (or widened scopes of a role granting some); or only on
+    /// widened assignable scopes. Default: the config file's `[diff] fail-on`, else `added`.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
     /// Do not fail the gate on values azrbac cannot read (variables, parameters, expressions)
     /// in the new version; by default they fail it when new or when the file changed.
     #[arg(long)]
@@ -322,6 +324,7 @@ pub enum FailOnArg {
     None,
     Added,
     HighRisk,
+    ScopeWidened,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@
 
 use super::diff_sarif::Located;
 use super::diff_table::{
-    category_keys, entry_effect, group_ops, plural, quiet, top_severity, verdict,
+    category_keys, entry_effect, group_ops, plural, quiet, scope_lines, top_severity, verdict,
 };
 use crate::analyses::diff::{DiffReport, OpChange, RoleChange, Status};
 use crate::model::Plane;
@@ -254,11 +254,13 @@ fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
             }
         }
     }
-    for sc in &w.scopes_added {
-        lines.push(format!("- ➕ assignable scope {}", code(sc)));
-    }
-    for sc in &w.scopes_removed {
-        lines.push(format!("- ➖ assignable scope {}", code(sc)));
+    for (added, sc, note) in scope_lines(c) {
+        let sign = if added { "➕" } else { "➖" };
+        lines.push(format!(
+            "- {sign} assignable scope {} — {}",
+            code(&sc),
+            md(&note)
+        ));
     }
     if let Some(n) = &w.name
         && !matches!(c.status, Status::Added | Status::Removed)

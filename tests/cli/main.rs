@@ -19,4 +19,5 @@ mod hostile_output;
 mod inventory;
 mod lint;
 mod model;
+mod pr_scopes;
 mod readme;

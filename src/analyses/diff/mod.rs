@@ -6,6 +6,7 @@ pub mod gate;
 pub mod matching;
 pub mod ops;
 pub mod risk_tags;
+pub mod scopes;
 pub mod written;
 
 #[cfg(test)]
@@ -17,6 +18,7 @@ pub use gate::{FailOn, Gate, Unresolved, evaluate};
 pub use matching::{FileRoles, Pairing, pair_roles};
 pub use ops::{NoTags, OpChange, OpsDiff, Source, Tagger, Tags, diff_effective};
 pub use risk_tags::{RiskTagger, RuleTagger, category_infos};
+pub use scopes::{ScopeChange, Widened, compare_scopes};
 pub use written::{ConditionChange, EntryChange, TextChange, WrittenDiff, diff_written};
 
 use crate::effective::{Effective, Verdict, expand, explain};
@@ -30,8 +32,10 @@ pub enum Status {
     Added,
     /// Only OLD has it: reported whole.
     Removed,
-    /// Its effective operations (or their conditions) differ.
+    /// Its effective operations (or their conditions) or where it can be assigned differ.
     Changed,
+    /// Found in another file, granting the same operations at the same scopes.
+    Moved,
     /// Same effective operations; maybe reordered, reformatted, renamed, or metadata only.
     NoEffectiveChange,
 }
@@ -42,6 +46,7 @@ impl Status {
             Status::Added => "added",
             Status::Removed => "removed",
             Status::Changed => "changed",
+            Status::Moved => "moved",
             Status::NoEffectiveChange => "no effective change",
         }
     }
@@ -98,6 +103,11 @@ pub struct RoleChange {
     pub old: Option<RoleSide>,
     pub new: Option<RoleSide>,
     pub ops: OpsDiff,
+    /// How the assignable scopes changed in effect (both sides present only).
+    pub scopes: ScopeChange,
+    /// When the scopes widen: how many high-risk operations NEW grants in all (they can now
+    /// be granted over the wider estate).
+    pub high_risk_granted: usize,
     pub written: WrittenDiff,
 }
 
@@ -117,6 +127,19 @@ impl RoleChange {
         self.new
             .as_ref()
             .is_some_and(|n| n.unresolved.iter().any(|u| !old.contains(u)))
+    }
+
+    /// Whether the role changed in effect (operations, conditions or scopes), or is added or
+    /// removed; a moved role with nothing else changed has not.
+    pub fn effective(&self) -> bool {
+        !matches!(self.status, Status::NoEffectiveChange | Status::Moved)
+    }
+
+    /// The file the role moved from, when both sides are in different files.
+    pub fn moved_from(&self) -> Option<&str> {
+        let o = self.old.as_ref()?.path.as_deref()?;
+        let n = self.new.as_ref()?.path.as_deref()?;
+        (o != n).then_some(o)
     }
 
     /// The high-risk operations this change adds or frees from a condition.
@@ -196,10 +219,7 @@ impl DiffReport {
 
     /// Roles whose effective operations changed (added and removed roles included).
     pub fn effective_changes(&self) -> usize {
-        self.changes
-            .iter()
-            .filter(|c| c.status != Status::NoEffectiveChange)
-            .count()
+        self.changes.iter().filter(|c| c.effective()).count()
     }
 }
 
@@ -240,10 +260,21 @@ pub fn diff_pair(
     }
     let mut written = diff_written(old, new);
     written::count_affects(index, mode, &mut written, &ops);
+    let scopes = match (old, new) {
+        (Some(o), Some(n)) => compare_scopes(o, n),
+        _ => ScopeChange::default(),
+    };
+    let high_risk_granted = if scopes.widens() {
+        count_high(index, &en, tagger)
+    } else {
+        0
+    };
+    let moved = matches!((pairing.old_path, pairing.new_path), (Some(a), Some(b)) if a != b);
     let status = match (old, new) {
         (None, _) => Status::Added,
         (_, None) => Status::Removed,
-        _ if !ops.is_empty() => Status::Changed,
+        _ if !ops.is_empty() || !scopes.is_empty() => Status::Changed,
+        _ if moved => Status::Moved,
         _ => Status::NoEffectiveChange,
     };
     RoleChange {
@@ -255,8 +286,26 @@ pub fn diff_pair(
         old: old.map(|r| RoleSide::of(r, pairing.old_path)),
         new: new.map(|r| RoleSide::of(r, pairing.new_path)),
         ops,
+        scopes,
+        high_risk_granted,
         written,
     }
+}
+
+/// How many operations of an expansion the tagger calls high risk.
+fn count_high(index: &Index, e: &Effective, tagger: &dyn Tagger) -> usize {
+    let mut n = 0;
+    for plane in crate::model::Plane::BOTH {
+        n += e
+            .ids(index, plane)
+            .filter(|id| tagger.tag(plane, Some(*id), index.catalog().name(*id)).high)
+            .count();
+        n += e.unknown[plane as usize]
+            .iter()
+            .filter(|u| tagger.tag(plane, None, &u.name).high)
+            .count();
+    }
+    n
 }
 
 /// Records, for every high-risk operation NEW adds or frees from a condition, the entry of

@@ -135,6 +135,7 @@ fn fail_on(a: FailOnArg) -> FailOn {
         FailOnArg::None => FailOn::None,
         FailOnArg::Added => FailOn::Added,
         FailOnArg::HighRisk => FailOn::HighRisk,
+        FailOnArg::ScopeWidened => FailOn::ScopeWidened,
     }
 }
 
@@ -218,7 +219,7 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
     };
     let gate = evaluate(
         &changes,
-        fail_on(a.fail_on),
+        a.fail_on.map_or(FailOn::Added, fail_on),
         Unresolved {
             sources_differ,
             allowed: a.allow_unresolved,
