@@ -317,6 +317,36 @@ pub struct DiffArgs {
     pub allow_unresolved: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the --format output to FILE instead of stdout (Markdown is cut to fit a
+    /// pull-request comment).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write another format from the same run, as FORMAT=FILE: table, json, markdown
+    /// (cut to fit a comment), markdown-full (never cut) or sarif. Repeatable.
+    #[arg(long = "report", value_name = "FORMAT=FILE")]
+    pub reports: Vec<String>,
+    /// Overwrite --output and --report files that exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Link file lines in Markdown to URL/PATH#LINE (e.g.
+    /// https://github.com/OWNER/REPO/blob/SHA). Default with --git BASE HEAD on GitHub
+    /// Actions: from GITHUB_SERVER_URL, GITHUB_REPOSITORY and HEAD's commit.
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Where the configuration file (`azrbac.toml`) comes from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigArgs {
+    /// Read this configuration file instead of looking for `azrbac.toml` or `.azrbac.toml`
+    /// in the current directory and its parents (up to the repository root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod generate;
 pub mod lint;
 pub mod lint_sarif;
+pub mod md_budget;
 pub mod mdtable;
 pub mod progress;
 pub mod recommend;

@@ -19,5 +19,6 @@ mod hostile_output;
 mod inventory;
 mod lint;
 mod model;
+mod pr_comment;
 mod pr_scopes;
 mod readme;
