@@ -20,5 +20,6 @@ mod inventory;
 mod lint;
 mod model;
 mod pr_comment;
+mod pr_moved;
 mod pr_scopes;
 mod readme;

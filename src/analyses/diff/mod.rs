@@ -344,8 +344,60 @@ pub fn diff_files(
     explicit: bool,
     tagger: &dyn Tagger,
 ) -> Vec<RoleChange> {
-    pair_roles(files, explicit)
+    let mut pairs = pair_roles(files, explicit);
+    pair_by_permissions(index, mode, &mut pairs);
+    pairs
         .iter()
         .map(|p| diff_pair(index, mode, p, tagger))
         .collect()
+}
+
+/// Pairs roles left unmatched (only on one side) that grant exactly the same operations
+/// under the same conditions and carry no conflicting GUIDs: a role renamed and moved, or
+/// renamed beside another added or removed role, is one role, not one removed and one added.
+fn pair_by_permissions(index: &Index, mode: WildcardMode, pairs: &mut Vec<Pairing<'_>>) {
+    let lone_old: Vec<usize> = (0..pairs.len())
+        .filter(|i| pairs[*i].new.is_none())
+        .collect();
+    let lone_new: Vec<usize> = (0..pairs.len())
+        .filter(|i| pairs[*i].old.is_none())
+        .collect();
+    if lone_old.is_empty() || lone_new.is_empty() {
+        return;
+    }
+    let olds: Vec<Effective> = lone_old
+        .iter()
+        .map(|i| expand_opt(index, pairs[*i].old, mode))
+        .collect();
+    let mut taken = vec![false; lone_old.len()];
+    let mut drop: Vec<usize> = Vec::new();
+    for j in lone_new {
+        let Some(n) = pairs[j].new else { continue };
+        let en = expand_both(index, n, mode);
+        if en.granted.is_clear() && en.unknown.iter().all(Vec::is_empty) {
+            continue;
+        }
+        let found = (0..lone_old.len()).find(|k| {
+            !taken[*k]
+                && olds[*k] == en
+                && pairs[lone_old[*k]]
+                    .old
+                    .is_some_and(|o| !matches!((&o.guid, &n.guid), (Some(x), Some(y)) if x != y))
+        });
+        if let Some(k) = found {
+            taken[k] = true;
+            let i = lone_old[k];
+            pairs[j].old = pairs[i].old;
+            pairs[j].old_path = pairs[i].old_path;
+            drop.push(i);
+        }
+    }
+    if drop.is_empty() {
+        return;
+    }
+    drop.sort_unstable();
+    for i in drop.into_iter().rev() {
+        pairs.remove(i);
+    }
+    matching::sort_pairings(pairs);
 }
