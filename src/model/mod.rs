@@ -4,6 +4,7 @@ pub mod assignment;
 pub mod bicep;
 mod bicep_parse;
 pub mod catalog;
+pub mod config;
 pub mod inventory;
 pub mod json;
 pub mod key_case;

@@ -65,6 +65,15 @@ pub struct RiskOut {
     pub high_risk: bool,
     #[serde(rename = "grantedBy")]
     pub granted_by: Option<GrantedBy>,
+    /// The reason of the accepted grant (configuration file) that covers it, else `null`.
+    pub accepted: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AcceptedOut {
+    pub operation: String,
+    pub plane: &'static str,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,6 +141,9 @@ pub struct ChangeOut {
     /// Assignable scopes in effect: widened (with the OLD scopes each replaces) and narrowed.
     #[serde(rename = "scopeChange")]
     pub scope_change: ScopeChangeOut,
+    /// Operations added or freed from a condition that accepted grants cover, with the
+    /// reason; they do not trip the gate.
+    pub accepted: Vec<AcceptedOut>,
     /// The repository path the role was moved from (`--git`), else `null`.
     #[serde(rename = "movedFrom")]
     pub moved_from: Option<String>,
@@ -152,6 +164,7 @@ pub struct WidenedOut {
     pub scope: String,
     pub pointer: String,
     pub replaces: Vec<String>,
+    pub accepted: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -270,6 +283,7 @@ fn risks(r: &DiffReport, c: &RoleChange) -> Vec<RiskOut> {
                     pointer: s.pointer.clone(),
                     block: s.block,
                 }),
+                accepted: o.accepted.clone(),
             });
         }
     }
@@ -328,12 +342,24 @@ fn change(r: &DiffReport, c: &RoleChange) -> ChangeOut {
                     scope: x.scope.clone(),
                     pointer: x.pointer.clone(),
                     replaces: x.replaces.clone(),
+                    accepted: x.accepted.clone(),
                 })
                 .collect(),
             narrowed: c.scopes.narrowed.clone(),
             high_risk_granted: c.high_risk_granted,
         },
         moved_from: c.moved_from().map(str::to_string),
+        accepted: c
+            .ops
+            .widening()
+            .filter_map(|o| {
+                o.accepted.as_ref().map(|reason| AcceptedOut {
+                    operation: o.name.clone(),
+                    plane: o.plane.as_str(),
+                    reason: reason.clone(),
+                })
+            })
+            .collect(),
         name: text(&w.name),
         description: text(&w.description),
         conditions: w

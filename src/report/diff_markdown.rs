@@ -171,7 +171,10 @@ fn scope_rows(r: &DiffReport, o: &MdOptions<'_>, locate: &Locate<'_>) -> Vec<Str
                 let list: Vec<String> = w.replaces.iter().map(|x| code(x)).collect();
                 format!("replaces {}", list.join(", "))
             };
-            let at = locate(c, None).map(|l| place(&l, o)).unwrap_or_default();
+            let mut at = locate(c, None).map(|l| place(&l, o)).unwrap_or_default();
+            if let Some(why) = &w.accepted {
+                let _ = write!(at, " (accepted: {})", md(why));
+            }
             rows.push(format!(
                 "| {} | {} | {was} | {} | {at} |",
                 md(&c.role),
@@ -206,6 +209,9 @@ fn high_risk_rows(r: &DiffReport, o: &MdOptions<'_>, locate: &Locate<'_>) -> Vec
             }
             if op.conditional {
                 risk.push_str(", conditional");
+            }
+            if let Some(why) = &op.accepted {
+                let _ = write!(risk, "; accepted: {}", md(why));
             }
             let at = match locate(c, Some(op)) {
                 Some(l) => place(&l, o),

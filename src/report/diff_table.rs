@@ -351,6 +351,20 @@ fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
         plural(c.ops.added_count(), "operation", "operations"),
         c.ops.removed_count()
     );
+    let accepted: Vec<&OpChange> = c.ops.widening().filter(|o| o.accepted.is_some()).collect();
+    if !accepted.is_empty() {
+        let mut reasons: Vec<&str> = accepted
+            .iter()
+            .filter_map(|o| o.accepted.as_deref())
+            .collect();
+        reasons.dedup();
+        let _ = writeln!(
+            s,
+            "  {} accepted by the configuration (not counted by the gate): {}",
+            plural(accepted.len(), "operation", "operations"),
+            reasons.join("; ")
+        );
+    }
     ops_table(s, r, "added", &c.ops.added);
     ops_table(
         s,

@@ -20,6 +20,7 @@ mod inventory;
 mod lint;
 mod model;
 mod pr_comment;
+mod pr_config;
 mod pr_moved;
 mod pr_scopes;
 mod readme;

@@ -44,8 +44,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn scope_reason(c: &RoleChange, fail_on: FailOn) -> String {
     let list: Vec<String> = c
         .scopes
-        .widened
-        .iter()
+        .widened_unaccepted()
         .map(|w| {
             if w.replaces.is_empty() {
                 w.scope.clone()
@@ -93,11 +92,11 @@ pub fn evaluate(changes: &[RoleChange], fail_on: FailOn, unresolved: Unresolved)
         for c in changes {
             let (n, what) = match fail_on {
                 FailOn::HighRisk => (
-                    c.high_risk_widening().count(),
+                    c.unaccepted_widening().filter(|o| o.tags.high).count(),
                     ("high-risk operation", "high-risk operations"),
                 ),
                 FailOn::ScopeWidened => (0, ("", "")),
-                _ => (c.ops.widening().count(), ("operation", "operations")),
+                _ => (c.unaccepted_widening().count(), ("operation", "operations")),
             };
             if n > 0 {
                 reasons.push(format!("{}: {} added", c.role, plural(n, what.0, what.1)));
@@ -106,7 +105,7 @@ pub fn evaluate(changes: &[RoleChange], fail_on: FailOn, unresolved: Unresolved)
                 FailOn::HighRisk => c.high_risk_granted > 0,
                 _ => true,
             };
-            if c.scopes.widens() && scope_trips {
+            if c.scopes.widened_unaccepted().next().is_some() && scope_trips {
                 reasons.push(scope_reason(c, fail_on));
             }
             if unresolved.allowed {

@@ -2,6 +2,7 @@
 //! exact expansions (not strings), with what changed as written beside it. Pure: callers
 //! hand in parsed roles; nothing here reads files or runs git.
 
+pub mod accept;
 pub mod gate;
 pub mod matching;
 pub mod ops;
@@ -145,6 +146,11 @@ impl RoleChange {
     /// The high-risk operations this change adds or frees from a condition.
     pub fn high_risk_widening(&self) -> impl Iterator<Item = &OpChange> {
         self.ops.widening().filter(|o| o.tags.high)
+    }
+
+    /// Operations this change widens that no accepted grant covers (what the gate counts).
+    pub fn unaccepted_widening(&self) -> impl Iterator<Item = &OpChange> {
+        self.ops.widening().filter(|o| o.accepted.is_none())
     }
 
     /// The repository path of the role (NEW's, else OLD's).

@@ -20,6 +20,8 @@ pub struct Widened {
     /// The scopes of OLD it covers and replaces (a resource group replaced by its
     /// subscription); empty for a scope simply added.
     pub replaces: Vec<String>,
+    /// The reason of the accepted grant that covers this scope, if any.
+    pub accepted: Option<String>,
 }
 
 /// How the assignable scopes of a role changed in effect.
@@ -37,6 +39,11 @@ impl ScopeChange {
 
     pub fn widens(&self) -> bool {
         !self.widened.is_empty()
+    }
+
+    /// Widened scopes no accepted grant covers.
+    pub fn widened_unaccepted(&self) -> impl Iterator<Item = &Widened> {
+        self.widened.iter().filter(|w| w.accepted.is_none())
     }
 }
 
@@ -88,6 +95,7 @@ pub fn compare_scopes(old: &RoleDefinition, new: &RoleDefinition) -> ScopeChange
             scope: s.clone(),
             pointer: pointer.clone(),
             replaces,
+            accepted: None,
         });
     }
     let mut seen: Vec<String> = Vec::new();

@@ -6,6 +6,7 @@ pub mod git_io;
 pub mod outputs;
 
 use crate::analyses::diff::Unresolved;
+use crate::analyses::diff::accept::mark_accepted;
 use crate::analyses::diff::{
     DiffReport, FailOn, FileRoles, GitRange, OpChange, RoleChange, RuleTagger, category_infos,
     diff_files, evaluate,
@@ -13,7 +14,7 @@ use crate::analyses::diff::{
 use crate::analyses::risk::Taxonomy;
 use crate::cli::args::{DiffArgs, FailOnArg};
 use crate::cli::input::{parse_role_text, read_role_text, resolve_roles};
-use crate::cli::{EXIT_FINDINGS, EXIT_OK};
+use crate::cli::{EXIT_FINDINGS, EXIT_OK, config};
 use crate::data::Model;
 use crate::error::{Error, Result};
 use crate::model::role_text::locate;
@@ -154,8 +155,30 @@ fn link_base(a: &DiffArgs, head_sha: Option<&str>) -> Option<String> {
         .then(|| format!("{}/{repo}/blob/{sha}", server.trim_end_matches('/')))
 }
 
+/// `--fail-on`, else the configuration's `[diff] fail-on`, else `added`.
+fn gate_of(a: &DiffArgs, cfg: Option<&config::Loaded>) -> Result<FailOn> {
+    if let Some(f) = a.fail_on {
+        return Ok(fail_on(f));
+    }
+    let Some(c) = cfg else {
+        return Ok(FailOn::Added);
+    };
+    let Some(v) = &c.config.fail_on else {
+        return Ok(FailOn::Added);
+    };
+    Ok(match v.as_str() {
+        "none" => FailOn::None,
+        "high-risk" => FailOn::HighRisk,
+        "scope-widened" => FailOn::ScopeWidened,
+        // `parse_config` accepts only the four values.
+        _ => FailOn::Added,
+    })
+}
+
 pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
     let targets = outputs::plan(a)?;
+    let cfg = config::load(&a.config)?;
+    let fail_on_value = gate_of(a, cfg.as_ref())?;
     let taxonomy = Taxonomy::embedded()?;
     // Classifies only the operations the diff reports (cheaper than the whole catalog).
     let tagger = RuleTagger::new(&taxonomy, model.mode);
@@ -235,9 +258,13 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
             )
         }
     };
+    let mut changes = changes;
+    if let Some(c) = &cfg {
+        mark_accepted(&mut changes, &c.config.accept, model.mode);
+    }
     let gate = evaluate(
         &changes,
-        a.fail_on.map_or(FailOn::Added, fail_on),
+        fail_on_value,
         Unresolved {
             sources_differ,
             allowed: a.allow_unresolved,
