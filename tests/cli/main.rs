@@ -19,6 +19,7 @@ mod hostile_output;
 mod inventory;
 mod lint;
 mod model;
+mod pr_action;
 mod pr_comment;
 mod pr_config;
 mod pr_moved;
