@@ -199,3 +199,31 @@ fn bad_report_specs_are_usage_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("named as an output twice"), "{err}");
 }
+
+#[test]
+fn lint_sarif_rules_carry_a_security_severity_for_code_scanning() {
+    let (_, out, _) = run(&[
+        "lint",
+        "--format",
+        "sarif",
+        "--no-config",
+        "roles/training-job-submission.json",
+    ]);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let sev = |name: &str| {
+        rules.iter().find(|r| r["name"] == name).unwrap()["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(sev("dangerous-operation"), "8.0");
+    assert_eq!(sev("custom-owner"), "9.0");
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["properties"]["security-severity"].is_string())
+    );
+}
