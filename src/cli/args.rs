@@ -309,15 +309,47 @@ pub struct DiffArgs {
     /// Paths after `--` (with --git): never read as a revision.
     #[arg(last = true, value_name = "PATH")]
     pub paths: Vec<std::ffi::OsString>,
-    /// When to exit 1: never, on any added operation, or on added high-risk operations.
-    #[arg(long, value_enum, default_value_t = FailOnArg::Added)]
-    pub fail_on: FailOnArg,
+    /// When to exit 1: never; on any added operation or widened assignable scope (default);
+    /// on added high-risk operations (or widened scopes of a role granting some); or only on
+    /// widened assignable scopes. Default: the config file's `[diff] fail-on`, else `added`.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
     /// Do not fail the gate on values azrbac cannot read (variables, parameters, expressions)
     /// in the new version; by default they fail it when new or when the file changed.
     #[arg(long)]
     pub allow_unresolved: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the --format output to FILE instead of stdout (Markdown is cut to fit a
+    /// pull-request comment).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write another format from the same run, as FORMAT=FILE: table, json, markdown
+    /// (cut to fit a comment), markdown-full (never cut) or sarif. Repeatable.
+    #[arg(long = "report", value_name = "FORMAT=FILE")]
+    pub reports: Vec<String>,
+    /// Overwrite --output and --report files that exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Link file lines in Markdown to URL/PATH#LINE (e.g.
+    /// https://github.com/OWNER/REPO/blob/SHA). Default with --git BASE HEAD on GitHub
+    /// Actions: from GITHUB_SERVER_URL, GITHUB_REPOSITORY and HEAD's commit.
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Where the configuration file (`azrbac.toml`) comes from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigArgs {
+    /// Read this configuration file instead of looking for `azrbac.toml` or `.azrbac.toml`
+    /// in the current directory and its parents (up to the repository root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -325,6 +357,7 @@ pub enum FailOnArg {
     None,
     Added,
     HighRisk,
+    ScopeWidened,
 }
 
 #[derive(Debug, Args)]
@@ -344,6 +377,17 @@ pub struct LintArgs {
     /// Exit 1 on warnings too, not only on errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Report only findings not recorded in this baseline (from --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings (after suppressions) in FILE and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Overwrite the --write-baseline file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod commands;
+pub mod config;
 pub mod input;
 pub mod inventory;
 pub mod needs_arg;

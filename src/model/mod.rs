@@ -5,6 +5,7 @@ pub mod bicep;
 mod bicep_parse;
 pub mod catalog;
 pub mod condition;
+pub mod config;
 pub mod inventory;
 pub mod json;
 pub mod key_case;

@@ -65,6 +65,15 @@ pub struct RiskOut {
     pub high_risk: bool,
     #[serde(rename = "grantedBy")]
     pub granted_by: Option<GrantedBy>,
+    /// The reason of the accepted grant (configuration file) that covers it, else `null`.
+    pub accepted: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AcceptedOut {
+    pub operation: String,
+    pub plane: &'static str,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -129,6 +138,15 @@ pub struct ChangeOut {
     pub entries: AddedRemoved<EntryOut>,
     #[serde(rename = "assignableScopes")]
     pub assignable_scopes: AddedRemoved<String>,
+    /// Assignable scopes in effect: widened (with the OLD scopes each replaces) and narrowed.
+    #[serde(rename = "scopeChange")]
+    pub scope_change: ScopeChangeOut,
+    /// Operations added or freed from a condition that accepted grants cover, with the
+    /// reason; they do not trip the gate.
+    pub accepted: Vec<AcceptedOut>,
+    /// The repository path the role was moved from (`--git`), else `null`.
+    #[serde(rename = "movedFrom")]
+    pub moved_from: Option<String>,
     pub name: Option<TextOut>,
     pub description: Option<TextOut>,
     pub conditions: Vec<ConditionOut>,
@@ -142,6 +160,23 @@ pub struct ChangeOut {
 }
 
 #[derive(Debug, Serialize)]
+pub struct WidenedOut {
+    pub scope: String,
+    pub pointer: String,
+    pub replaces: Vec<String>,
+    pub accepted: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScopeChangeOut {
+    pub widened: Vec<WidenedOut>,
+    pub narrowed: Vec<String>,
+    /// When widened: the high-risk operations the role grants in all.
+    #[serde(rename = "highRiskGranted")]
+    pub high_risk_granted: usize,
+}
+
+#[derive(Debug, Serialize)]
 pub struct Summary {
     pub roles: usize,
     pub changed: usize,
@@ -149,6 +184,10 @@ pub struct Summary {
     pub removed: usize,
     #[serde(rename = "noEffectiveChange")]
     pub no_effective_change: usize,
+    pub moved: usize,
+    /// Roles whose assignable scopes widen.
+    #[serde(rename = "scopeWidened")]
+    pub scope_widened: usize,
     #[serde(rename = "addedOperations")]
     pub added_operations: usize,
     #[serde(rename = "removedOperations")]
@@ -244,6 +283,7 @@ fn risks(r: &DiffReport, c: &RoleChange) -> Vec<RiskOut> {
                     pointer: s.pointer.clone(),
                     block: s.block,
                 }),
+                accepted: o.accepted.clone(),
             });
         }
     }
@@ -275,7 +315,7 @@ fn change(r: &DiffReport, c: &RoleChange) -> ChangeOut {
         role: c.role.clone(),
         id: c.guid.clone(),
         status: c.status.as_str(),
-        effective_change: c.status != Status::NoEffectiveChange,
+        effective_change: c.effective(),
         old: side(&c.old),
         new: side(&c.new),
         added: Planes::of(&c.ops.added),
@@ -293,6 +333,33 @@ fn change(r: &DiffReport, c: &RoleChange) -> ChangeOut {
             added: w.scopes_added.clone(),
             removed: w.scopes_removed.clone(),
         },
+        scope_change: ScopeChangeOut {
+            widened: c
+                .scopes
+                .widened
+                .iter()
+                .map(|x| WidenedOut {
+                    scope: x.scope.clone(),
+                    pointer: x.pointer.clone(),
+                    replaces: x.replaces.clone(),
+                    accepted: x.accepted.clone(),
+                })
+                .collect(),
+            narrowed: c.scopes.narrowed.clone(),
+            high_risk_granted: c.high_risk_granted,
+        },
+        moved_from: c.moved_from().map(str::to_string),
+        accepted: c
+            .ops
+            .widening()
+            .filter_map(|o| {
+                o.accepted.as_ref().map(|reason| AcceptedOut {
+                    operation: o.name.clone(),
+                    plane: o.plane.as_str(),
+                    reason: reason.clone(),
+                })
+            })
+            .collect(),
         name: text(&w.name),
         description: text(&w.description),
         conditions: w
@@ -355,6 +422,8 @@ pub fn build(r: &DiffReport) -> DiffOut {
             added: count(Status::Added),
             removed: count(Status::Removed),
             no_effective_change: count(Status::NoEffectiveChange),
+            moved: count(Status::Moved),
+            scope_widened: r.changes.iter().filter(|c| c.scopes.widens()).count(),
             added_operations: r.added_ops(),
             removed_operations: r.removed_ops(),
             high_risk_added: r.high_risk_added(),

@@ -1,22 +1,40 @@
-//! Rendering `diff` as a pull-request comment: a one-line verdict, a summary table with a
-//! row per role, high-risk additions first, then each role's details with long lists
-//! folded in `<details>`.
+//! Rendering `diff` as a pull-request comment under GitHub's size limit: the verdict and the
+//! gate's reasons, a summary table sorted by risk (roles with no effective change behind a
+//! count), widened assignable scopes and high-risk additions, then each role's details; long
+//! lists folded in `<details>` and cut with a note (see [`super::md_budget`]).
 
 use super::diff_sarif::Located;
 use super::diff_table::{
-    category_keys, entry_effect, group_ops, plural, quiet, top_severity, verdict,
+    category_keys, entry_effect, group_ops, plural, scope_lines, top_severity, verdict,
 };
+use super::md_budget::Doc;
 use crate::analyses::diff::{DiffReport, OpChange, RoleChange, Status};
 use crate::model::Plane;
 use std::fmt::Write;
 
-/// Lists longer than this many rows are folded.
-const FOLD_ROWS: usize = 10;
+/// The comment's cap in bytes (GitHub's limit is 65,536 characters; bytes bound characters).
+pub const COMMENT_CAP: usize = 60_000;
 /// At most this many resource-type rows per list (the JSON lists everything).
 const MAX_ROWS: usize = 200;
+/// Kept free for the skipped files and the footer.
+const TAIL: usize = 2_500;
+
+/// How the comment is written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MdOptions<'a> {
+    /// Most bytes of the comment; `None` writes the full report.
+    pub cap: Option<usize>,
+    /// Where the full report is written, named in the cut notes.
+    pub full: Option<&'a str>,
+    /// URL that repository paths are appended to for links (`…/blob/<head sha>`).
+    pub link_base: Option<&'a str>,
+}
+
+/// Maps a role change and one of its operations (or `None`: the role itself) to a file line.
+pub type Locate<'a> = dyn Fn(&RoleChange, Option<&OpChange>) -> Option<Located> + 'a;
 
 /// Escapes text for a Markdown table cell or paragraph (not inside code spans).
-fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
@@ -36,7 +54,7 @@ fn md(text: &str) -> String {
 }
 
 /// A code span that survives backticks and pipes inside (table cells).
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     let t = text.replace('|', "\\|").replace(['\n', '\r'], " ");
     if t.contains('`') {
         format!("`` {t} ``")
@@ -53,28 +71,74 @@ fn dash_if_zero(n: usize) -> String {
     }
 }
 
-fn summary_row(s: &mut String, c: &RoleChange) {
+/// `file line N`, linked to the file at the head commit when a link base is known.
+fn place(l: &Located, o: &MdOptions<'_>) -> String {
+    let text = format!("{} line {}", code(&l.uri), l.line);
+    match o.link_base {
+        Some(base) if !l.uri.contains(')') => format!(
+            "[{text}]({}/{}#L{})",
+            base.trim_end_matches('/'),
+            l.uri,
+            l.line
+        ),
+        _ => text,
+    }
+}
+
+/// Orders roles by risk: high-risk additions, then widened scopes of roles granting
+/// high-risk operations, then widening of any kind, then incomplete roles; ties keep the
+/// report's order (by path and name).
+fn by_risk(r: &DiffReport) -> Vec<&RoleChange> {
+    let mut v: Vec<(usize, &RoleChange)> = r.changes.iter().enumerate().collect();
+    v.sort_by_key(|(i, c)| {
+        let key = (
+            c.high_risk_widening().count(),
+            usize::from(c.scopes.widens() && c.high_risk_granted > 0),
+            c.ops.widening().count(),
+            usize::from(c.scopes.widens()),
+            usize::from(!c.complete()),
+            usize::from(c.effective()),
+        );
+        (std::cmp::Reverse(key), *i)
+    });
+    v.into_iter().map(|(_, c)| c).collect()
+}
+
+/// Shown in the summary and the details: changed in effect, incomplete, or moved.
+fn listed(c: &RoleChange) -> bool {
+    c.effective() || !c.complete()
+}
+
+fn summary_row(c: &RoleChange) -> String {
     let w = &c.written;
     let entries = match (w.entries_added.len(), w.entries_removed.len()) {
         (0, 0) => "—".to_string(),
         (a, r) => format!("+{a} / −{r}"),
     };
-    let scopes = match (w.scopes_added.len(), w.scopes_removed.len()) {
+    let mut scopes = match (w.scopes_added.len(), w.scopes_removed.len()) {
         (0, 0) => "—".to_string(),
         (a, r) => format!("+{a} / −{r}"),
     };
-    let mut other: Vec<&str> = Vec::new();
+    if c.scopes.widens() {
+        scopes.push_str(" **widened**");
+    } else if !c.scopes.narrowed.is_empty() {
+        scopes.push_str(" narrowed");
+    }
+    let mut other: Vec<String> = Vec::new();
+    if let Some(from) = c.moved_from() {
+        other.push(format!("moved from {}", code(from)));
+    }
     if w.name.is_some() && !matches!(c.status, Status::Added | Status::Removed) {
-        other.push("name");
+        other.push("name".into());
     }
     if w.description.is_some() {
-        other.push("description");
+        other.push("description".into());
     }
     if !w.conditions.is_empty() {
-        other.push("condition");
+        other.push("condition".into());
     }
     if !c.complete() {
-        other.push("**incomplete**");
+        other.push("**incomplete**".into());
     }
     let freed: usize = c.ops.now_unconditional.iter().map(Vec::len).sum();
     let added = if freed > 0 {
@@ -82,8 +146,7 @@ fn summary_row(s: &mut String, c: &RoleChange) {
     } else {
         dash_if_zero(c.ops.added_count())
     };
-    let _ = writeln!(
-        s,
+    format!(
         "| {} | {} | {} | {} | {} | {entries} | {scopes} | {} |",
         md(&c.role),
         c.status.as_str(),
@@ -95,14 +158,35 @@ fn summary_row(s: &mut String, c: &RoleChange) {
         } else {
             other.join(", ")
         }
-    );
+    )
 }
 
-fn high_risk_section(
-    s: &mut String,
-    r: &DiffReport,
-    locate: &dyn Fn(&RoleChange, &OpChange) -> Option<Located>,
-) {
+fn scope_rows(r: &DiffReport, o: &MdOptions<'_>, locate: &Locate<'_>) -> Vec<String> {
+    let mut rows = Vec::new();
+    for c in by_risk(r) {
+        for w in &c.scopes.widened {
+            let was = if w.replaces.is_empty() {
+                "added".to_string()
+            } else {
+                let list: Vec<String> = w.replaces.iter().map(|x| code(x)).collect();
+                format!("replaces {}", list.join(", "))
+            };
+            let mut at = locate(c, None).map(|l| place(&l, o)).unwrap_or_default();
+            if let Some(why) = &w.accepted {
+                let _ = write!(at, " (accepted: {})", md(why));
+            }
+            rows.push(format!(
+                "| {} | {} | {was} | {} | {at} |",
+                md(&c.role),
+                code(&w.scope),
+                dash_if_zero(c.high_risk_granted)
+            ));
+        }
+    }
+    rows
+}
+
+fn high_risk_rows(r: &DiffReport, o: &MdOptions<'_>, locate: &Locate<'_>) -> Vec<String> {
     let mut rows: Vec<(&RoleChange, &OpChange)> = r
         .changes
         .iter()
@@ -117,65 +201,43 @@ fn high_risk_section(
             .max()
     };
     rows.sort_by_key(|(_, o)| std::cmp::Reverse(rank(o)));
-    if rows.is_empty() {
-        return;
-    }
-    let _ = writeln!(s, "\n### ⚠️ High-risk additions ({})\n", rows.len());
-    let mut body = String::new();
-    let _ = writeln!(body, "| Role | Operation | Plane | Risk | Granted by |");
-    let _ = writeln!(body, "|---|---|---|---|---|");
-    for (c, o) in &rows {
-        let mut risk = category_keys(r, &[*o]).join(", ");
-        if let Some(sev) = top_severity(r, o) {
-            let _ = write!(risk, " ({sev})");
-        }
-        if o.conditional {
-            risk.push_str(", conditional");
-        }
-        let at = match locate(c, o) {
-            Some(l) => format!("{} line {}", code(&l.uri), l.line),
-            None => o
+    rows.iter()
+        .map(|(c, op)| {
+            let mut risk = category_keys(r, &[*op]).join(", ");
+            if let Some(sev) = top_severity(r, op) {
+                let _ = write!(risk, " ({sev})");
+            }
+            if op.conditional {
+                risk.push_str(", conditional");
+            }
+            if let Some(why) = &op.accepted {
+                let _ = write!(risk, "; accepted: {}", md(why));
+            }
+            let at = match locate(c, Some(op)) {
+                Some(l) => place(&l, o),
+                None => op
+                    .source
+                    .as_ref()
+                    .map(|x| code(&x.pointer))
+                    .unwrap_or_default(),
+            };
+            let by = op
                 .source
                 .as_ref()
-                .map(|x| code(&x.pointer))
-                .unwrap_or_default(),
-        };
-        let by = o
-            .source
-            .as_ref()
-            .map(|x| format!("{} ({at})", code(&x.entry)))
-            .unwrap_or_else(|| "—".to_string());
-        let _ = writeln!(
-            body,
-            "| {} | {} | {} | {} | {by} |",
-            md(&c.role),
-            code(&o.name),
-            o.plane.as_str(),
-            risk
-        );
-    }
-    fold(
-        s,
-        &format!("{} high-risk operations", rows.len()),
-        &body,
-        rows.len(),
-    );
+                .map(|x| format!("{} ({at})", code(&x.entry)))
+                .unwrap_or_else(|| "—".to_string());
+            format!(
+                "| {} | {} | {} | {} | {by} |",
+                md(&c.role),
+                code(&op.name),
+                op.plane.as_str(),
+                risk
+            )
+        })
+        .collect()
 }
 
-/// Writes `body`, folded in `<details>` when it has more than [`FOLD_ROWS`] rows.
-fn fold(s: &mut String, summary: &str, body: &str, rows: usize) {
-    if rows > FOLD_ROWS {
-        let _ = writeln!(
-            s,
-            "<details><summary>{}</summary>\n\n{body}\n</details>\n",
-            md(summary)
-        );
-    } else {
-        let _ = writeln!(s, "{body}");
-    }
-}
-
-fn ops_section(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChange>; 2]) {
+fn ops_section(d: &mut Doc<'_>, r: &DiffReport, title: &str, lists: &[Vec<OpChange>; 2]) {
     for plane in Plane::BOTH {
         let list = &lists[plane as usize];
         if list.is_empty() {
@@ -188,57 +250,57 @@ fn ops_section(s: &mut String, r: &DiffReport, title: &str, lists: &[Vec<OpChang
             plural(list.len(), "operation", "operations"),
             plural(groups.len(), "resource type", "resource types")
         );
-        let mut body = String::new();
-        let _ = writeln!(body, "| Resource type | Operations | Risk |");
-        let _ = writeln!(body, "|---|---|---|");
-        for g in groups.iter().take(MAX_ROWS) {
-            let verbs: Vec<String> = g
-                .ops
-                .iter()
-                .zip(g.verbs())
-                .map(|(o, v)| {
-                    if o.tags.high {
-                        format!("{} ⚠️", code(&v))
-                    } else {
-                        code(&v)
-                    }
-                })
-                .collect();
-            let _ = writeln!(
-                body,
-                "| {} | {} | {} |",
-                code(&g.resource_type),
-                verbs.join(" "),
-                category_keys(r, &g.ops).join(", ")
-            );
-        }
+        let mut rows: Vec<String> = groups
+            .iter()
+            .take(MAX_ROWS)
+            .map(|g| {
+                let verbs: Vec<String> = g
+                    .ops
+                    .iter()
+                    .zip(g.verbs())
+                    .map(|(o, v)| {
+                        if o.tags.high {
+                            format!("{} ⚠", code(&v))
+                        } else {
+                            code(&v)
+                        }
+                    })
+                    .collect();
+                format!(
+                    "| {} | {} | {} |",
+                    code(&g.resource_type),
+                    verbs.join(" "),
+                    category_keys(r, &g.ops).join(", ")
+                )
+            })
+            .collect();
         if groups.len() > MAX_ROWS {
-            let _ = writeln!(
-                body,
-                "\n…and {} more; the JSON output lists every operation.",
+            rows.push(format!(
+                "\n…and {} more resource types; the JSON output lists every operation.",
                 groups.len() - MAX_ROWS
-            );
+            ));
         }
-        if groups.len() > FOLD_ROWS {
-            fold(s, &heading, &body, groups.len());
-        } else {
-            let _ = writeln!(s, "**{}**\n\n{body}", md(&heading));
-        }
+        let stop = d.until(TAIL);
+        d.list(
+            Some(&md(&heading)),
+            &md(&heading),
+            "| Resource type | Operations | Risk |\n|---|---|---|\n",
+            &rows,
+            "resource types",
+            stop,
+        );
     }
 }
 
-fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
-    let path = c
-        .path()
-        .map(|p| format!(" in {}", code(p)))
-        .unwrap_or_default();
-    let _ = writeln!(s, "\n### {} — {}{path}\n", md(&c.role), c.status.as_str());
-    ops_section(s, r, "Added", &c.ops.added);
-    ops_section(s, r, "No longer conditional", &c.ops.now_unconditional);
-    ops_section(s, r, "Removed", &c.ops.removed);
-    ops_section(s, r, "Now conditional", &c.ops.now_conditional);
+fn written_lines(c: &RoleChange) -> Vec<String> {
     let w = &c.written;
     let mut lines: Vec<String> = Vec::new();
+    if c.status == Status::NoEffectiveChange {
+        lines.push("No effective change: the role grants exactly the same operations.".into());
+    }
+    if let Some(from) = c.moved_from() {
+        lines.push(format!("- moved from {}", code(from)));
+    }
     if !matches!(c.status, Status::Added | Status::Removed) {
         for (sign, list, added) in [
             ("➕", &w.entries_added, true),
@@ -254,11 +316,13 @@ fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
             }
         }
     }
-    for sc in &w.scopes_added {
-        lines.push(format!("- ➕ assignable scope {}", code(sc)));
-    }
-    for sc in &w.scopes_removed {
-        lines.push(format!("- ➖ assignable scope {}", code(sc)));
+    for (added, sc, note) in scope_lines(c) {
+        let sign = if added { "➕" } else { "➖" };
+        lines.push(format!(
+            "- {sign} assignable scope {} — {}",
+            code(&sc),
+            md(&note)
+        ));
     }
     if let Some(n) = &w.name
         && !matches!(c.status, Status::Added | Status::Removed)
@@ -284,37 +348,59 @@ fn role_section(s: &mut String, r: &DiffReport, c: &RoleChange) {
             lines.push(format!("- **key case** ({label}): {}", md(u)));
         }
     }
-    if c.status == Status::NoEffectiveChange {
-        lines.insert(
-            0,
-            "No effective change: the role grants exactly the same operations.".to_string(),
-        );
+    lines
+}
+
+/// Writes one role's details; `false` when not even its heading fits.
+fn role_section(d: &mut Doc<'_>, r: &DiffReport, c: &RoleChange, o: &MdOptions<'_>) -> bool {
+    let path = match c.path() {
+        Some(p) => match (o.link_base, p.contains(')')) {
+            (Some(base), false) => format!(
+                " in [{}]({}/{})",
+                code(p),
+                base.trim_end_matches('/'),
+                super::diff_sarif::uri_of(p)
+            ),
+            _ => format!(" in {}", code(p)),
+        },
+        None => String::new(),
+    };
+    let heading = format!("\n### {} — {}{path}\n\n", md(&c.role), c.status.as_str());
+    // A heading alone is no use: keep room for at least a few rows.
+    if !d.push_if(&heading, d.until(TAIL + 1_000)) {
+        return false;
     }
-    if !lines.is_empty() {
-        let n = lines.len();
-        fold(
-            s,
-            &format!("{} changed as written", plural(n, "thing", "things")),
-            &lines.join("\n"),
-            n,
-        );
-    }
+    // What changed as written is short and says why: before the operation lists.
+    let lines = written_lines(c);
+    let n = lines.len();
+    let stop = d.until(TAIL);
+    d.list(
+        None,
+        &format!("{} changed as written", plural(n, "thing", "things")),
+        "",
+        &lines,
+        "changes as written",
+        stop,
+    );
+    ops_section(d, r, "Added", &c.ops.added);
+    ops_section(d, r, "No longer conditional", &c.ops.now_unconditional);
+    ops_section(d, r, "Removed", &c.ops.removed);
+    ops_section(d, r, "Now conditional", &c.ops.now_conditional);
+    true
 }
 
 fn show(v: &Option<String>) -> String {
     v.as_deref().map_or("(none)".to_string(), code)
 }
 
-/// The comment. `locate` maps a high-risk operation's granting entry to a file line.
-pub fn markdown(
-    r: &DiffReport,
-    locate: &dyn Fn(&RoleChange, &OpChange) -> Option<Located>,
-) -> String {
-    let mut s = String::new();
+/// The comment: capped at `o.cap` (the full report without one). `locate` maps a role, or
+/// one of its operations' granting entry, to a file line.
+pub fn markdown(r: &DiffReport, o: &MdOptions<'_>, locate: &Locate<'_>) -> String {
+    let mut d = Doc::new(o.cap, o.full);
     let icon = if r.gate.failed {
         "❌"
     } else if r.high_risk_added() > 0 || !r.complete() {
-        "⚠️"
+        "⚠"
     } else {
         "✅"
     };
@@ -327,49 +413,121 @@ pub fn markdown(
             "passed"
         }
     );
-    let _ = writeln!(
-        s,
-        "{icon} **azrbac role diff: {}** — {gate}\n",
+    d.push(&format!(
+        "{icon} **azrbac role diff: {}** — {gate}\n\n",
         md(&verdict(r))
+    ));
+    let reasons: Vec<String> = r
+        .gate
+        .reasons
+        .iter()
+        .map(|x| format!("- {}", md(x)))
+        .collect();
+    let stop = d.from_here(6_000, d.until(TAIL));
+    d.list(
+        None,
+        &format!("Why the gate failed ({})", reasons.len()),
+        "",
+        &reasons,
+        "reasons",
+        stop,
     );
-    let shown: Vec<&RoleChange> = r.changes.iter().filter(|c| !quiet(c)).collect();
-    if !r.changes.is_empty() {
-        let mut table = String::new();
-        let _ = writeln!(
-            table,
-            "| Role | Status | Added | Removed | High-risk added | Entries | Scopes | Other |"
-        );
-        let _ = writeln!(table, "|---|---|--:|--:|--:|---|---|---|");
-        for c in &r.changes {
-            summary_row(&mut table, c);
-        }
-        fold(
-            &mut s,
-            &format!("{} compared", plural(r.changes.len(), "role", "roles")),
-            &table,
-            r.changes.len(),
+    let ordered = by_risk(r);
+    let shown: Vec<&RoleChange> = ordered.iter().copied().filter(|c| listed(c)).collect();
+    let rows: Vec<String> = shown.iter().map(|c| summary_row(c)).collect();
+    let stop = d.from_here(15_000, d.until(TAIL));
+    d.list(
+        None,
+        &format!(
+            "{} changed",
+            plural(rows.len(), "role", "roles")
+        ),
+        "| Role | Status | Added | Removed | High-risk added | Entries | Scopes | Other |\n|---|---|--:|--:|--:|---|---|---|\n",
+        &rows,
+        "roles",
+        stop,
+    );
+    let quiet: Vec<&RoleChange> = ordered.iter().copied().filter(|c| !listed(c)).collect();
+    if !quiet.is_empty() {
+        let moved = quiet.iter().filter(|c| c.status == Status::Moved).count();
+        let moved = if moved > 0 {
+            format!(", {moved} of them moved to another file")
+        } else {
+            String::new()
+        };
+        d.push(&format!(
+            "{} with no effective change not listed{moved}.\n\n",
+            plural(quiet.len(), "role", "roles")
+        ));
+    }
+    let rows = scope_rows(r, o, locate);
+    let stop = d.from_here(10_000, d.until(TAIL));
+    let heading = format!("### ⚠ Assignable scopes widened ({})\n\n", rows.len());
+    if !rows.is_empty() && d.push_if(&heading, stop) {
+        d.list(
+            None,
+            &format!("{} widened", plural(rows.len(), "scope", "scopes")),
+            "| Role | Scope | Change | High-risk operations it grants | Role at |\n|---|---|---|--:|---|\n",
+            &rows,
+            "widened scopes",
+            stop,
         );
     }
-    high_risk_section(&mut s, r, locate);
-    for c in shown {
-        role_section(&mut s, r, c);
+    let rows = high_risk_rows(r, o, locate);
+    let stop = d.from_here(25_000, d.until(TAIL));
+    let heading = format!("### ⚠ High-risk additions ({})\n\n", rows.len());
+    if !rows.is_empty() && d.push_if(&heading, stop) {
+        d.list(
+            None,
+            &format!("{} high-risk operations", rows.len()),
+            "| Role | Operation | Plane | Risk | Granted by |\n|---|---|---|---|---|\n",
+            &rows,
+            "high-risk operations",
+            stop,
+        );
+    }
+    let detailed: Vec<&RoleChange> = ordered
+        .iter()
+        .copied()
+        .filter(|c| listed(c) || !super::diff_table::quiet(c))
+        .collect();
+    for (i, c) in detailed.iter().enumerate() {
+        if !role_section(&mut d, r, c, o) {
+            let left = detailed.len() - i;
+            d.omitted += left;
+            let note = d.cut_note(left, "roles' details");
+            d.push_if(&note, d.until(TAIL - 500));
+            break;
+        }
     }
     if !r.skipped.is_empty() {
-        let mut body = String::new();
-        for k in &r.skipped {
-            let _ = writeln!(body, "- {}: {}", code(&k.path), md(&k.reason));
-        }
-        let _ = writeln!(
-            s,
-            "\n<details><summary>Skipped {} (no role definition)</summary>\n\n{body}\n</details>",
-            plural(r.skipped.len(), "file", "files")
+        let rows: Vec<String> = r
+            .skipped
+            .iter()
+            .map(|k| format!("- {}: {}", code(&k.path), md(&k.reason)))
+            .collect();
+        let stop = d.until(600);
+        d.list(
+            None,
+            &format!(
+                "Skipped {} (no role definition)",
+                plural(r.skipped.len(), "file", "files")
+            ),
+            "",
+            &rows,
+            "skipped files",
+            stop,
         );
     }
-    let _ = writeln!(
-        s,
-        "\n<sub>azrbac {} · wildcards: {} · operations compared on exact expansions, not strings</sub>",
+    let cut = if d.omitted > 0 {
+        " · cut to fit a comment"
+    } else {
+        ""
+    };
+    d.push(&format!(
+        "\n<sub>azrbac {} · wildcards: {} · operations compared on exact expansions, not strings{cut}</sub>\n",
         env!("CARGO_PKG_VERSION"),
         r.wildcards
-    );
-    s
+    ));
+    d.s
 }

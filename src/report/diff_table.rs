@@ -48,14 +48,47 @@ pub fn verdict(r: &DiffReport) -> String {
         } else {
             String::new()
         };
+        let widened = r.changes.iter().filter(|c| c.scopes.widens()).count();
+        let narrowed = r
+            .changes
+            .iter()
+            .filter(|c| !c.scopes.narrowed.is_empty())
+            .count();
+        let mut scopes = String::new();
+        if widened > 0 {
+            let _ = write!(
+                scopes,
+                "; assignable scopes widened for {}",
+                plural(widened, "role", "roles")
+            );
+        }
+        if narrowed > 0 {
+            let _ = write!(
+                scopes,
+                "; assignable scopes narrowed for {}",
+                plural(narrowed, "role", "roles")
+            );
+        }
         format!(
-            "{} {} effectively: {} added{high}, {} removed{freed}",
+            "{} {} effectively: {} added{high}, {} removed{freed}{scopes}",
             plural(eff, "role", "roles"),
             if eff == 1 { "changes" } else { "change" },
             plural(r.added_ops(), "operation", "operations"),
             r.removed_ops()
         )
     };
+    let moved = r
+        .changes
+        .iter()
+        .filter(|c| c.status == Status::Moved)
+        .count();
+    if moved > 0 {
+        let _ = write!(
+            s,
+            "; {} moved to another file",
+            plural(moved, "role", "roles")
+        );
+    }
     let incomplete = r.changes.iter().filter(|c| !c.complete()).count();
     if incomplete > 0 {
         let _ = write!(
@@ -69,6 +102,40 @@ pub fn verdict(r: &DiffReport) -> String {
         );
     }
     s
+}
+
+/// Every assignable scope added or removed as written, with what it does in effect:
+/// (added, scope, note).
+pub fn scope_lines(c: &RoleChange) -> Vec<(bool, String, String)> {
+    let w = &c.written;
+    let both = c.old.is_some() && c.new.is_some();
+    let mut out = Vec::new();
+    for sc in &w.scopes_added {
+        let note = match c.scopes.widened.iter().find(|x| &x.scope == sc) {
+            Some(x) if x.replaces.is_empty() => "WIDENS where the role can be assigned".to_string(),
+            Some(x) => format!(
+                "WIDENS where the role can be assigned (covers {}, which it replaces)",
+                x.replaces.join(", ")
+            ),
+            None if both => "within the scopes the role already had: no wider".to_string(),
+            None => "the role is added".to_string(),
+        };
+        out.push((true, sc.clone(), note));
+    }
+    for sc in &w.scopes_removed {
+        let by = c.scopes.widened.iter().find(|x| x.replaces.contains(sc));
+        let note = if c.scopes.narrowed.contains(sc) {
+            "narrows where the role can be assigned".to_string()
+        } else if let Some(x) = by {
+            format!("replaced by {}, which covers it", x.scope)
+        } else if both {
+            "within the new scopes: no narrower".to_string()
+        } else {
+            "the role is removed".to_string()
+        };
+        out.push((false, sc.clone(), note));
+    }
+    out
 }
 
 /// The gate line: `gate --fail-on X: passed|FAILED`.
@@ -284,6 +351,20 @@ fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
         plural(c.ops.added_count(), "operation", "operations"),
         c.ops.removed_count()
     );
+    let accepted: Vec<&OpChange> = c.ops.widening().filter(|o| o.accepted.is_some()).collect();
+    if !accepted.is_empty() {
+        let mut reasons: Vec<&str> = accepted
+            .iter()
+            .filter_map(|o| o.accepted.as_deref())
+            .collect();
+        reasons.dedup();
+        let _ = writeln!(
+            s,
+            "  {} accepted by the configuration (not counted by the gate): {}",
+            plural(accepted.len(), "operation", "operations"),
+            reasons.join("; ")
+        );
+    }
     ops_table(s, r, "added", &c.ops.added);
     ops_table(
         s,
@@ -314,11 +395,9 @@ fn role_text(s: &mut String, r: &DiffReport, c: &RoleChange) {
             }
         }
     }
-    for sc in &w.scopes_added {
-        let _ = writeln!(s, "  + assignable scope {sc}");
-    }
-    for sc in &w.scopes_removed {
-        let _ = writeln!(s, "  - assignable scope {sc}");
+    for (added, sc, note) in scope_lines(c) {
+        let sign = if added { "+" } else { "-" };
+        let _ = writeln!(s, "  {sign} assignable scope {sc} — {note}");
     }
     if let Some(n) = &w.name {
         let _ = writeln!(s, "  name: {} → {}", show(&n.old), show(&n.new));

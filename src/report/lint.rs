@@ -47,12 +47,27 @@ pub fn text(report: &LintReport, color: bool) -> String {
     let sum = &report.summary;
     let files = plural(report.files, "file");
     let roles = plural(report.roles, "role");
+    let suppressed = if sum.suppressed > 0 {
+        format!(
+            "; {} suppressed (reviewed: configuration, comments or baseline)",
+            sum.suppressed
+        )
+    } else {
+        String::new()
+    };
     if report.findings.is_empty() {
-        let _ = writeln!(s, "No findings in {roles} ({files}).");
+        let _ = writeln!(s, "No findings in {roles} ({files}){suppressed}.");
     } else {
         let mut parts = vec![plural(sum.errors, "error"), plural(sum.warnings, "warning")];
         if sum.info > 0 {
             parts.push(format!("{} info", sum.info));
+        }
+        if sum.suppressed > 0 {
+            let _ = write!(
+                s,
+                "\n{} suppressed (reviewed: configuration, comments or baseline; `--format json` lists them with their reasons).",
+                sum.suppressed
+            );
         }
         let _ = writeln!(
             s,

@@ -30,6 +30,21 @@ pub fn path_uri(path: &str) -> String {
     out
 }
 
+/// GitHub code scanning ranks results by this number (9+ critical, 7+ high, 4+ medium):
+/// rules about what a role lets its holder do rank by that danger; the rest by severity.
+fn security_severity(r: &Rule) -> &'static str {
+    match r.name {
+        "custom-owner" => "9.0",
+        "dangerous-operation" => "8.0",
+        "broad-wildcard" | "root-assignable-scope" | "wildcard-assignable-scope" => "6.5",
+        _ => match r.severity {
+            Severity::Error => "5.0",
+            Severity::Warning => "4.0",
+            Severity::Info => "1.0",
+        },
+    }
+}
+
 fn rule_descriptor(r: &Rule) -> Value {
     json!({
         "id": r.code,
@@ -38,7 +53,10 @@ fn rule_descriptor(r: &Rule) -> Value {
         "fullDescription": { "text": r.summary },
         "help": { "text": r.doc, "markdown": r.doc },
         "defaultConfiguration": { "level": level(r.severity) },
-        "properties": { "tags": [r.severity.as_str()] }
+        "properties": {
+            "tags": [r.severity.as_str(), "security"],
+            "security-severity": security_severity(r)
+        }
     })
 }
 

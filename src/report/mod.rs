@@ -18,6 +18,7 @@ pub mod explain;
 pub mod generate;
 pub mod lint;
 pub mod lint_sarif;
+pub mod md_budget;
 pub mod mdtable;
 pub mod progress;
 pub mod recommend;

@@ -69,7 +69,7 @@ fn d5_a_file_renamed_into_a_role_file_is_added_and_out_of_one_removed() {
     commit(d, "rename reader");
     let (code, out, err) = run_in(d, &["diff", "--git", "HEAD~1", "HEAD", "--format", "json"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(statuses(&out), pair("Reader-ish", "no effective change"));
+    assert_eq!(statuses(&out), pair("Reader-ish", "moved"));
 }
 
 #[cfg(unix)]

@@ -10,8 +10,11 @@ pub enum FailOn {
     /// Any operation added (or freed from a condition).
     #[default]
     Added,
-    /// Any high-risk operation added (or freed from a condition).
+    /// Any high-risk operation added (or freed from a condition), or assignable scopes
+    /// widened for a role that grants high-risk operations.
     HighRisk,
+    /// Assignable scopes widened (a scope added, or replaced by an ancestor).
+    ScopeWidened,
 }
 
 impl FailOn {
@@ -20,6 +23,7 @@ impl FailOn {
             FailOn::None => "none",
             FailOn::Added => "added",
             FailOn::HighRisk => "high-risk",
+            FailOn::ScopeWidened => "scope-widened",
         }
     }
 }
@@ -34,6 +38,38 @@ pub struct Gate {
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `ROLE: assignable scopes widened: S (replaces R), T`.
+fn scope_reason(c: &RoleChange, fail_on: FailOn) -> String {
+    let list: Vec<String> = c
+        .scopes
+        .widened_unaccepted()
+        .map(|w| {
+            if w.replaces.is_empty() {
+                w.scope.clone()
+            } else {
+                format!("{} (replaces {})", w.scope, w.replaces.join(", "))
+            }
+        })
+        .collect();
+    let risk = if fail_on == FailOn::HighRisk {
+        format!(
+            "; it grants {}",
+            plural(
+                c.high_risk_granted,
+                "high-risk operation",
+                "high-risk operations"
+            )
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{}: assignable scopes widened: {}{risk}",
+        c.role,
+        list.join(", ")
+    )
 }
 
 /// How the gate treats values azrbac cannot read (variables, parameters, expressions).
@@ -56,13 +92,21 @@ pub fn evaluate(changes: &[RoleChange], fail_on: FailOn, unresolved: Unresolved)
         for c in changes {
             let (n, what) = match fail_on {
                 FailOn::HighRisk => (
-                    c.high_risk_widening().count(),
+                    c.unaccepted_widening().filter(|o| o.tags.high).count(),
                     ("high-risk operation", "high-risk operations"),
                 ),
-                _ => (c.ops.widening().count(), ("operation", "operations")),
+                FailOn::ScopeWidened => (0, ("", "")),
+                _ => (c.unaccepted_widening().count(), ("operation", "operations")),
             };
             if n > 0 {
                 reasons.push(format!("{}: {} added", c.role, plural(n, what.0, what.1)));
+            }
+            let scope_trips = match fail_on {
+                FailOn::HighRisk => c.high_risk_granted > 0,
+                _ => true,
+            };
+            if c.scopes.widened_unaccepted().next().is_some() && scope_trips {
+                reasons.push(scope_reason(c, fail_on));
             }
             if unresolved.allowed {
                 continue;

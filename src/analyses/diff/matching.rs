@@ -1,6 +1,7 @@
 //! Matching roles across OLD and NEW: by GUID, else by display name (ignoring ASCII case),
-//! else a lone unmatched role on each side of the same file; GUIDs also match across files
-//! (a role moved to another file).
+//! else a lone unmatched role on each side of the same file; then across files by GUID and by
+//! name (a role moved to another file). Pairing the rest by identical effective permissions
+//! needs their expansions: see `diff_files`.
 
 use crate::model::RoleDefinition;
 use crate::model::catalog::canonical_cmp;
@@ -113,22 +114,39 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
                 .map(|j| (&f.new[j], f.path)),
         );
     }
-    // Across files, by GUID only: a role moved from one file to another.
+    // Across files, by GUID, then by name unless the GUIDs differ: a role moved from one
+    // file to another.
     let mut old_taken = vec![false; left_old.len()];
-    for (n, np) in left_new {
+    let mut new_match: Vec<Option<usize>> = vec![None; left_new.len()];
+    for (j, (n, _)) in left_new.iter().enumerate() {
         let found = n.guid.as_ref().and_then(|g| {
             (0..left_old.len()).find(|i| !old_taken[*i] && left_old[*i].0.guid.as_ref() == Some(g))
         });
-        match found {
-            Some(i) => {
-                old_taken[i] = true;
-                out.push(Pairing {
-                    old: Some(left_old[i].0),
-                    new: Some(n),
-                    old_path: left_old[i].1,
-                    new_path: np,
-                });
-            }
+        if let Some(i) = found {
+            old_taken[i] = true;
+            new_match[j] = Some(i);
+        }
+    }
+    for (j, (n, _)) in left_new.iter().enumerate() {
+        if new_match[j].is_some() {
+            continue;
+        }
+        let found = (0..left_old.len()).find(|i| {
+            !old_taken[*i] && same_name(left_old[*i].0, n) && !guids_conflict(left_old[*i].0, n)
+        });
+        if let Some(i) = found {
+            old_taken[i] = true;
+            new_match[j] = Some(i);
+        }
+    }
+    for (j, (n, np)) in left_new.into_iter().enumerate() {
+        match new_match[j] {
+            Some(i) => out.push(Pairing {
+                old: Some(left_old[i].0),
+                new: Some(n),
+                old_path: left_old[i].1,
+                new_path: np,
+            }),
             None => out.push(Pairing {
                 old: None,
                 new: Some(n),
@@ -147,13 +165,18 @@ pub fn pair_roles<'a>(files: &[FileRoles<'a>], explicit: bool) -> Vec<Pairing<'a
             });
         }
     }
+    sort_pairings(&mut out);
+    out
+}
+
+/// Orders pairings by path, then by label.
+pub fn sort_pairings(out: &mut [Pairing<'_>]) {
     out.sort_by(|a, b| {
         let pa = a.new_path.or(a.old_path).unwrap_or("");
         let pb = b.new_path.or(b.old_path).unwrap_or("");
         pa.cmp(pb)
             .then_with(|| canonical_cmp(&a.label(), &b.label()))
     });
-    out
 }
 
 #[cfg(test)]
@@ -235,6 +258,34 @@ mod tests {
         assert_eq!(pair_roles(&files, false).len(), 2);
         // An explicit `diff OLD NEW` of one role each compares them anyway.
         assert_eq!(pair_roles(&files, true).len(), 1);
+    }
+
+    #[test]
+    fn names_match_across_files_unless_guids_differ() {
+        let a_old = roles(r#"{"Name":"Mover","Actions":[]}"#);
+        let b_new = roles(r#"{"Name":"mover","Actions":["y/read"]}"#);
+        let c_old =
+            roles(r#"{"Name":"Other","Id":"11111111-1111-1111-1111-111111111111","Actions":[]}"#);
+        let d_new =
+            roles(r#"{"Name":"Other","Id":"22222222-2222-2222-2222-222222222222","Actions":[]}"#);
+        let f = |path, old, new| FileRoles {
+            path: Some(path),
+            renamed_from: None,
+            old,
+            new,
+        };
+        let files = [
+            f("a.json", &a_old[..], &[][..]),
+            f("b.json", &[][..], &b_new[..]),
+            f("c.json", &c_old[..], &[][..]),
+            f("d.json", &[][..], &d_new[..]),
+        ];
+        let p = pair_roles(&files, false);
+        assert_eq!(p.len(), 3, "{:?}", names(&p));
+        assert_eq!(
+            (p[0].old_path, p[0].new_path),
+            (Some("a.json"), Some("b.json"))
+        );
     }
 
     #[test]

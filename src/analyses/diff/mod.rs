@@ -2,10 +2,12 @@
 //! exact expansions (not strings), with what changed as written beside it. Pure: callers
 //! hand in parsed roles; nothing here reads files or runs git.
 
+pub mod accept;
 pub mod gate;
 pub mod matching;
 pub mod ops;
 pub mod risk_tags;
+pub mod scopes;
 pub mod written;
 
 #[cfg(test)]
@@ -17,6 +19,7 @@ pub use gate::{FailOn, Gate, Unresolved, evaluate};
 pub use matching::{FileRoles, Pairing, pair_roles};
 pub use ops::{NoTags, OpChange, OpsDiff, Source, Tagger, Tags, diff_effective};
 pub use risk_tags::{RiskTagger, RuleTagger, category_infos};
+pub use scopes::{ScopeChange, Widened, compare_scopes};
 pub use written::{ConditionChange, EntryChange, TextChange, WrittenDiff, diff_written};
 
 use crate::effective::{Effective, Verdict, expand, explain};
@@ -30,8 +33,10 @@ pub enum Status {
     Added,
     /// Only OLD has it: reported whole.
     Removed,
-    /// Its effective operations (or their conditions) differ.
+    /// Its effective operations (or their conditions) or where it can be assigned differ.
     Changed,
+    /// Found in another file, granting the same operations at the same scopes.
+    Moved,
     /// Same effective operations; maybe reordered, reformatted, renamed, or metadata only.
     NoEffectiveChange,
 }
@@ -42,6 +47,7 @@ impl Status {
             Status::Added => "added",
             Status::Removed => "removed",
             Status::Changed => "changed",
+            Status::Moved => "moved",
             Status::NoEffectiveChange => "no effective change",
         }
     }
@@ -98,6 +104,11 @@ pub struct RoleChange {
     pub old: Option<RoleSide>,
     pub new: Option<RoleSide>,
     pub ops: OpsDiff,
+    /// How the assignable scopes changed in effect (both sides present only).
+    pub scopes: ScopeChange,
+    /// When the scopes widen: how many high-risk operations NEW grants in all (they can now
+    /// be granted over the wider estate).
+    pub high_risk_granted: usize,
     pub written: WrittenDiff,
 }
 
@@ -119,9 +130,27 @@ impl RoleChange {
             .is_some_and(|n| n.unresolved.iter().any(|u| !old.contains(u)))
     }
 
+    /// Whether the role changed in effect (operations, conditions or scopes), or is added or
+    /// removed; a moved role with nothing else changed has not.
+    pub fn effective(&self) -> bool {
+        !matches!(self.status, Status::NoEffectiveChange | Status::Moved)
+    }
+
+    /// The file the role moved from, when both sides are in different files.
+    pub fn moved_from(&self) -> Option<&str> {
+        let o = self.old.as_ref()?.path.as_deref()?;
+        let n = self.new.as_ref()?.path.as_deref()?;
+        (o != n).then_some(o)
+    }
+
     /// The high-risk operations this change adds or frees from a condition.
     pub fn high_risk_widening(&self) -> impl Iterator<Item = &OpChange> {
         self.ops.widening().filter(|o| o.tags.high)
+    }
+
+    /// Operations this change widens that no accepted grant covers (what the gate counts).
+    pub fn unaccepted_widening(&self) -> impl Iterator<Item = &OpChange> {
+        self.ops.widening().filter(|o| o.accepted.is_none())
     }
 
     /// The repository path of the role (NEW's, else OLD's).
@@ -196,10 +225,7 @@ impl DiffReport {
 
     /// Roles whose effective operations changed (added and removed roles included).
     pub fn effective_changes(&self) -> usize {
-        self.changes
-            .iter()
-            .filter(|c| c.status != Status::NoEffectiveChange)
-            .count()
+        self.changes.iter().filter(|c| c.effective()).count()
     }
 }
 
@@ -240,10 +266,21 @@ pub fn diff_pair(
     }
     let mut written = diff_written(old, new);
     written::count_affects(index, mode, &mut written, &ops);
+    let scopes = match (old, new) {
+        (Some(o), Some(n)) => compare_scopes(o, n),
+        _ => ScopeChange::default(),
+    };
+    let high_risk_granted = if scopes.widens() {
+        count_high(index, &en, tagger)
+    } else {
+        0
+    };
+    let moved = matches!((pairing.old_path, pairing.new_path), (Some(a), Some(b)) if a != b);
     let status = match (old, new) {
         (None, _) => Status::Added,
         (_, None) => Status::Removed,
-        _ if !ops.is_empty() => Status::Changed,
+        _ if !ops.is_empty() || !scopes.is_empty() => Status::Changed,
+        _ if moved => Status::Moved,
         _ => Status::NoEffectiveChange,
     };
     RoleChange {
@@ -255,8 +292,26 @@ pub fn diff_pair(
         old: old.map(|r| RoleSide::of(r, pairing.old_path)),
         new: new.map(|r| RoleSide::of(r, pairing.new_path)),
         ops,
+        scopes,
+        high_risk_granted,
         written,
     }
+}
+
+/// How many operations of an expansion the tagger calls high risk.
+fn count_high(index: &Index, e: &Effective, tagger: &dyn Tagger) -> usize {
+    let mut n = 0;
+    for plane in crate::model::Plane::BOTH {
+        n += e
+            .ids(index, plane)
+            .filter(|id| tagger.tag(plane, Some(*id), index.catalog().name(*id)).high)
+            .count();
+        n += e.unknown[plane as usize]
+            .iter()
+            .filter(|u| tagger.tag(plane, None, &u.name).high)
+            .count();
+    }
+    n
 }
 
 /// Records, for every high-risk operation NEW adds or frees from a condition, the entry of
@@ -295,8 +350,60 @@ pub fn diff_files(
     explicit: bool,
     tagger: &dyn Tagger,
 ) -> Vec<RoleChange> {
-    pair_roles(files, explicit)
+    let mut pairs = pair_roles(files, explicit);
+    pair_by_permissions(index, mode, &mut pairs);
+    pairs
         .iter()
         .map(|p| diff_pair(index, mode, p, tagger))
         .collect()
+}
+
+/// Pairs roles left unmatched (only on one side) that grant exactly the same operations
+/// under the same conditions and carry no conflicting GUIDs: a role renamed and moved, or
+/// renamed beside another added or removed role, is one role, not one removed and one added.
+fn pair_by_permissions(index: &Index, mode: WildcardMode, pairs: &mut Vec<Pairing<'_>>) {
+    let lone_old: Vec<usize> = (0..pairs.len())
+        .filter(|i| pairs[*i].new.is_none())
+        .collect();
+    let lone_new: Vec<usize> = (0..pairs.len())
+        .filter(|i| pairs[*i].old.is_none())
+        .collect();
+    if lone_old.is_empty() || lone_new.is_empty() {
+        return;
+    }
+    let olds: Vec<Effective> = lone_old
+        .iter()
+        .map(|i| expand_opt(index, pairs[*i].old, mode))
+        .collect();
+    let mut taken = vec![false; lone_old.len()];
+    let mut drop: Vec<usize> = Vec::new();
+    for j in lone_new {
+        let Some(n) = pairs[j].new else { continue };
+        let en = expand_both(index, n, mode);
+        if en.granted.is_clear() && en.unknown.iter().all(Vec::is_empty) {
+            continue;
+        }
+        let found = (0..lone_old.len()).find(|k| {
+            !taken[*k]
+                && olds[*k] == en
+                && pairs[lone_old[*k]]
+                    .old
+                    .is_some_and(|o| !matches!((&o.guid, &n.guid), (Some(x), Some(y)) if x != y))
+        });
+        if let Some(k) = found {
+            taken[k] = true;
+            let i = lone_old[k];
+            pairs[j].old = pairs[i].old;
+            pairs[j].old_path = pairs[i].old_path;
+            drop.push(i);
+        }
+    }
+    if drop.is_empty() {
+        return;
+    }
+    drop.sort_unstable();
+    for i in drop.into_iter().rev() {
+        pairs.remove(i);
+    }
+    matching::sort_pairings(pairs);
 }

@@ -39,6 +39,9 @@ pub struct OpChange {
     pub tags: Tags,
     /// The entry that grants it (for high-risk additions; see [`super::attribute`]).
     pub source: Option<Source>,
+    /// The reason of the configuration's accepted grant that covers it (see
+    /// [`super::accept`]): reported, but it does not trip the gate.
+    pub accepted: Option<String>,
 }
 
 /// Attaches risk tags to operations. Implemented over the risk taxonomy; [`NoTags`]
@@ -191,6 +194,7 @@ fn ops_of(
             conditional: conditional.contains(i),
             tags: Tags::default(),
             source: None,
+            accepted: None,
         })
         .collect()
 }
@@ -203,6 +207,7 @@ fn unknown_op(u: &Unknown, plane: Plane, conditional: bool) -> OpChange {
         conditional,
         tags: Tags::default(),
         source: None,
+        accepted: None,
     }
 }
 

@@ -4,10 +4,12 @@
 //! One file per rule under [`rules`]; [`context`] computes, once per role, the catalog sets
 //! every rule reads (no rule resolves a pattern itself); [`select`] reads `--select`/`--ignore`.
 
+pub mod baseline;
 pub mod context;
 pub mod lines;
 pub mod rules;
 pub mod select;
+pub mod suppress;
 pub use crate::analyses::suggest;
 
 use crate::analyses::risk::{RiskModel, Severity as RiskSeverity};
@@ -82,6 +84,9 @@ pub struct Finding {
     pub file: String,
     /// The role's name (or where it was found, when it has none).
     pub role: String,
+    /// The role's GUID (for accepted grants named by GUID); not in the JSON contract.
+    #[serde(skip)]
+    pub role_id: Option<String>,
     pub pointer: String,
     /// 1-based line of the offending value, when the file's text locates it.
     pub line: Option<usize>,
@@ -96,6 +101,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub info: usize,
+    /// Findings suppressed (configuration, inline comments, baseline).
+    pub suppressed: usize,
 }
 
 /// The result of linting some files.
@@ -104,6 +111,8 @@ pub struct LintReport {
     #[serde(rename = "schemaVersion")]
     pub schema_version: u32,
     pub findings: Vec<Finding>,
+    /// Findings taken out by suppressions, with who took them out and why.
+    pub suppressed: Vec<suppress::Suppressed>,
     pub summary: Summary,
     /// Number of files and roles linted.
     pub files: usize,
@@ -213,6 +222,7 @@ fn finding(rule: &Rule, role: &RoleDefinition, label: &str, h: Hit) -> Finding {
         message: crate::model::shown::escape_hidden(&h.message).into_owned(),
         file: role.origin.clone(),
         role: label.to_string(),
+        role_id: role.guid.clone(),
         pointer: h.pointer,
         line: None,
         column: None,
@@ -258,6 +268,7 @@ pub fn lint(env: &LintEnv<'_>, inputs: &[LintInput<'_>], selection: &Selection) 
     LintReport {
         schema_version: 1,
         findings,
+        suppressed: Vec::new(),
         summary,
         files: inputs.len(),
         roles,

@@ -66,10 +66,20 @@ fn selectors(items: &[String], flag: &str) -> Result<Vec<String>> {
 
 /// Whether a selector names a rule: `ALL`, its code or a prefix of it, or its name.
 fn matches(selector: &str, rule: &Rule) -> bool {
-    let s = selector.to_ascii_uppercase();
+    selector_matches(selector, rule.code, rule.name)
+}
+
+/// [`matches`] on a rule's code and name.
+pub fn selector_matches(selector: &str, code: &str, name: &str) -> bool {
+    let s = selector.trim().to_ascii_uppercase();
     s == "ALL"
-        || (s.len() >= 3 && rule.code.starts_with(&s))
-        || selector.eq_ignore_ascii_case(rule.name)
+        || (s.len() >= 3 && code.starts_with(&s))
+        || selector.trim().eq_ignore_ascii_case(name)
+}
+
+/// Checks rule selectors (codes, prefixes, names, `ALL`) named in `what`.
+pub fn check_selectors(items: &[String], what: &str) -> Result<()> {
+    selectors(items, what).map(|_| ())
 }
 
 #[cfg(test)]

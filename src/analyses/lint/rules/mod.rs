@@ -22,6 +22,7 @@ mod multiple_wildcards;
 mod not_action_removes_nothing;
 mod placeholder;
 mod root_assignable_scope;
+pub mod suppression;
 mod surrounding_whitespace;
 mod unknown_namespace;
 mod unknown_operation;
@@ -70,6 +71,7 @@ pub static RULES: &[&Rule] = &[
     &data_actions_management_group::RULE,
     &dangerous_operation::RULE,
     &key_case::RULE,
+    &suppression::RULE,
     &unresolved_value::RULE,
 ];
 
@@ -94,7 +96,8 @@ pub fn is_management_group(scope: &str) -> bool {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::analyses::lint::{LintEnv, Selection, lint_role};
+    use crate::analyses::lint::suppress::{Suppressions, apply, inline_suppressions};
+    use crate::analyses::lint::{LintEnv, LintInput, Selection, lint};
     use crate::data::Model;
     use crate::model::parse_roles_json;
 
@@ -124,9 +127,29 @@ mod tests {
                 .iter()
                 .find(|(info, _)| info.is_empty())
                 .expect("an output block");
-            let value: serde_json::Value = serde_json::from_str(example).unwrap();
+            // JSON with comments, linted as a file, with its suppression comments applied.
+            let value = crate::model::json::parse(example, "example.json").unwrap();
             let roles = parse_roles_json(&value, "example.json").unwrap();
-            let lines: Vec<String> = lint_role(&env, &roles[0], &Selection::all())
+            let input = LintInput {
+                origin: "example.json",
+                text: Some(example),
+                roles: &roles,
+            };
+            let mut rep = lint(&env, &[input], &Selection::all());
+            let inline = vec![(
+                "example.json".to_string(),
+                inline_suppressions(example, "example.json"),
+            )];
+            let s = Suppressions {
+                per_file: &|_| Vec::new(),
+                accepted: &[],
+                inline: &inline,
+                baseline: None,
+                mode: env.model.mode,
+            };
+            apply(&mut rep, &s, &Selection::all());
+            let lines: Vec<String> = rep
+                .findings
                 .iter()
                 .map(|f| format!("{} {}", f.code, f.message))
                 .collect();

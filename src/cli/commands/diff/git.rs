@@ -57,6 +57,25 @@ fn is_commit(rev: &str) -> bool {
             .unwrap_or(false)
 }
 
+/// The full commit id of a revision, for links.
+pub fn commit_id(rev: &str) -> Option<String> {
+    if rev.starts_with('-') {
+        return None;
+    }
+    let out = Command::new("git")
+        .args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ])
+        .output()
+        .ok()?;
+    let id = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && id.len() >= 40 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(id)
+}
+
 /// Whether this kind of file can hold roles (by extension): JSON, Terraform, Bicep.
 fn role_file_kind(path: &[u8]) -> bool {
     let lower = path.to_ascii_lowercase();

@@ -3,8 +3,10 @@
 
 pub mod git;
 pub mod git_io;
+pub mod outputs;
 
 use crate::analyses::diff::Unresolved;
+use crate::analyses::diff::accept::mark_accepted;
 use crate::analyses::diff::{
     DiffReport, FailOn, FileRoles, GitRange, OpChange, RoleChange, RuleTagger, category_infos,
     diff_files, evaluate,
@@ -12,14 +14,14 @@ use crate::analyses::diff::{
 use crate::analyses::risk::Taxonomy;
 use crate::cli::args::{DiffArgs, FailOnArg};
 use crate::cli::input::{parse_role_text, read_role_text, resolve_roles};
-use crate::cli::{EXIT_FINDINGS, EXIT_OK};
+use crate::cli::{EXIT_FINDINGS, EXIT_OK, config};
 use crate::data::Model;
 use crate::error::{Error, Result};
 use crate::model::role_text::locate;
 use crate::model::role_text::{RoleFileKind, kind_of};
 use crate::model::{RoleDefinition, json, terraform};
+use crate::report;
 use crate::report::diff_sarif::{Located, uri_of};
-use crate::report::{self, Format};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -113,14 +115,14 @@ fn utf16_column(text: &str, line: usize, byte_col: usize) -> usize {
     prefix.encode_utf16().count() + 1
 }
 
-/// Finds where NEW grants an operation: the granting entry's line, else the role's.
-fn locate_op(texts: &Texts, c: &RoleChange, o: &OpChange) -> Option<Located> {
+/// Finds where NEW grants an operation: the granting entry's line, else the role's (the
+/// role's line when no operation is given).
+fn locate_op(texts: &Texts, c: &RoleChange, o: Option<&OpChange>) -> Option<Located> {
     let side = c.new.as_ref()?;
     let (uri, text) = texts.get(&side.origin)?;
     let uri = uri.clone()?;
     let pointer = o
-        .source
-        .as_ref()
+        .and_then(|o| o.source.as_ref())
         .map_or(side.pointer.as_str(), |s| s.pointer.as_str());
     let (line, col) = locate(text, pointer).or_else(|| locate(text, &side.pointer))?;
     Some(Located {
@@ -135,10 +137,48 @@ fn fail_on(a: FailOnArg) -> FailOn {
         FailOnArg::None => FailOn::None,
         FailOnArg::Added => FailOn::Added,
         FailOnArg::HighRisk => FailOn::HighRisk,
+        FailOnArg::ScopeWidened => FailOn::ScopeWidened,
     }
 }
 
+/// The link base for Markdown: `--link-base`, else on GitHub Actions with `--git BASE HEAD`
+/// the repository's blob URL at HEAD's commit.
+fn link_base(a: &DiffArgs, head_sha: Option<&str>) -> Option<String> {
+    if let Some(b) = &a.link_base {
+        return Some(b.clone());
+    }
+    let server = std::env::var("GITHUB_SERVER_URL").ok()?;
+    let repo = std::env::var("GITHUB_REPOSITORY").ok()?;
+    let sha = head_sha?;
+    let ok = |s: &str| !s.is_empty() && !s.contains(char::is_whitespace);
+    (ok(&server) && ok(&repo))
+        .then(|| format!("{}/{repo}/blob/{sha}", server.trim_end_matches('/')))
+}
+
+/// `--fail-on`, else the configuration's `[diff] fail-on`, else `added`.
+fn gate_of(a: &DiffArgs, cfg: Option<&config::Loaded>) -> Result<FailOn> {
+    if let Some(f) = a.fail_on {
+        return Ok(fail_on(f));
+    }
+    let Some(c) = cfg else {
+        return Ok(FailOn::Added);
+    };
+    let Some(v) = &c.config.fail_on else {
+        return Ok(FailOn::Added);
+    };
+    Ok(match v.as_str() {
+        "none" => FailOn::None,
+        "high-risk" => FailOn::HighRisk,
+        "scope-widened" => FailOn::ScopeWidened,
+        // `parse_config` accepts only the four values.
+        _ => FailOn::Added,
+    })
+}
+
 pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
+    let targets = outputs::plan(a)?;
+    let cfg = config::load(&a.config)?;
+    let fail_on_value = gate_of(a, cfg.as_ref())?;
     let taxonomy = Taxonomy::embedded()?;
     // Classifies only the operations the diff reports (cheaper than the whole catalog).
     let tagger = RuleTagger::new(&taxonomy, model.mode);
@@ -146,9 +186,11 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
     let mut texts = Texts::new();
     // Changed files (git mode, plan before/after) differ by definition; two files are compared.
     let mut sources_differ = true;
+    let mut head_sha: Option<String> = None;
     let (changes, files, skipped, range) = match &a.git {
         Some(base) => {
             let g = git::collect(base, &a.refs, &a.paths)?;
+            head_sha = g.head.as_deref().and_then(git::commit_id);
             for f in &g.files {
                 if let Some((origin, text)) = &f.new_text {
                     texts.insert(origin.clone(), (Some(f.uri.clone()), text.clone()));
@@ -216,9 +258,13 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
             )
         }
     };
+    let mut changes = changes;
+    if let Some(c) = &cfg {
+        mark_accepted(&mut changes, &c.config.accept, model.mode);
+    }
     let gate = evaluate(
         &changes,
-        fail_on(a.fail_on),
+        fail_on_value,
         Unresolved {
             sources_differ,
             allowed: a.allow_unresolved,
@@ -240,12 +286,10 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
             }
         }
     }
-    report::out(&match a.format {
-        Format::Json => report::diff_json::json(&rep),
-        Format::Markdown => report::diff_markdown::markdown(&rep, &|c, o| locate_op(&texts, c, o)),
-        Format::Sarif => report::diff_sarif::sarif(&rep, &|c, o| locate_op(&texts, c, o)),
-        _ => report::diff_table::table_text(&rep),
-    });
+    let base = link_base(a, head_sha.as_deref());
+    outputs::emit(&targets, &rep, a.force, base.as_deref(), &|c, o| {
+        locate_op(&texts, c, o)
+    })?;
     Ok(if rep.gate.failed {
         EXIT_FINDINGS
     } else {
