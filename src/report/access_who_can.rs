@@ -36,6 +36,10 @@ pub struct GrantJson {
     /// offline is decided (present only when the grant is conditional on it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub residual: Option<String>,
+    /// For role-assignment writes and deletes under a delegation condition: what the holder
+    /// may assign ("may assign only Backup Reader to User, Group").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delegation: Option<String>,
     pub assignment: String,
     /// In `below`: the scope where deny assignments with `doNotApplyToChildScopes` stop this
     /// grant; it applies only under that scope.
@@ -256,6 +260,7 @@ pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
             conditional: g.conditional,
             condition: g.condition.map(|c| ix.inv.conditions.get(c).to_string()),
             residual: g.residual.as_deref().map(str::to_string),
+            delegation: None,
             assignment: rec.id.clone(),
             only_below: g.only_below.map(|n| ix.inv.scopes.display(n).to_string()),
             stopped_by: g.stopped_by.map(|d| ix.inv.denies[d as usize].id.clone()),
@@ -279,6 +284,7 @@ pub fn grant_json(ix: &AccessIndex, g: &Grant) -> GrantJson {
         conditional: g.conditional,
         condition: g.condition.map(|c| ix.inv.conditions.get(c).to_string()),
         residual: g.residual.as_deref().map(str::to_string),
+        delegation: None,
         assignment: assignment_id(ix, g.assignment),
         only_below: g.only_below.map(|n| ix.inv.scopes.display(n).to_string()),
         stopped_by: g.stopped_by.map(|d| ix.inv.denies[d as usize].id.clone()),
@@ -349,8 +355,42 @@ pub fn inputs_json(ix: &AccessIndex) -> BTreeMap<&'static str, InputJson> {
         .collect()
 }
 
+/// The delegation summary of a grant's condition when the operation writes or deletes role
+/// assignments, with role names from the built-ins and the inventory's definitions.
+pub fn delegation_text(ix: &AccessIndex, op: &str, condition: &str) -> Option<String> {
+    use crate::model::condition::{AssignmentAction, Condition};
+    let action = AssignmentAction::BOTH
+        .into_iter()
+        .find(|a| a.action().eq_ignore_ascii_case(op))?;
+    let c = Condition::parse(condition.trim()).ok()?;
+    let d = c.delegation(action)?;
+    Some(d.describe(|guid| {
+        ix.model
+            .builtins
+            .by_guid(guid)
+            .or_else(|| {
+                ix.inv.roles.iter().find(|r| {
+                    r.guid
+                        .as_deref()
+                        .is_some_and(|g| g.eq_ignore_ascii_case(guid))
+                })
+            })
+            .and_then(|r| r.name.clone())
+    }))
+}
+
 pub fn build(ix: &AccessIndex, w: &WhoCan) -> WhoCanReport {
-    let list = |v: &[Answer]| v.iter().map(|a| principal_json(ix, a)).collect::<Vec<_>>();
+    let list = |v: &[Answer]| {
+        let mut out = v.iter().map(|a| principal_json(ix, a)).collect::<Vec<_>>();
+        for p in &mut out {
+            for g in &mut p.grants {
+                if let Some(c) = &g.condition {
+                    g.delegation = delegation_text(ix, &w.op.name, c);
+                }
+            }
+        }
+        out
+    };
     WhoCanReport {
         schema_version: 1,
         operation: w.op.name.clone(),
@@ -510,6 +550,10 @@ fn principal_rows(
                         .unwrap_or_default()
                 ),
                 None => cond.to_string(),
+            };
+            let cond = match &g.delegation {
+                Some(d) => format!("{cond} ({d})"),
+                None => cond,
             };
             let mut row = vec![
                 if first { who.clone() } else { String::new() },

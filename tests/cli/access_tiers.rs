@@ -201,7 +201,14 @@ fn who_can_any_and_category() {
     let who = names(&v["principals"]);
     assert_eq!(
         who,
-        set(&["dave", "grp-ops", "grp-ws-admins", "henry", "kate"]),
+        set(&[
+            "dave",
+            "grp-ops",
+            "grp-ws-admins",
+            "henry",
+            "kate",
+            "paul@contoso.example"
+        ]),
         "{v}"
     );
     assert_eq!(find(&v["principals"], "henry")["severity"], "critical");
@@ -381,7 +388,11 @@ fn pim_who_can(op: &str, scope: &str, extra: &[&str]) -> Value {
 #[test]
 fn pim_eligible_users_and_groups_are_a_separate_tier_never_allowed() {
     let v = pim_who_can("Microsoft.Authorization/roleAssignments/write", &ws(), &[]);
-    assert_eq!(names(&v["principals"]), set(&["henry"]));
+    // paul holds it under a delegation condition (see the conditions test).
+    assert_eq!(
+        names(&v["principals"]),
+        set(&["henry", "paul@contoso.example"])
+    );
     // oscar (user), grp-ops (group) and its member dave could activate a grant.
     assert_eq!(names(&v["eligible"]), set(&["dave", "grp-ops", "oscar"]));
     let dave = find(&v["eligible"], "dave");
@@ -526,10 +537,15 @@ fn report_reviews_privileged_access_with_tiers_and_carriers() {
             "henry",
             "kate",
             "oscar",
+            "paul@contoso.example",
             "zoe@contoso.example"
         ])
     );
-    assert_eq!(v["summary"]["principals"], 8);
+    assert_eq!(v["summary"]["principals"], 9);
+    assert_eq!(
+        find(&v["principals"], "paul@contoso.example")["conditional"],
+        true
+    );
     assert_eq!(v["summary"]["eligibleOnly"], 1);
     let oscar = find(&v["principals"], "oscar");
     assert_eq!(oscar["tier"], "eligible");
@@ -596,4 +612,48 @@ fn report_bounds_carriers_unless_details() {
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("henry"), "{f}: {out}");
     }
+}
+
+#[test]
+fn delegation_request_attribute_and_unparsable_conditions() {
+    // paul: Role Based Access Control Administrator under the portal's "constrain roles and
+    // principal types" template: conditional, summarised with role names.
+    let v = who_can("Microsoft.Authorization/roleAssignments/write", &ws(), &[]);
+    let paul = find(&v["principals"], "paul@contoso.example");
+    assert_eq!(paul["conditional"], true);
+    assert_eq!(
+        paul["grants"][0]["delegation"],
+        "may assign only Reader, AzureML Data Scientist to User, Group"
+    );
+    // For an action the condition does not target (reading role assignments) the grant is plain.
+    let v = who_can("Microsoft.Authorization/roleAssignments/read", &ws(), &[]);
+    assert_eq!(
+        find(&v["principals"], "paul@contoso.example")["conditional"],
+        false
+    );
+    // quinn: a request attribute (the listing prefix) stays unknown: conditional.
+    let v = who_can(
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+        &ws(),
+        &[],
+    );
+    let quinn = find(&v["principals"], "quinn@contoso.example");
+    assert_eq!(quinn["conditional"], true);
+    assert!(
+        quinn["grants"][0]["residual"]
+            .as_str()
+            .unwrap()
+            .contains("blobs:prefix")
+    );
+    // rita: a condition that does not parse is conditional with the parse error, never plain.
+    let v = who_can(&format!("{MLS}/read"), &ws(), &[]);
+    let rita = find(&v["principals"], "rita@contoso.example");
+    assert_eq!(rita["conditional"], true);
+    assert!(
+        rita["grants"][0]["residual"]
+            .as_str()
+            .unwrap()
+            .contains("does not parse")
+    );
+    assert_eq!(v["complete"], false);
 }
