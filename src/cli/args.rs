@@ -475,9 +475,13 @@ pub struct ReportArgs {
     /// Only operations of this severity or worse: critical, high, medium, low.
     #[arg(long = "min-severity", value_name = "SEVERITY", default_value = "high")]
     pub min_severity: String,
-    /// Every carrier of every principal (by default the first five each).
+    /// Every principal and every carrier (by default the first `--limit` principals, highest
+    /// severity first, and five carriers each; the summary always counts all).
     #[arg(long)]
     pub details: bool,
+    /// Principals listed without `--details`.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub limit: usize,
     #[command(flatten)]
     pub inventory: InventoryArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]

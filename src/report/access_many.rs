@@ -20,13 +20,22 @@ pub struct OpRefJson {
     pub in_catalog: bool,
     pub severity: Option<&'static str>,
     pub categories: Vec<String>,
+    /// Its operation set; `null` when nobody on the path holds it.
+    pub set: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainJson {
     #[serde(flatten)]
     pub grant: GrantJson,
-    /// The operations this chain grants at the scope.
+    /// The operation sets (see `operationSets`) this chain grants at the scope.
+    pub sets: Vec<usize>,
+}
+
+/// Operations with the same grants and denies on the path: one answer serves them all.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetJson {
+    pub set: usize,
     pub operations: Vec<String>,
 }
 
@@ -38,18 +47,29 @@ pub struct ManyPrincipalJson {
     pub name: Option<String>,
     /// Highest severity among the operations it holds (for `denied`: the operations stopped).
     pub severity: Option<&'static str>,
-    pub operations: Vec<String>,
-    /// Of `operations`, those held only conditionally.
-    #[serde(rename = "conditionalOperations")]
-    pub conditional_operations: Vec<String>,
-    /// Operations a deny assignment stops for it.
-    #[serde(rename = "deniedOperations")]
-    pub denied_operations: Vec<String>,
+    /// How many operations of the question it can perform.
+    #[serde(rename = "operationCount")]
+    pub operation_count: usize,
+    /// Of those, how many only conditionally.
+    #[serde(rename = "conditionalCount")]
+    pub conditional_count: usize,
+    /// The operation sets it can perform (their union is its operations).
+    pub sets: Vec<usize>,
+    /// The operation sets a deny assignment stops for it.
+    #[serde(rename = "deniedSets")]
+    pub denied_sets: Vec<usize>,
     pub chains: Vec<ChainJson>,
     #[serde(rename = "deniedBy", skip_serializing_if = "Vec::is_empty")]
     pub denied_by: Vec<DenyJson>,
     #[serde(rename = "auditedBy", skip_serializing_if = "Vec::is_empty")]
     pub audited_by: Vec<DenyJson>,
+    /// Operation names, for the table and CSV only.
+    #[serde(skip)]
+    pub operations: Vec<String>,
+    #[serde(skip)]
+    pub conditional_operations: Vec<String>,
+    #[serde(skip)]
+    pub denied_operations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -58,8 +78,11 @@ pub struct ManyReport {
     pub schema_version: u32,
     /// What was asked: the pattern, names or categories.
     pub query: String,
-    /// Every operation asked about, with its severity.
+    /// Every operation asked about, with its severity and its set (absent: nobody holds it).
     pub operations: Vec<OpRefJson>,
+    /// Operations answered together; principals and chains name sets, not operations.
+    #[serde(rename = "operationSets")]
+    pub operation_sets: Vec<SetJson>,
     pub scope: String,
     pub complete: bool,
     pub warnings: Vec<String>,
@@ -77,7 +100,15 @@ fn principal_json(ix: &AccessIndex, m: &Many, p: &ManyPrincipal) -> ManyPrincipa
     let names = |v: &[usize]| v.iter().map(|i| m.ops[*i].name.clone()).collect();
     let mut denied_by: Vec<DenyJson> = Vec::new();
     let mut audited_by: Vec<DenyJson> = Vec::new();
-    for (_, a) in &p.answers {
+    for &(gi, ai, denied) in &p.answers {
+        let at = &m.groups[gi].answer.at;
+        let Some(a) = (if denied {
+            at.denied.get(ai)
+        } else {
+            at.allowed.get(ai)
+        }) else {
+            continue;
+        };
         for d in &a.denied_by {
             let j = deny_json(ix, d);
             if !denied_by.iter().any(|x| x.id == j.id && x.entry == j.entry) {
@@ -101,19 +132,23 @@ fn principal_json(ix: &AccessIndex, m: &Many, p: &ManyPrincipal) -> ManyPrincipa
         kind: pr.kind.as_str().to_string(),
         name: pr.name.as_deref().or(pr.upn.as_deref()).map(str::to_string),
         severity: p.severity.map(|s| s.as_str()),
-        operations: names(&p.ops),
-        conditional_operations: names(&p.conditional_ops),
-        denied_operations: names(&p.denied_ops),
+        operation_count: p.ops.len(),
+        conditional_count: p.conditional_ops.len(),
+        sets: p.groups.clone(),
+        denied_sets: p.denied_groups.clone(),
         chains: p
             .chains
             .iter()
             .map(|c| ChainJson {
                 grant: grant_json(ix, &c.grant),
-                operations: names(&c.ops),
+                sets: c.groups.clone(),
             })
             .collect(),
         denied_by,
         audited_by,
+        operations: names(&p.ops),
+        conditional_operations: names(&p.conditional_ops),
+        denied_operations: names(&p.denied_ops),
     }
 }
 
@@ -130,9 +165,24 @@ pub fn build(ix: &AccessIndex, m: &Many, query: &str, taxonomy: &Taxonomy) -> Ma
             c.grant.via.iter().for_each(|g| add(*g));
         }
     }
+    let mut set_of: Vec<Option<usize>> = vec![None; m.ops.len()];
+    for (gi, g) in m.groups.iter().enumerate() {
+        for &o in &g.ops {
+            set_of[o] = Some(gi);
+        }
+    }
     ManyReport {
         schema_version: 1,
         query: query.to_string(),
+        operation_sets: m
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| SetJson {
+                set: gi,
+                operations: g.ops.iter().map(|o| m.ops[*o].name.clone()).collect(),
+            })
+            .collect(),
         operations: m
             .ops
             .iter()
@@ -145,6 +195,7 @@ pub fn build(ix: &AccessIndex, m: &Many, query: &str, taxonomy: &Taxonomy) -> Ma
                     .iter()
                     .map(|c| taxonomy.category(*c).key.clone())
                     .collect(),
+                set: set_of[i],
             })
             .collect(),
         scope: m.path.display.clone(),

@@ -73,6 +73,9 @@ pub struct ReviewReport {
     pub complete: bool,
     pub warnings: Vec<String>,
     pub summary: Summary,
+    /// Principals counted in the summary but not listed (see `--limit`, `--details`).
+    #[serde(rename = "omittedPrincipals")]
+    pub omitted_principals: usize,
     pub principals: Vec<ReviewedJson>,
     pub inputs: BTreeMap<&'static str, InputJson>,
 }
@@ -118,32 +121,52 @@ fn reviewed_json(ix: &AccessIndex, t: &Taxonomy, r: &Reviewed, details: bool) ->
     }
 }
 
-pub fn build(ix: &AccessIndex, t: &Taxonomy, rv: &Review, details: bool) -> ReviewReport {
+/// The review as a report: the summary counts every principal; `principals` lists the first
+/// `limit` (highest severity first).
+pub fn build(
+    ix: &AccessIndex,
+    t: &Taxonomy,
+    rv: &Review,
+    details: bool,
+    limit: usize,
+) -> ReviewReport {
+    let mut by_severity: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &rv.principals {
+        *by_severity.entry(r.severity.as_str()).or_default() += 1;
+        *by_type
+            .entry(ix.inv.principals.get(r.principal).kind.as_str().to_string())
+            .or_default() += 1;
+    }
+    let total = rv.principals.len();
+    let standing = rv.principals.iter().filter(|r| r.standing).count();
     let principals: Vec<ReviewedJson> = rv
         .principals
         .iter()
+        .take(limit)
         .map(|r| reviewed_json(ix, t, r, details))
         .collect();
-    let mut by_severity: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
-    for p in &principals {
-        *by_severity.entry(p.severity).or_default() += 1;
-        *by_type.entry(p.kind.clone()).or_default() += 1;
+    let omitted = total - principals.len();
+    let mut warnings: Vec<String> = rv.warnings.iter().map(|w| w.text.clone()).collect();
+    if omitted > 0 {
+        warnings.push(format!(
+            "{omitted} more principals are counted in the summary but not listed (--limit {limit}); --details lists every principal and carrier"
+        ));
     }
-    let standing = principals.iter().filter(|p| p.tier == "standing").count();
     ReviewReport {
         schema_version: 1,
         scope: rv.scope.clone(),
         min_severity: rv.min.as_str(),
         complete: rv.complete(),
-        warnings: rv.warnings.iter().map(|w| w.text.clone()).collect(),
+        warnings,
         summary: Summary {
-            principals: principals.len(),
+            principals: total,
             by_severity,
             by_type,
             standing,
-            eligible_only: principals.len() - standing,
+            eligible_only: total - standing,
         },
+        omitted_principals: omitted,
         principals,
         inputs: inputs_json(ix),
     }

@@ -100,13 +100,28 @@ fn access_lists_an_audit_deny_without_removing_the_operation() {
     assert_eq!(deny["effect"], "audit");
 }
 
-fn ops_of(p: &Value) -> Vec<String> {
-    p["operations"]
+/// The operations of `sets` (a list of set indices) in a many-operation answer `v`.
+fn expand_sets(v: &Value, sets: &Value) -> Vec<String> {
+    let mut out: Vec<String> = sets
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| o.as_str().unwrap().to_string())
-        .collect()
+        .flat_map(|i| {
+            v["operationSets"][i.as_u64().unwrap() as usize]["operations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o.as_str().unwrap().to_string())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn ops_of(v: &Value, p: &Value) -> Vec<String> {
+    let ops = expand_sets(v, &p["sets"]);
+    assert_eq!(ops.len(), p["operationCount"].as_u64().unwrap() as usize);
+    ops
 }
 
 fn find<'a>(list: &'a Value, name: &str) -> &'a Value {
@@ -135,8 +150,8 @@ fn who_can_a_pattern_answers_per_principal_with_the_operations_each_holds() {
     // (listKeys, read) through grp-endpoint-keys: every operation, listKeys only via the group.
     let liam = find(&v["principals"], "liam");
     // The delete is stopped by *protect endpoints*; it is listed as denied.
-    let held = ops_of(liam);
-    let liam_denied = liam["deniedOperations"].as_array().unwrap();
+    let held = ops_of(&v, liam);
+    let liam_denied = expand_sets(&v, &liam["deniedSets"]);
     assert_eq!(held.len() + liam_denied.len(), asked.len(), "{held:?}");
     assert_eq!(liam_denied.len(), 1);
     let listkeys: Vec<&Value> = liam["chains"]
@@ -144,26 +159,23 @@ fn who_can_a_pattern_answers_per_principal_with_the_operations_each_holds() {
         .unwrap()
         .iter()
         .filter(|c| {
-            c["operations"].as_array().unwrap().iter().any(|o| {
-                o.as_str()
-                    .unwrap()
-                    .to_ascii_lowercase()
-                    .ends_with("/listkeys/action")
-            })
+            expand_sets(&v, &c["sets"])
+                .iter()
+                .any(|o| o.to_ascii_lowercase().ends_with("/listkeys/action"))
         })
         .collect();
     assert_eq!(listkeys.len(), 1);
     assert_eq!(listkeys[0]["role"], "Endpoint Key Reader");
     // The delete is stopped for everyone but henry: the others hold it as denied.
     let dave = find(&v["principals"], "dave");
-    let denied = ops_of(&serde_json::json!({"operations": dave["deniedOperations"]}));
+    let denied = expand_sets(&v, &dave["deniedSets"]);
     assert_eq!(
         denied,
         ["Microsoft.MachineLearningServices/workspaces/onlineEndpoints/delete"]
     );
-    assert!(!ops_of(dave).contains(&denied[0]));
+    assert!(!ops_of(&v, dave).contains(&denied[0]));
     let henry = find(&v["principals"], "henry");
-    assert!(ops_of(henry).contains(&denied[0]));
+    assert!(ops_of(&v, henry).contains(&denied[0]));
     // Severity order: the principals holding a high-severity operation come first.
     let sev: Vec<&str> = v["principals"]
         .as_array()
@@ -189,10 +201,10 @@ fn who_can_any_and_category() {
     assert_eq!(v["operations"].as_array().unwrap().len(), 2);
     // Only Owner (henry) can write role assignments.
     let henry = find(&v["principals"], "henry");
-    assert_eq!(ops_of(henry).len(), 2);
+    assert_eq!(ops_of(&v, henry).len(), 2);
     let alice = find(&v["principals"], "alice");
     assert_eq!(
-        ops_of(alice),
+        ops_of(&v, alice),
         ["Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action"]
     );
     // Privilege escalation at the workspace: Owner only (Contributor's NotActions remove
@@ -216,11 +228,11 @@ fn who_can_any_and_category() {
     // writes, though it keeps other escalation paths (Key Vault access policies).
     let ra = "Microsoft.Authorization/roleAssignments/write";
     assert!(
-        ops_of(find(&v["principals"], "henry"))
+        ops_of(&v, find(&v["principals"], "henry"))
             .iter()
             .any(|o| o == ra)
     );
-    let dave = ops_of(find(&v["principals"], "dave"));
+    let dave = ops_of(&v, find(&v["principals"], "dave"));
     assert!(!dave.iter().any(|o| o == ra));
     assert!(
         dave.iter()

@@ -10,7 +10,7 @@ use super::Warning;
 use super::index::AccessIndex;
 use super::verdict::{OpQuery, role_verdicts};
 use super::who_can::Unevaluated;
-use super::who_can::{Answer, Grant, WhoCan, who_can_query};
+use super::who_can::{Grant, WhoCan, who_can_query};
 use crate::analyses::risk::{RiskIndex, Severity};
 use crate::effective::EntryRef;
 use crate::model::Plane;
@@ -35,8 +35,8 @@ pub struct OpGroup {
 #[derive(Debug, Clone)]
 pub struct ManyChain {
     pub grant: Grant,
-    /// Indices into [`Many::ops`], ascending.
-    pub ops: Vec<usize>,
+    /// The operation groups (indices into [`Many::groups`]) it grants, ascending.
+    pub groups: Vec<usize>,
 }
 
 /// A principal in a many-operation answer.
@@ -51,8 +51,13 @@ pub struct ManyPrincipal {
     pub denied_ops: Vec<usize>,
     pub severity: Option<Severity>,
     pub chains: Vec<ManyChain>,
-    /// Deny hits (for denied operations; audit-only denies listed too), from the groups.
-    pub answers: Vec<(usize, Answer)>,
+    /// Where its deny hits are: (group, index into that group's `at.allowed`, or into
+    /// `at.denied` when the flag is set).
+    pub answers: Vec<(usize, usize, bool)>,
+    /// Groups (indices into [`Many::groups`]) that allow it, ascending.
+    pub groups: Vec<usize>,
+    /// Groups that stop it by a deny, ascending.
+    pub denied_groups: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -189,9 +194,9 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
 
     // Per principal: the groups that allow it or deny it.
     let mut allowed: BTreeMap<u32, ManyPrincipal> = BTreeMap::new();
-    let mut stopped: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    let mut stopped: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
     for (gi, g) in groups.iter().enumerate() {
-        for a in &g.answer.at.allowed {
+        for (ai, a) in g.answer.at.allowed.iter().enumerate() {
             let p = allowed.entry(a.principal).or_insert_with(|| ManyPrincipal {
                 principal: a.principal,
                 ops: Vec::new(),
@@ -200,24 +205,29 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
                 severity: None,
                 chains: Vec::new(),
                 answers: Vec::new(),
+                groups: Vec::new(),
+                denied_groups: Vec::new(),
             });
             p.ops.extend(&g.ops);
+            p.groups.push(gi);
             if a.conditional {
                 p.conditional_ops.extend(&g.ops);
             }
             for gr in &a.grants {
                 match p.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
-                    Some(c) => c.ops.extend(&g.ops),
+                    Some(c) => c.groups.push(gi),
                     None => p.chains.push(ManyChain {
                         grant: gr.clone(),
-                        ops: g.ops.clone(),
+                        groups: vec![gi],
                     }),
                 }
             }
-            p.answers.push((gi, a.clone()));
+            if !a.denied_by.is_empty() || !a.audited_by.is_empty() {
+                p.answers.push((gi, ai, false));
+            }
         }
-        for a in &g.answer.at.denied {
-            stopped.entry(a.principal).or_default().push(gi);
+        for (di, a) in g.answer.at.denied.iter().enumerate() {
+            stopped.entry(a.principal).or_default().push((gi, di));
         }
     }
     let mut denied = Vec::new();
@@ -233,6 +243,8 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
                     severity: None,
                     chains: Vec::new(),
                     answers: Vec::new(),
+                    groups: Vec::new(),
+                    denied_groups: Vec::new(),
                 });
                 let Some(last) = denied.last_mut() else {
                     continue;
@@ -240,38 +252,37 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
                 last
             }
         };
-        for gi in gs {
+        for (gi, di) in gs {
             entry.denied_ops.extend(&groups[gi].ops);
-            if let Some(a) = groups[gi]
-                .answer
-                .at
-                .denied
-                .iter()
-                .find(|a| a.principal == p)
-            {
-                entry.answers.push((gi, a.clone()));
-                for gr in &a.grants {
-                    if entry.ops.is_empty() {
-                        match entry.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
-                            Some(c) => c.ops.extend(&groups[gi].ops),
-                            None => entry.chains.push(ManyChain {
-                                grant: gr.clone(),
-                                ops: groups[gi].ops.clone(),
-                            }),
-                        }
+            entry.denied_groups.push(gi);
+            entry.answers.push((gi, di, true));
+            if entry.ops.is_empty() {
+                for gr in &groups[gi].answer.at.denied[di].grants {
+                    match entry.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
+                        Some(c) => c.groups.push(gi),
+                        None => entry.chains.push(ManyChain {
+                            grant: gr.clone(),
+                            groups: vec![gi],
+                        }),
                     }
                 }
             }
         }
     }
     let finish = |p: &mut ManyPrincipal| {
-        for v in [&mut p.ops, &mut p.conditional_ops, &mut p.denied_ops] {
+        for v in [
+            &mut p.ops,
+            &mut p.conditional_ops,
+            &mut p.denied_ops,
+            &mut p.groups,
+            &mut p.denied_groups,
+        ] {
             v.sort_unstable();
             v.dedup();
         }
         for c in &mut p.chains {
-            c.ops.sort_unstable();
-            c.ops.dedup();
+            c.groups.sort_unstable();
+            c.groups.dedup();
         }
         let held = if p.ops.is_empty() {
             &p.denied_ops

@@ -24,7 +24,8 @@ pub fn run(model: &Model, a: &ReportArgs) -> Result<i32> {
     let t0 = std::time::Instant::now();
     let rv = review(&ix, &risk, &a.scope, min);
     inventory::timing("review", t0);
-    let rep = render::build(&ix, &taxonomy, &rv, a.details);
+    let limit = if a.details { usize::MAX } else { a.limit };
+    let rep = render::build(&ix, &taxonomy, &rv, a.details, limit);
     report::out(&match a.format {
         Format::Json => report::to_json(&rep),
         Format::Csv => render::csv(&rep),
