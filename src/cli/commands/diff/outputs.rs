@@ -1,11 +1,12 @@
 //! The outputs of one `diff` run: `--format` to stdout or `--output FILE`, and any number of
 //! `--report FORMAT=FILE`, all rendered from the same analysis and written atomically.
 
-use crate::analyses::diff::DiffReport;
+use crate::analyses::diff::{DiffReport, OpChange, RoleChange};
 use crate::cli::args::DiffArgs;
 use crate::cli::output::write_atomic;
 use crate::error::{Error, Result};
-use crate::report::diff_markdown::{COMMENT_CAP, Locate, MdOptions};
+use crate::report::diff_markdown::{COMMENT_CAP, MdOptions};
+use crate::report::diff_sarif::LocateAt;
 use crate::report::{self, Format};
 use std::path::PathBuf;
 
@@ -106,8 +107,15 @@ pub fn emit(
     rep: &DiffReport,
     force: bool,
     link_base: Option<&str>,
-    locate: &Locate<'_>,
+    locate: &LocateAt<'_>,
 ) -> Result<()> {
+    let by_op = |c: &RoleChange, o: Option<&OpChange>| {
+        locate(
+            c,
+            o.and_then(|o| o.source.as_ref())
+                .map(|s| s.pointer.as_str()),
+        )
+    };
     let full = targets
         .iter()
         .find(|t| t.kind == Kind::MarkdownFull)
@@ -120,14 +128,14 @@ pub fn emit(
                 full: full.as_deref(),
                 link_base,
             };
-            report::diff_markdown::markdown(rep, &o, locate)
+            report::diff_markdown::markdown(rep, &o, &by_op)
         };
         let text = match t.kind {
             Kind::Table => report::diff_table::table_text(rep),
             Kind::Json => report::diff_json::json(rep),
             Kind::Markdown => md(Some(COMMENT_CAP)),
             Kind::MarkdownFull => md(None),
-            Kind::Sarif => report::diff_sarif::sarif(rep, &|c, o| locate(c, Some(o))),
+            Kind::Sarif => report::diff_sarif::sarif(rep, locate),
         };
         match &t.path {
             Some(p) => write_atomic(p, &report::guard(&text), force)?,
