@@ -1,7 +1,7 @@
 //! The outputs of one `diff` run: `--format` to stdout or `--output FILE`, and any number of
 //! `--report FORMAT=FILE`, all rendered from the same analysis and written atomically.
 
-use crate::analyses::diff::{DiffReport, OpChange, RoleChange};
+use crate::analyses::diff::DiffReport;
 use crate::cli::args::DiffArgs;
 use crate::cli::output::write_atomic;
 use crate::error::{Error, Result};
@@ -109,13 +109,6 @@ pub fn emit(
     link_base: Option<&str>,
     locate: &LocateAt<'_>,
 ) -> Result<()> {
-    let by_op = |c: &RoleChange, o: Option<&OpChange>| {
-        locate(
-            c,
-            o.and_then(|o| o.source.as_ref())
-                .map(|s| s.pointer.as_str()),
-        )
-    };
     let full = targets
         .iter()
         .find(|t| t.kind == Kind::MarkdownFull)
@@ -128,7 +121,7 @@ pub fn emit(
                 full: full.as_deref(),
                 link_base,
             };
-            report::diff_markdown::markdown(rep, &o, &by_op)
+            report::diff_markdown::markdown(rep, &o, locate)
         };
         let text = match t.kind {
             Kind::Table => report::diff_table::table_text(rep),
