@@ -406,4 +406,19 @@ mod tests {
         assert_eq!(uri_of("./a\\b#1.json"), "a/b%231.json");
         assert_eq!(uri_of("rôle.json"), "r%C3%B4le.json");
     }
+
+    #[test]
+    fn suppressed_only_when_every_item_is_accepted() {
+        let (a, b) = ("runs jobs".to_string(), "reads keys".to_string());
+        assert_eq!(suppressions([Some(&a), None].into_iter()), None);
+        assert_eq!(suppressions([None, Some(&a)].into_iter()), None);
+        assert_eq!(suppressions(std::iter::empty()), None);
+        let s = suppressions([Some(&a), Some(&b), Some(&a)].into_iter());
+        assert_eq!(
+            s.as_ref().map(|v| v[0]["justification"].clone()),
+            Some(json!(
+                "accepted in the azrbac configuration: runs jobs; reads keys"
+            ))
+        );
+    }
 }
