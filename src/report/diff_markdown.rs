@@ -30,8 +30,8 @@ pub struct MdOptions<'a> {
     pub link_base: Option<&'a str>,
 }
 
-/// Maps a role change and one of its operations (or `None`: the role itself) to a file line.
-pub type Locate<'a> = dyn Fn(&RoleChange, Option<&OpChange>) -> Option<Located> + 'a;
+/// Maps a role change and a pointer in NEW's file (`None`: the role itself) to a file line.
+pub type Locate<'a> = super::diff_sarif::LocateAt<'a>;
 
 /// Escapes text for a Markdown table cell or paragraph (not inside code spans).
 pub(crate) fn md(text: &str) -> String {
@@ -171,7 +171,9 @@ fn scope_rows(r: &DiffReport, o: &MdOptions<'_>, locate: &Locate<'_>) -> Vec<Str
                 let list: Vec<String> = w.replaces.iter().map(|x| code(x)).collect();
                 format!("replaces {}", list.join(", "))
             };
-            let mut at = locate(c, None).map(|l| place(&l, o)).unwrap_or_default();
+            let mut at = locate(c, Some(&w.pointer))
+                .map(|l| place(&l, o))
+                .unwrap_or_default();
             if let Some(why) = &w.accepted {
                 let _ = write!(at, " (accepted: {})", md(why));
             }
@@ -213,7 +215,7 @@ fn high_risk_rows(r: &DiffReport, o: &MdOptions<'_>, locate: &Locate<'_>) -> Vec
             if let Some(why) = &op.accepted {
                 let _ = write!(risk, "; accepted: {}", md(why));
             }
-            let at = match locate(c, Some(op)) {
+            let at = match locate(c, op.source.as_ref().map(|s| s.pointer.as_str())) {
                 Some(l) => place(&l, o),
                 None => op
                     .source
@@ -467,7 +469,7 @@ pub fn markdown(r: &DiffReport, o: &MdOptions<'_>, locate: &Locate<'_>) -> Strin
         d.list(
             None,
             &format!("{} widened", plural(rows.len(), "scope", "scopes")),
-            "| Role | Scope | Change | High-risk operations it grants | Role at |\n|---|---|---|--:|---|\n",
+            "| Role | Scope | Change | High-risk operations it grants | At |\n|---|---|---|--:|---|\n",
             &rows,
             "widened scopes",
             stop,

@@ -384,10 +384,11 @@ fn sarif_validates_and_points_at_the_granting_entries() {
     let log: Value = serde_json::from_str(&out).unwrap();
     assert_valid_sarif(&log);
     let results = log["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 5);
+    // One result per entry that adds high-risk operations, listing them, plus the widened
+    // assignable scope: four, not one per operation (five).
+    assert_eq!(results.len(), 4);
     let text = std::fs::read_to_string(&new).unwrap();
-    for r in results {
-        let op = r["properties"]["operation"].as_str().unwrap();
+    let line_of = |r: &Value| {
         let loc = &r["locations"][0]["physicalLocation"];
         assert!(
             loc["artifactLocation"]["uri"]
@@ -396,23 +397,59 @@ fn sarif_validates_and_points_at_the_granting_entries() {
                 .ends_with("tests/fixtures/diff/ml-reviewer-new.json")
         );
         let line = loc["region"]["startLine"].as_u64().unwrap() as usize;
-        let entry_line = text.lines().nth(line - 1).unwrap();
-        // The line holds the entry that grants the operation.
-        let wanted = match op {
-            "Microsoft.Authorization/roleAssignments/write" => {
-                "\"Microsoft.Authorization/roleAssignments/write\""
-            }
-            "Microsoft.MachineLearningServices/workspaces/jobs/write" => {
-                "\"Microsoft.MachineLearningServices/workspaces/jobs/*\""
-            }
-            _ => "\"Microsoft.MachineLearningServices/workspaces/*/read\"",
-        };
-        assert!(
-            entry_line.contains(wanted),
-            "{op} at line {line}: {entry_line}"
-        );
+        text.lines().nth(line - 1).unwrap().to_string()
+    };
+    let mut seen = Vec::new();
+    for r in &results[..3] {
+        let entry = r["properties"]["entry"].as_str().unwrap();
+        // The line holds the entry, and the entry's operations are listed in the message.
+        let at = line_of(r);
+        assert!(at.contains(&format!("\"{entry}\"")), "{entry}: {at}");
+        let ops: Vec<&str> = r["properties"]["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap())
+            .collect();
+        let msg = r["message"]["text"].as_str().unwrap();
+        for op in &ops {
+            assert!(msg.contains(op), "{msg}");
+        }
         assert_eq!(r["level"], "error");
+        seen.push((entry, ops.len(), r["ruleId"].as_str().unwrap()));
     }
+    assert_eq!(
+        seen,
+        vec![
+            (
+                "Microsoft.MachineLearningServices/workspaces/*/read",
+                3,
+                "azrbac/diff/secret-exposure"
+            ),
+            (
+                "Microsoft.MachineLearningServices/workspaces/jobs/*",
+                1,
+                "azrbac/diff/code-execution"
+            ),
+            (
+                "Microsoft.Authorization/roleAssignments/write",
+                1,
+                "azrbac/diff/privilege-escalation"
+            ),
+        ]
+    );
+    // The widened scope: its own rule, on the line of the new scope.
+    let scope = &results[3];
+    assert_eq!(scope["ruleId"], "azrbac/scope-widened");
+    assert_eq!(scope["level"], "error");
+    assert!(line_of(scope).contains("\"AssignableScopes\""));
+    assert!(
+        scope["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("its 5 high-risk operations can now be granted there"),
+        "{scope}"
+    );
     // The schema check does reject what SARIF forbids.
     let mut bad = log.clone();
     bad["runs"][0]["results"][0]["level"] = json!("fatal");
@@ -422,11 +459,16 @@ fn sarif_validates_and_points_at_the_granting_entries() {
     let rules = log["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap();
-    let first = &results[0];
-    assert_eq!(
-        rules[first["ruleIndex"].as_u64().unwrap() as usize]["id"],
-        first["ruleId"]
-    );
+    for r in results {
+        let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], r["ruleId"]);
+        let sev: f64 = rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(sev >= 7.0, "{rule}");
+    }
     // No high-risk addition, no result; still a valid log.
     let (_, out, _) = run(&[
         "diff",

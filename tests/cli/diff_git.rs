@@ -151,7 +151,7 @@ fn git_mode_compares_the_working_tree_with_a_base() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["properties"]["operation"] == "Microsoft.Authorization/roleAssignments/write")
+        .find(|r| r["properties"]["entry"] == "Microsoft.Authorization/roleAssignments/write")
         .unwrap();
     let loc = &r["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "roles/ml%20reviewer.json");

@@ -23,6 +23,7 @@ mod model;
 mod pr_action;
 mod pr_comment;
 mod pr_config;
+mod pr_golden;
 mod pr_moved;
 mod pr_scopes;
 mod readme;

@@ -120,7 +120,20 @@ fn fifty_changed_roles_fit_a_comment_and_the_full_report_is_a_second_file() {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["summary"]["changed"], 50);
     let s: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
-    assert_eq!(s["version"], "2.1.0");
+    super::diff::assert_valid_sarif(&s);
+    // Per role, one result per entry adding high-risk operations and one for the wider scope.
+    let results = s["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 50 * 5);
+    let ml = &results[0];
+    assert_eq!(
+        ml["properties"]["entry"],
+        "Microsoft.MachineLearningServices/*"
+    );
+    let n = ml["properties"]["operations"].as_array().unwrap().len();
+    assert!(n > 10, "{n}");
+    let msg = ml["message"]["text"].as_str().unwrap();
+    assert!(msg.contains(&format!("and {} more.", n - 10)), "{msg}");
+    assert_eq!(results[4]["ruleId"], "azrbac/scope-widened");
     // Existing files are not overwritten without --force (exit 2, nothing written).
     let (code, _, err) = run(&["diff", &old, &new, "--report", &report_json]);
     assert_eq!(code, 2);

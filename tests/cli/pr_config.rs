@@ -197,6 +197,28 @@ fn accepted_grants_need_a_reason_and_suppress_lint_and_the_diff_gate() {
         out.contains("1 operation accepted by the configuration"),
         "{out}"
     );
+    // SARIF: the accepted entry's result is suppressed with the reason; the other is not.
+    let (_, out, _) = run_in(d, &["diff", "--git", "HEAD", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&out).unwrap();
+    super::diff::assert_valid_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let by_entry = |e: &str| {
+        results
+            .iter()
+            .find(|r| r["properties"]["entry"] == e)
+            .unwrap_or_else(|| panic!("no result for {e}: {out}"))
+    };
+    let accepted = by_entry(JOBS_WRITE);
+    assert_eq!(accepted["suppressions"][0]["kind"], "external");
+    assert_eq!(accepted["suppressions"][0]["status"], "accepted");
+    assert!(
+        accepted["suppressions"][0]["justification"]
+            .as_str()
+            .unwrap()
+            .ends_with("the runner submits and cleans up jobs")
+    );
+    let other = by_entry("Microsoft.MachineLearningServices/workspaces/computes/write");
+    assert!(other.get("suppressions").is_none(), "{other}");
 }
 
 #[test]

@@ -24,6 +24,26 @@ fn role(dir: &std::path::Path, file: &str, actions: &[&str], scopes: &[&str]) ->
 const READ: &str = "Microsoft.MachineLearningServices/workspaces/read";
 const ASSIGN: &str = "Microsoft.Authorization/roleAssignments/write";
 
+/// `diff OLD NEW --format sarif`, schema-checked: its results and NEW's lines.
+fn sarif(old: &str, new: &str) -> (Vec<Value>, Vec<String>) {
+    let (_, out, err) = run(&["diff", old, new, "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    super::diff::assert_valid_sarif(&log);
+    let lines = std::fs::read_to_string(new)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (log["runs"][0]["results"].as_array().unwrap().clone(), lines)
+}
+
+fn line_of<'a>(r: &Value, lines: &'a [String]) -> &'a str {
+    let n = r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        .as_u64()
+        .unwrap() as usize;
+    &lines[n - 1]
+}
+
 /// Runs diff OLD NEW with the extra arguments; returns (exit code, JSON).
 fn diff(old: &str, new: &str, extra: &[&str]) -> (i32, Value) {
     let mut args = vec!["diff", old, new, "--format", "json"];
@@ -67,6 +87,18 @@ fn a_resource_group_widened_to_its_subscription_fails_the_default_gate() {
         out.contains("assignable scopes widened for 1 role"),
         "{out}"
     );
+    // SARIF: one scope-widened result on the new scope's line, a warning (nothing high risk).
+    let (results, lines) = sarif(&old, &new);
+    assert_eq!(results.len(), 1, "{results:?}");
+    let r = &results[0];
+    assert_eq!(r["ruleId"], "azrbac/scope-widened");
+    assert_eq!(r["level"], "warning");
+    assert!(line_of(r, &lines).contains(SUB), "{}", line_of(r, &lines));
+    let msg = r["message"]["text"].as_str().unwrap();
+    assert!(
+        msg.contains(&format!("(replacing '{RG}')")) && msg.contains("none of its operations"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -86,6 +118,13 @@ fn an_added_management_group_widens_and_a_high_risk_role_trips_the_high_risk_gat
     assert_eq!(c["added"]["actions"], serde_json::json!([]));
     let reason = v["gate"]["reasons"][0].as_str().unwrap();
     assert!(reason.contains("high-risk operation"), "{reason}");
+    // SARIF: an error on the added management group's line, not on the unchanged scope's.
+    let (results, lines) = sarif(&old, &new);
+    assert_eq!(results.len(), 1, "{results:?}");
+    assert_eq!(results[0]["ruleId"], "azrbac/scope-widened");
+    assert_eq!(results[0]["level"], "error");
+    let at = line_of(&results[0], &lines);
+    assert!(at.contains(MG) && !at.contains(RG), "{at}");
 }
 
 #[test]
@@ -105,6 +144,8 @@ fn narrowing_is_reported_and_never_trips_the_gate() {
             "{c}"
         );
     }
+    // Narrowing alone is no SARIF result.
+    assert!(sarif(&old, &new).0.is_empty());
 }
 
 #[test]

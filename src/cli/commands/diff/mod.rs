@@ -8,8 +8,8 @@ pub mod outputs;
 use crate::analyses::diff::Unresolved;
 use crate::analyses::diff::accept::mark_accepted;
 use crate::analyses::diff::{
-    DiffReport, FailOn, FileRoles, GitRange, OpChange, RoleChange, RuleTagger, category_infos,
-    diff_files, evaluate,
+    DiffReport, FailOn, FileRoles, GitRange, RoleChange, RuleTagger, category_infos, diff_files,
+    evaluate,
 };
 use crate::analyses::risk::Taxonomy;
 use crate::cli::args::{DiffArgs, FailOnArg};
@@ -115,15 +115,13 @@ fn utf16_column(text: &str, line: usize, byte_col: usize) -> usize {
     prefix.encode_utf16().count() + 1
 }
 
-/// Finds where NEW grants an operation: the granting entry's line, else the role's (the
-/// role's line when no operation is given).
-fn locate_op(texts: &Texts, c: &RoleChange, o: Option<&OpChange>) -> Option<Located> {
+/// Finds a position in NEW's file: the value at `pointer` (a granting entry, a scope), else
+/// the role's own position.
+fn locate_at(texts: &Texts, c: &RoleChange, pointer: Option<&str>) -> Option<Located> {
     let side = c.new.as_ref()?;
     let (uri, text) = texts.get(&side.origin)?;
     let uri = uri.clone()?;
-    let pointer = o
-        .and_then(|o| o.source.as_ref())
-        .map_or(side.pointer.as_str(), |s| s.pointer.as_str());
+    let pointer = pointer.unwrap_or(side.pointer.as_str());
     let (line, col) = locate(text, pointer).or_else(|| locate(text, &side.pointer))?;
     Some(Located {
         uri,
@@ -288,7 +286,7 @@ pub fn run(model: &Model, a: &DiffArgs) -> Result<i32> {
     }
     let base = link_base(a, head_sha.as_deref());
     outputs::emit(&targets, &rep, a.force, base.as_deref(), &|c, o| {
-        locate_op(&texts, c, o)
+        locate_at(&texts, c, o)
     })?;
     Ok(if rep.gate.failed {
         EXIT_FINDINGS

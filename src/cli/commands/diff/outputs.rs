@@ -5,7 +5,8 @@ use crate::analyses::diff::DiffReport;
 use crate::cli::args::DiffArgs;
 use crate::cli::output::write_atomic;
 use crate::error::{Error, Result};
-use crate::report::diff_markdown::{COMMENT_CAP, Locate, MdOptions};
+use crate::report::diff_markdown::{COMMENT_CAP, MdOptions};
+use crate::report::diff_sarif::LocateAt;
 use crate::report::{self, Format};
 use std::path::PathBuf;
 
@@ -106,7 +107,7 @@ pub fn emit(
     rep: &DiffReport,
     force: bool,
     link_base: Option<&str>,
-    locate: &Locate<'_>,
+    locate: &LocateAt<'_>,
 ) -> Result<()> {
     let full = targets
         .iter()
@@ -127,7 +128,7 @@ pub fn emit(
             Kind::Json => report::diff_json::json(rep),
             Kind::Markdown => md(Some(COMMENT_CAP)),
             Kind::MarkdownFull => md(None),
-            Kind::Sarif => report::diff_sarif::sarif(rep, &|c, o| locate(c, Some(o))),
+            Kind::Sarif => report::diff_sarif::sarif(rep, locate),
         };
         match &t.path {
             Some(p) => write_atomic(p, &report::guard(&text), force)?,
