@@ -6,6 +6,7 @@ pub mod access_everywhere;
 pub mod access_many;
 pub mod access_principal;
 pub mod access_who_can;
+pub mod access_who_can_table;
 pub mod actions;
 pub mod catalog;
 pub mod check;
