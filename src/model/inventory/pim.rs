@@ -410,3 +410,57 @@ mod tests {
         assert_eq!(r.in_force(150), InForce::Status);
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! The PIM reader never panics: on arbitrary text, and on real records cut, spliced and
+    //! edited, it reads or returns an error naming the file.
+    #![allow(clippy::unwrap_used)]
+    use super::super::Inventory;
+    use proptest::prelude::*;
+
+    const REAL: &str = r#"{"value": [{"id": "/subscriptions/s/providers/Microsoft.Authorization/roleEligibilityScheduleInstances/e1", "name": "e1",
+      "properties": {"scope": "/subscriptions/s", "roleDefinitionId": "/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+      "principalId": "p1", "principalType": "User", "status": "Provisioned", "startDateTime": "2025-01-01T00:00:00Z", "endDateTime": null,
+      "expandedProperties": {"principal": {"displayName": "x"}}}}],
+      "nextLink": null}"#;
+
+    fn read(text: &str) -> Result<usize, String> {
+        let mut inv = Inventory::new();
+        inv.read_eligible(text, "e.json")
+            .map_err(|e| e.to_string())
+            .and_then(|n| {
+                inv.read_pim_assignments(text, "a.json")
+                    .map(|m| n + m)
+                    .map_err(|e| e.to_string())
+            })
+    }
+
+    #[test]
+    fn the_real_record_reads() {
+        assert_eq!(read(REAL), Ok(2));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn arbitrary_text_never_panics(s in "\\PC{0,200}") {
+            if let Err(e) = read(&s) {
+                prop_assert!(e.contains(".json"), "{e}");
+            }
+        }
+
+        #[test]
+        fn edited_records_never_panic(cut in 0usize..600, ins in "[\\[\\]{}\",:0-9a-zA-Z/ -]{0,12}", del in 0usize..20) {
+            let mut t: Vec<char> = REAL.chars().collect();
+            let at = cut.min(t.len());
+            let end = (at + del).min(t.len());
+            t.splice(at..end, ins.chars());
+            let text: String = t.into_iter().collect();
+            if let Err(e) = read(&text) {
+                prop_assert!(e.contains(".json"), "{e}");
+                prop_assert_eq!(e.trim().lines().count(), 1);
+            }
+        }
+    }
+}
