@@ -93,6 +93,17 @@ pub struct ProviderSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct EligibleJson {
+    pub role: String,
+    pub scope: String,
+    pub via: Vec<String>,
+    /// In force now (or at `--at`): it could be activated today.
+    #[serde(rename = "inForce")]
+    pub in_force: bool,
+    pub pim: super::access_who_can::PimJson,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct AccessReport {
     #[serde(rename = "schemaVersion")]
     pub schema_version: u32,
@@ -107,6 +118,9 @@ pub struct AccessReport {
     pub denied: Vec<OpJson>,
     pub summary: Vec<ProviderSummary>,
     pub categories: BTreeMap<String, CategoryJson>,
+    /// PIM eligibilities on the path it could activate (role, scope, group path, window);
+    /// never counted in `operations`.
+    pub eligible: Vec<EligibleJson>,
     pub unevaluated: Vec<UnevaluatedJson>,
     pub inputs: BTreeMap<&'static str, InputJson>,
     pub wildcards: &'static str,
@@ -238,6 +252,20 @@ pub fn build(ix: &AccessIndex, ans: &AccessAnswer, t: &Taxonomy) -> AccessReport
                         severity: c.severity.as_str(),
                     },
                 )
+            })
+            .collect(),
+        eligible: ans
+            .eligible
+            .iter()
+            .map(|(r, via, live)| {
+                let rec = &ix.inv.pim[*r as usize];
+                EligibleJson {
+                    role: super::access_who_can::pim_role_label(ix, rec.role),
+                    scope: ix.inv.scopes.display(rec.scope).to_string(),
+                    via: ids(ix, via),
+                    in_force: *live,
+                    pim: super::access_who_can::pim_json(ix, *r, true),
+                }
             })
             .collect(),
         unevaluated: ans
@@ -444,6 +472,28 @@ pub fn table(r: &AccessReport) -> String {
             ]));
         }
         let _ = writeln!(s, "{t}");
+    }
+    if !r.eligible.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nPIM eligible on the path (could be activated; not counted above):"
+        );
+        for e in &r.eligible {
+            let until = e
+                .pim
+                .end
+                .as_deref()
+                .map(|x| format!(" until {x}"))
+                .unwrap_or_default();
+            let state = if e.in_force { "" } else { " — not in force" };
+            let _ = writeln!(
+                s,
+                "  - {} at {} ({}){until}{state}",
+                e.role,
+                short_scope(&e.scope),
+                via(&e.via)
+            );
+        }
     }
     if !r.unevaluated.is_empty() {
         let _ = writeln!(s, "\nnot evaluated:");

@@ -66,7 +66,7 @@ pub struct PimJson {
     pub member_type: Option<String>,
 }
 
-fn pim_json(ix: &AccessIndex, r: u32, eligible: bool) -> PimJson {
+pub fn pim_json(ix: &AccessIndex, r: u32, eligible: bool) -> PimJson {
     let rec = &ix.inv.pim[r as usize];
     PimJson {
         kind: if eligible {
@@ -110,7 +110,7 @@ pub fn inactive_json(
     }
 }
 
-fn pim_role_label(ix: &AccessIndex, role_ref: u32) -> String {
+pub fn pim_role_label(ix: &AccessIndex, role_ref: u32) -> String {
     if let Some(r) = ix.ref_role[role_ref as usize]
         && let Some(n) = &ix.role_def(r).name
     {

@@ -669,3 +669,31 @@ fn delegation_request_attribute_and_unparsable_conditions() {
     );
     assert_eq!(v["complete"], false);
 }
+
+#[test]
+fn access_lists_the_principal_s_eligibilities_apart() {
+    let t = crate::access::tenant();
+    let e = crate::common::fixture("pim").join("eligible-assignments.json");
+    let e = e.display().to_string();
+    let v = crate::common::run_json(&[
+        "access",
+        "dave",
+        "--scope",
+        &rg(),
+        "--inventory",
+        &t,
+        "--eligible",
+        &e,
+        "--action",
+        "Microsoft.Authorization/roleAssignments/write",
+        "--format",
+        "json",
+    ]);
+    // Not allowed now (Contributor's NotActions), eligible through grp-ops.
+    assert!(v["operations"].as_array().unwrap().is_empty(), "{v}");
+    let el = v["eligible"].as_array().unwrap();
+    assert_eq!(el.len(), 1, "{v}");
+    assert_eq!(el[0]["role"], "User Access Administrator");
+    assert_eq!(el[0]["via"][0], "cccccccc-0000-0000-0000-000000000005");
+    assert_eq!(el[0]["inForce"], true);
+}

@@ -75,6 +75,9 @@ pub struct AccessAnswer {
     pub allowed: Vec<OpAccess>,
     /// Operations a deny assignment removes.
     pub denied: Vec<OpAccess>,
+    /// PIM eligibilities on the path the principal (or a group of it) could activate: (record
+    /// index, group path, whether it is in force now).
+    pub eligible: Vec<(u32, Vec<u32>, bool)>,
     pub unevaluated: Vec<Unevaluated>,
     pub warnings: Vec<Warning>,
 }
@@ -177,6 +180,18 @@ pub fn access_of(
                         ),
                     });
                 }
+            }
+        }
+    }
+
+    // PIM eligibilities on the path that the principal (or a group of it) holds.
+    let mut eligible = Vec::new();
+    for &node in &path.nodes {
+        for &ri in ix.eligible_by_scope.row(node) {
+            let r = &ix.inv.pim[ri as usize];
+            if marks.contains(r.principal) {
+                let live = r.in_force(ix.at) == crate::model::inventory::pim::InForce::Yes;
+                eligible.push((ri, up_path(&marks, r.principal), live));
             }
         }
     }
@@ -410,6 +425,7 @@ pub fn access_of(
     AccessAnswer {
         principal,
         below,
+        eligible,
         path,
         action: action.map(|p| p.as_str().to_string()),
         chains,
