@@ -224,4 +224,29 @@ fn inventory_readers_survive_mutation() {
             10 + i as u64,
         );
     }
+    // The PIM exports (REST and PowerShell shapes), read beside the hand-built tenant.
+    let t = fixture("tenant").display().to_string();
+    for (i, (file, flag)) in [
+        ("eligible-assignments.json", "--eligible"),
+        ("pim-assignments.json", "--pim-assignments"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        fuzz(
+            &fixture(&format!("pim/{file}")),
+            file,
+            &[
+                "who-can",
+                "Microsoft.Authorization/roleAssignments/write",
+                "--scope",
+                "/subscriptions/11111111-1111-1111-1111-111111111111",
+                "--inventory",
+                &t,
+                flag,
+                "{}",
+            ],
+            20 + i as u64,
+        );
+    }
 }
