@@ -88,6 +88,8 @@ pub struct ManyReport {
     pub warnings: Vec<String>,
     pub principals: Vec<ManyPrincipalJson>,
     pub denied: Vec<ManyPrincipalJson>,
+    /// PIM: principals that could activate a grant of sets they do not hold now (`sets`).
+    pub eligible: Vec<ManyPrincipalJson>,
     pub unevaluated: Vec<UnevaluatedJson>,
     pub inputs: BTreeMap<&'static str, InputJson>,
     pub wildcards: &'static str,
@@ -154,7 +156,7 @@ fn principal_json(ix: &AccessIndex, m: &Many, p: &ManyPrincipal) -> ManyPrincipa
 
 pub fn build(ix: &AccessIndex, m: &Many, query: &str, taxonomy: &Taxonomy) -> ManyReport {
     let mut names = BTreeMap::new();
-    for p in m.principals.iter().chain(&m.denied) {
+    for p in m.principals.iter().chain(&m.denied).chain(&m.eligible) {
         let mut add = |x: u32| {
             names
                 .entry(ix.inv.principals.get(x).id.to_string())
@@ -207,6 +209,11 @@ pub fn build(ix: &AccessIndex, m: &Many, query: &str, taxonomy: &Taxonomy) -> Ma
             .map(|p| principal_json(ix, m, p))
             .collect(),
         denied: m.denied.iter().map(|p| principal_json(ix, m, p)).collect(),
+        eligible: m
+            .eligible
+            .iter()
+            .map(|p| principal_json(ix, m, p))
+            .collect(),
         unevaluated: m
             .unevaluated
             .iter()
@@ -318,6 +325,24 @@ pub fn table(r: &ManyReport) -> String {
                 p.kind.clone(),
                 op_cell(&p.denied_operations),
                 deny.join("; "),
+            ]));
+        }
+        let _ = writeln!(s, "{t}");
+    }
+    if !r.eligible.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nPIM eligible: {} could activate a grant of operations they do not hold now:",
+            crate::analyses::access::plural(r.eligible.len(), "principal")
+        );
+        let mut t = grid(&["principal", "type", "severity", "operations", "through"]);
+        for p in &r.eligible {
+            t.add_row(super::safe_row(vec![
+                label(r, p),
+                p.kind.clone(),
+                p.severity.unwrap_or("-").to_string(),
+                format!("{}: {}", p.operations.len(), op_cell(&p.operations)),
+                roles_cell(p, &r.names),
             ]));
         }
         let _ = writeln!(s, "{t}");

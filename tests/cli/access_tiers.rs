@@ -697,3 +697,24 @@ fn access_lists_the_principal_s_eligibilities_apart() {
     assert_eq!(el[0]["via"][0], "cccccccc-0000-0000-0000-000000000005");
     assert_eq!(el[0]["inForce"], true);
 }
+
+#[test]
+fn set_questions_show_the_pim_eligible_tier_per_set() {
+    let v = pim_who_can("Microsoft.Authorization/roleAssignments/*", &ws(), &[]);
+    // Owner (henry) holds them all; oscar could activate Owner; dave and grp-ops could activate
+    // User Access Administrator. None of them is listed as allowed unless it holds a grant now.
+    let eligible = names(&v["eligible"]);
+    assert_eq!(
+        eligible,
+        set(&["dave", "grp-ops", "oscar"]),
+        "{}",
+        v["eligible"]
+    );
+    assert!(!names(&v["principals"]).contains("oscar"));
+    let oscar = find(&v["eligible"], "oscar");
+    assert_eq!(
+        ops_of(&v, oscar).len(),
+        v["operations"].as_array().unwrap().len()
+    );
+    assert_eq!(oscar["chains"][0]["pim"]["kind"], "eligible");
+}

@@ -73,6 +73,9 @@ pub struct Many {
     pub principals: Vec<ManyPrincipal>,
     /// Principals every grant of which a deny stops (for every operation they hold).
     pub denied: Vec<ManyPrincipal>,
+    /// PIM: principals that could activate a grant of some operations they do not hold now
+    /// (their `ops` and `groups` are those eligible ones).
+    pub eligible: Vec<ManyPrincipal>,
     /// Assignments on the path whose role definition is unknown.
     pub unevaluated: Vec<Unevaluated>,
     pub warnings: Vec<Warning>,
@@ -230,6 +233,39 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
             stopped.entry(a.principal).or_default().push((gi, di));
         }
     }
+    // PIM eligibilities, per set: principals not allowed for that set who could activate it.
+    let mut eligible: BTreeMap<u32, ManyPrincipal> = BTreeMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        for a in &g.answer.eligible.allowed {
+            let p = eligible
+                .entry(a.principal)
+                .or_insert_with(|| ManyPrincipal {
+                    principal: a.principal,
+                    ops: Vec::new(),
+                    conditional_ops: Vec::new(),
+                    denied_ops: Vec::new(),
+                    severity: None,
+                    chains: Vec::new(),
+                    answers: Vec::new(),
+                    groups: Vec::new(),
+                    denied_groups: Vec::new(),
+                });
+            p.ops.extend(&g.ops);
+            p.groups.push(gi);
+            if a.conditional {
+                p.conditional_ops.extend(&g.ops);
+            }
+            for gr in &a.grants {
+                match p.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
+                    Some(c) => c.groups.push(gi),
+                    None => p.chains.push(ManyChain {
+                        grant: gr.clone(),
+                        groups: vec![gi],
+                    }),
+                }
+            }
+        }
+    }
     let mut denied = Vec::new();
     for (p, gs) in stopped {
         let entry = match allowed.get_mut(&p) {
@@ -294,6 +330,8 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
     let mut principals: Vec<ManyPrincipal> = allowed.into_values().collect();
     principals.iter_mut().for_each(finish);
     denied.iter_mut().for_each(finish);
+    let mut eligible: Vec<ManyPrincipal> = eligible.into_values().collect();
+    eligible.iter_mut().for_each(finish);
     let order = |a: &ManyPrincipal, b: &ManyPrincipal| {
         b.severity
             .cmp(&a.severity)
@@ -305,6 +343,7 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
     };
     principals.sort_by(order);
     denied.sort_by(order);
+    eligible.sort_by(order);
 
     let mut warnings: BTreeSet<Warning> = BTreeSet::new();
     for g in &groups {
@@ -356,6 +395,7 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
         groups,
         principals,
         denied,
+        eligible,
         warnings: warnings.into_iter().collect(),
     }
 }
