@@ -206,7 +206,13 @@ pub fn index<'m>(model: &'m Model, a: &InventoryArgs, command: &str) -> Result<A
         ),
         None => None,
     };
-    let inv = load(a, command)?;
+    let mut inv = load(a, command)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let moment = at.unwrap_or(now);
+    inv.adopt_active_pim(moment);
     let t0 = Instant::now();
     // Expanding the assigned roles takes long only for thousands of distinct roles.
     let p = if inv.roles.len() + inv.role_refs.len() >= 2_000 {
@@ -219,9 +225,7 @@ pub fn index<'m>(model: &'m Model, a: &InventoryArgs, command: &str) -> Result<A
         p.set(done as u64);
     });
     p.finish();
-    if let Some(t) = at {
-        ix.set_at(t);
-    }
+    ix.set_at(moment);
     timing("index (expand roles, bucket by scope, membership)", t0);
     Ok(ix)
 }

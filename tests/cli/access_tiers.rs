@@ -718,3 +718,56 @@ fn set_questions_show_the_pim_eligible_tier_per_set() {
     );
     assert_eq!(oscar["chains"][0]["pim"]["kind"], "eligible");
 }
+
+#[test]
+fn an_active_pim_assignment_missing_from_the_role_assignment_export_still_grants() {
+    // oscar's Owner was assigned through PIM after the role assignment export was taken: the
+    // PIM export is the only record of it. It grants (the union), and the answer says so.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("pim-assignments.json");
+    std::fs::write(
+        &f,
+        format!(
+            r#"[{{"Name": "77777777-0000-0000-0000-000000000009", "Scope": "{SUB}",
+            "RoleDefinitionId": "{SUB}/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            "PrincipalId": "aaaaaaaa-0000-0000-0000-00000000000e", "PrincipalType": "User",
+            "OriginRoleAssignmentId": "{SUB}/providers/Microsoft.Authorization/roleAssignments/77777777-0000-0000-0000-000000000009",
+            "AssignmentType": "Assigned", "Status": "Provisioned",
+            "StartDateTime": "2025-01-01T00:00:00Z", "EndDateTime": "2099-01-01T00:00:00Z"}}]"#
+        ),
+    )
+    .unwrap();
+    let f = f.display().to_string();
+    let v = who_can(
+        "Microsoft.Authorization/roleAssignments/write",
+        &ws(),
+        &["--pim-assignments", &f],
+    );
+    let oscar = v["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "aaaaaaaa-0000-0000-0000-00000000000e")
+        .unwrap();
+    assert_eq!(oscar["grants"][0]["role"], "Owner");
+    assert_eq!(oscar["grants"][0]["pim"]["kind"], "Assigned");
+    assert_eq!(v["complete"], false);
+    let w = v["warnings"].to_string();
+    assert!(
+        w.contains("counted as role assignments from the PIM export"),
+        "{w}"
+    );
+    // Expired, it grants nothing and nothing is said.
+    let v = who_can(
+        "Microsoft.Authorization/roleAssignments/write",
+        &ws(),
+        &["--pim-assignments", &f, "--at", "2100-01-01"],
+    );
+    assert!(
+        !v["principals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == "aaaaaaaa-0000-0000-0000-00000000000e")
+    );
+}

@@ -449,7 +449,7 @@ fn link_active(inv: &Inventory, at: i64) -> (HashMap<u32, u32>, Vec<u32>) {
         if r.kind != PimKind::Active {
             continue;
         }
-        match r.origin_assignment.as_ref().and_then(|g| by_name.get(g)) {
+        match by_name.get(&r.assignment_key()) {
             Some(ai) => {
                 linked.insert(*ai, ri as u32);
             }

@@ -69,6 +69,15 @@ impl InForce {
 }
 
 impl PimRecord {
+    /// The role assignment an active record stands for: its `originRoleAssignmentId`'s GUID,
+    /// else the last segment of its own id (the instance name equals that GUID), lower case.
+    pub fn assignment_key(&self) -> String {
+        self.origin_assignment.clone().unwrap_or_else(|| {
+            let id = self.id.trim();
+            id.rsplit('/').next().unwrap_or(id).to_ascii_lowercase()
+        })
+    }
+
     pub fn in_force(&self, at: i64) -> InForce {
         if let Some(s) = &self.status
             && !s.trim().eq_ignore_ascii_case("provisioned")
@@ -82,6 +91,49 @@ impl PimRecord {
             return InForce::Expired;
         }
         InForce::Yes
+    }
+}
+
+impl Inventory {
+    /// Active PIM records in force at `at` that match no role assignment of the export become
+    /// role assignments: they grant access now, and a role assignment export older than the PIM
+    /// export would otherwise hide it (the union of both readings). The answer says so.
+    pub fn adopt_active_pim(&mut self, at: i64) {
+        let mut names: std::collections::HashSet<String> = self
+            .assignments
+            .iter()
+            .map(|a| {
+                let n = self.assignment_names.get(a.name);
+                n.rsplit('/').next().unwrap_or(n).to_ascii_lowercase()
+            })
+            .collect();
+        let mut adopted = 0;
+        for i in 0..self.pim.len() {
+            let r = &self.pim[i];
+            if r.kind != PimKind::Active || r.in_force(at) != InForce::Yes {
+                continue;
+            }
+            let key = r.assignment_key();
+            if !names.insert(key.clone()) {
+                continue;
+            }
+            let a = crate::model::assignment::Assignment {
+                name: self.assignment_names.push_lower(&key),
+                principal: r.principal,
+                scope: r.scope,
+                role: r.role,
+                condition: r.condition,
+            };
+            self.assignments.push(a);
+            adopted += 1;
+        }
+        if adopted > 0 {
+            self.gaps.push(format!(
+                "{adopted} active PIM {} in force {} no role assignment in the role assignment export (by `originRoleAssignmentId`): counted as role assignments from the PIM export, since the role assignment export may be older",
+                if adopted == 1 { "assignment" } else { "assignments" },
+                if adopted == 1 { "matches" } else { "match" }
+            ));
+        }
     }
 }
 
