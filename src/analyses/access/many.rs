@@ -196,92 +196,30 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
         .collect();
 
     // Per principal: the groups that allow it or deny it.
-    let mut allowed: BTreeMap<u32, ManyPrincipal> = BTreeMap::new();
-    let mut stopped: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut allowed = per_principal(&groups, |g| &g.answer.at.allowed);
     for (gi, g) in groups.iter().enumerate() {
         for (ai, a) in g.answer.at.allowed.iter().enumerate() {
-            let p = allowed.entry(a.principal).or_insert_with(|| ManyPrincipal {
-                principal: a.principal,
-                ops: Vec::new(),
-                conditional_ops: Vec::new(),
-                denied_ops: Vec::new(),
-                severity: None,
-                chains: Vec::new(),
-                answers: Vec::new(),
-                groups: Vec::new(),
-                denied_groups: Vec::new(),
-            });
-            p.ops.extend(&g.ops);
-            p.groups.push(gi);
-            if a.conditional {
-                p.conditional_ops.extend(&g.ops);
-            }
-            for gr in &a.grants {
-                match p.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
-                    Some(c) => c.groups.push(gi),
-                    None => p.chains.push(ManyChain {
-                        grant: gr.clone(),
-                        groups: vec![gi],
-                    }),
-                }
-            }
-            if !a.denied_by.is_empty() || !a.audited_by.is_empty() {
+            if (!a.denied_by.is_empty() || !a.audited_by.is_empty())
+                && let Some(p) = allowed.get_mut(&a.principal)
+            {
                 p.answers.push((gi, ai, false));
             }
         }
+    }
+    let mut stopped: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
+    for (gi, g) in groups.iter().enumerate() {
         for (di, a) in g.answer.at.denied.iter().enumerate() {
             stopped.entry(a.principal).or_default().push((gi, di));
         }
     }
     // PIM eligibilities, per set: principals not allowed for that set who could activate it.
-    let mut eligible: BTreeMap<u32, ManyPrincipal> = BTreeMap::new();
-    for (gi, g) in groups.iter().enumerate() {
-        for a in &g.answer.eligible.allowed {
-            let p = eligible
-                .entry(a.principal)
-                .or_insert_with(|| ManyPrincipal {
-                    principal: a.principal,
-                    ops: Vec::new(),
-                    conditional_ops: Vec::new(),
-                    denied_ops: Vec::new(),
-                    severity: None,
-                    chains: Vec::new(),
-                    answers: Vec::new(),
-                    groups: Vec::new(),
-                    denied_groups: Vec::new(),
-                });
-            p.ops.extend(&g.ops);
-            p.groups.push(gi);
-            if a.conditional {
-                p.conditional_ops.extend(&g.ops);
-            }
-            for gr in &a.grants {
-                match p.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
-                    Some(c) => c.groups.push(gi),
-                    None => p.chains.push(ManyChain {
-                        grant: gr.clone(),
-                        groups: vec![gi],
-                    }),
-                }
-            }
-        }
-    }
+    let eligible = per_principal(&groups, |g| &g.answer.eligible.allowed);
     let mut denied = Vec::new();
     for (p, gs) in stopped {
         let entry = match allowed.get_mut(&p) {
             Some(x) => x,
             None => {
-                denied.push(ManyPrincipal {
-                    principal: p,
-                    ops: Vec::new(),
-                    conditional_ops: Vec::new(),
-                    denied_ops: Vec::new(),
-                    severity: None,
-                    chains: Vec::new(),
-                    answers: Vec::new(),
-                    groups: Vec::new(),
-                    denied_groups: Vec::new(),
-                });
+                denied.push(ManyPrincipal::new(p));
                 let Some(last) = denied.last_mut() else {
                     continue;
                 };
@@ -293,15 +231,7 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
             entry.denied_groups.push(gi);
             entry.answers.push((gi, di, true));
             if entry.ops.is_empty() {
-                for gr in &groups[gi].answer.at.denied[di].grants {
-                    match entry.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
-                        Some(c) => c.groups.push(gi),
-                        None => entry.chains.push(ManyChain {
-                            grant: gr.clone(),
-                            groups: vec![gi],
-                        }),
-                    }
-                }
+                entry.add_chains(gi, &groups[gi].answer.at.denied[di].grants);
             }
         }
     }
@@ -398,6 +328,58 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
         eligible,
         warnings: warnings.into_iter().collect(),
     }
+}
+
+impl ManyPrincipal {
+    fn new(principal: u32) -> ManyPrincipal {
+        ManyPrincipal {
+            principal,
+            ops: Vec::new(),
+            conditional_ops: Vec::new(),
+            denied_ops: Vec::new(),
+            severity: None,
+            chains: Vec::new(),
+            answers: Vec::new(),
+            groups: Vec::new(),
+            denied_groups: Vec::new(),
+        }
+    }
+
+    /// Adds the chains of one group's answer, merging a chain already listed.
+    fn add_chains(&mut self, gi: usize, grants: &[Grant]) {
+        for gr in grants {
+            match self.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
+                Some(c) => c.groups.push(gi),
+                None => self.chains.push(ManyChain {
+                    grant: gr.clone(),
+                    groups: vec![gi],
+                }),
+            }
+        }
+    }
+}
+
+/// The principals of one tier of every group's answer (`tier` picks it), each with the
+/// operations and groups it holds there and its chains.
+fn per_principal(
+    groups: &[OpGroup],
+    tier: impl Fn(&OpGroup) -> &Vec<super::who_can::Answer>,
+) -> BTreeMap<u32, ManyPrincipal> {
+    let mut out: BTreeMap<u32, ManyPrincipal> = BTreeMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        for a in tier(g) {
+            let p = out
+                .entry(a.principal)
+                .or_insert_with(|| ManyPrincipal::new(a.principal));
+            p.ops.extend(&g.ops);
+            p.groups.push(gi);
+            if a.conditional {
+                p.conditional_ops.extend(&g.ops);
+            }
+            p.add_chains(gi, &a.grants);
+        }
+    }
+    out
 }
 
 fn same_chain(a: &Grant, b: &Grant) -> bool {

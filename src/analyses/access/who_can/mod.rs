@@ -121,6 +121,9 @@ impl WhoCan {
     }
 }
 
+/// The planes and entries by which one role grants the operation.
+type RoleGrants = Arc<[(Plane, bool, Arc<EntryRef>)]>;
+
 struct Seed {
     assignment: u32,
     principal: u32,
@@ -149,7 +152,7 @@ const AT: u32 = u32::MAX;
 struct Ctx<'a, 'm> {
     ix: &'a AccessIndex<'m>,
     q: &'a OpQuery,
-    roles: HashMap<u32, Vec<(Plane, bool, Arc<EntryRef>)>>,
+    roles: HashMap<u32, RoleGrants>,
     covers: HashMap<u32, Option<DenyCover>>,
     deny_lists: HashMap<u32, Vec<u32>>,
     marks: Marks,

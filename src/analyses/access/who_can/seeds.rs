@@ -4,7 +4,64 @@
 
 use super::*;
 
+/// Where seeds come from: a role assignment, or (with `pim`) an eligibility record.
+struct Source {
+    /// Index into the inventory's assignments, or its PIM records with `pim`.
+    index: u32,
+    principal: u32,
+    scope: u32,
+    role: u32,
+    condition: Option<u32>,
+    pim: bool,
+}
+
 impl Ctx<'_, '_> {
+    /// How `role` grants the operation (cached per role).
+    fn role_grants(&mut self, role: u32) -> RoleGrants {
+        let (ix, q) = (self.ix, self.q);
+        self.roles
+            .entry(role)
+            .or_insert_with(|| {
+                role_verdicts(
+                    &ix.model.index,
+                    ix.role_def(role),
+                    Some(&ix.roles[role as usize].effective),
+                    q,
+                    ix.model.mode,
+                )
+                .into_iter()
+                .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
+                .collect()
+            })
+            .clone()
+    }
+
+    /// Seeds for one assignment (or eligibility, with `pim`) whose role grants the operation
+    /// by `grants`, unless its condition is false for the operation.
+    fn push_seeds(&self, seeds: &mut Vec<Seed>, grants: &RoleGrants, s: Source) {
+        let cv = s
+            .condition
+            .map(|c| self.ix.assignment_condition(c, &self.q.name));
+        if cv.as_ref().is_some_and(|v| v.is_false()) {
+            return;
+        }
+        let residual: Option<Arc<str>> = cv.as_ref().and_then(|v| v.residual()).map(Arc::from);
+        for (plane, conditional, entry) in grants.iter() {
+            seeds.push(Seed {
+                assignment: s.index,
+                principal: s.principal,
+                scope: s.scope,
+                role: s.role,
+                plane: *plane,
+                conditional: *conditional || residual.is_some(),
+                entry: entry.clone(),
+                condition: s.condition,
+                residual: residual.clone(),
+                pim: s.pim,
+            });
+        }
+    }
+
     /// Grants of the operation by the assignments at one scope node.
     pub(super) fn seeds_at(&mut self, node: u32, seeds: &mut Vec<Seed>) {
         let ix = self.ix;
@@ -28,42 +85,19 @@ impl Ctx<'_, '_> {
                 }
                 continue;
             };
-            let q = self.q;
-            let grants = self.roles.entry(r).or_insert_with(|| {
-                role_verdicts(
-                    &ix.model.index,
-                    ix.role_def(r),
-                    Some(&ix.roles[r as usize].effective),
-                    q,
-                    ix.model.mode,
-                )
-                .into_iter()
-                .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
-                .collect()
-            });
+            let grants = self.role_grants(r);
             if grants.is_empty() {
                 continue;
             }
-            // The assignment's condition for this operation: false grants nothing.
-            let cv = a.condition.map(|c| ix.assignment_condition(c, &q.name));
-            if cv.as_ref().is_some_and(|v| v.is_false()) {
-                continue;
-            }
-            let residual: Option<Arc<str>> = cv.as_ref().and_then(|v| v.residual()).map(Arc::from);
-            for (plane, conditional, entry) in grants.iter() {
-                seeds.push(Seed {
-                    assignment: ai,
-                    principal: a.principal,
-                    scope: a.scope,
-                    role: r,
-                    plane: *plane,
-                    conditional: *conditional || residual.is_some(),
-                    entry: entry.clone(),
-                    condition: a.condition,
-                    residual: residual.clone(),
-                    pim: false,
-                });
-            }
+            let source = Source {
+                index: ai,
+                principal: a.principal,
+                scope: a.scope,
+                role: r,
+                condition: a.condition,
+                pim: false,
+            };
+            self.push_seeds(seeds, &grants, source);
         }
     }
 
@@ -85,19 +119,7 @@ impl Ctx<'_, '_> {
                 )));
                 continue;
             };
-            let q = self.q;
-            let grants = self.roles.entry(role).or_insert_with(|| {
-                role_verdicts(
-                    &ix.model.index,
-                    ix.role_def(role),
-                    Some(&ix.roles[role as usize].effective),
-                    q,
-                    ix.model.mode,
-                )
-                .into_iter()
-                .map(|g| (g.plane, g.conditional, Arc::new(g.entry)))
-                .collect()
-            });
+            let grants = self.role_grants(role);
             if grants.is_empty() {
                 continue;
             }
@@ -106,25 +128,15 @@ impl Ctx<'_, '_> {
                 inactive.push((ri, state));
                 continue;
             }
-            let cv = r.condition.map(|c| ix.assignment_condition(c, &q.name));
-            if cv.as_ref().is_some_and(|v| v.is_false()) {
-                continue;
-            }
-            let residual: Option<Arc<str>> = cv.as_ref().and_then(|v| v.residual()).map(Arc::from);
-            for (plane, conditional, entry) in grants.iter() {
-                seeds.push(Seed {
-                    assignment: ri,
-                    principal: r.principal,
-                    scope: r.scope,
-                    role,
-                    plane: *plane,
-                    conditional: *conditional || residual.is_some(),
-                    entry: entry.clone(),
-                    condition: r.condition,
-                    residual: residual.clone(),
-                    pim: true,
-                });
-            }
+            let source = Source {
+                index: ri,
+                principal: r.principal,
+                scope: r.scope,
+                role,
+                condition: r.condition,
+                pim: true,
+            };
+            self.push_seeds(seeds, &grants, source);
         }
     }
 
