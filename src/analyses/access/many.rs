@@ -17,8 +17,9 @@ use crate::model::Plane;
 use crate::model::scope::ScopePath;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// One signature item: an assignment granting through an entry, or a deny entry covering.
-type SigItem = (bool, u32, Plane, bool, String, usize);
+/// One signature item: an assignment (0) or PIM eligibility (2) granting through an entry,
+/// or a deny entry covering (1).
+type SigItem = (u8, u32, Plane, bool, String, usize);
 
 /// Verdicts per (is a deny, role or deny index) for one operation.
 type VerdictCache = HashMap<(bool, u32), Vec<(Plane, bool, EntryRef)>>;
@@ -102,18 +103,7 @@ fn signature(
             let Some(r) = ix.assignment_role(a) else {
                 continue;
             };
-            let v = cache.entry((false, r)).or_insert_with(|| {
-                role_verdicts(
-                    &ix.model.index,
-                    ix.role_def(r),
-                    Some(&ix.roles[r as usize].effective),
-                    q,
-                    ix.model.mode,
-                )
-                .into_iter()
-                .map(|g| (g.plane, g.conditional, g.entry))
-                .collect()
-            });
+            let v = role_sig(ix, q, cache, r);
             let cv = a.condition.map(|c| ix.assignment_condition(c, &q.name));
             if cv.as_ref().is_some_and(|c| c.is_false()) || v.is_empty() {
                 continue;
@@ -126,7 +116,31 @@ fn signature(
                 .unwrap_or_default();
             for (plane, c, e) in v.iter() {
                 let (t, b) = entry_key(e);
-                sig.push((false, ai, *plane, *c, format!("{t}\u{0}{residual}"), b));
+                sig.push((0, ai, *plane, *c, format!("{t}\u{0}{residual}"), b));
+            }
+        }
+        // Eligibilities in force answer the eligible tier: part of the answer too.
+        for &ri in ix.eligible_by_scope.row(node) {
+            let rec = &ix.inv.pim[ri as usize];
+            let Some(r) = ix.ref_role[rec.role as usize] else {
+                continue;
+            };
+            if rec.in_force(ix.at) != crate::model::inventory::pim::InForce::Yes {
+                continue;
+            }
+            let v = role_sig(ix, q, cache, r);
+            let cv = rec.condition.map(|c| ix.assignment_condition(c, &q.name));
+            if cv.as_ref().is_some_and(|c| c.is_false()) {
+                continue;
+            }
+            let residual = cv
+                .as_ref()
+                .and_then(|c| c.residual())
+                .map(str::to_string)
+                .unwrap_or_default();
+            for (plane, c, e) in v.iter() {
+                let (t, b) = entry_key(e);
+                sig.push((2, ri, *plane, *c, format!("{t}\u{0}{residual}"), b));
             }
         }
         for &d in ix.denies_at(node) {
@@ -143,11 +157,32 @@ fn signature(
             }
             for (plane, c, e) in v.iter() {
                 let (t, b) = entry_key(e);
-                sig.push((true, d, *plane, *c || cv.is_unknown(), t, b));
+                sig.push((1, d, *plane, *c || cv.is_unknown(), t, b));
             }
         }
     }
     sig
+}
+
+/// How role `r` grants `q` (cached per role for one operation).
+fn role_sig<'c>(
+    ix: &AccessIndex,
+    q: &OpQuery,
+    cache: &'c mut VerdictCache,
+    r: u32,
+) -> &'c Vec<(Plane, bool, EntryRef)> {
+    cache.entry((false, r)).or_insert_with(|| {
+        role_verdicts(
+            &ix.model.index,
+            ix.role_def(r),
+            Some(&ix.roles[r as usize].effective),
+            q,
+            ix.model.mode,
+        )
+        .into_iter()
+        .map(|g| (g.plane, g.conditional, g.entry))
+        .collect()
+    })
 }
 
 /// Answers who can perform any of `ops` at `scope`. `risk` gives severities.
@@ -158,7 +193,8 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
     for (i, q) in ops.iter().enumerate() {
         let mut cache = HashMap::new();
         let sig = signature(ix, q, &path, &mut cache);
-        if sig.iter().any(|s| !s.0) {
+        // Operations nobody holds or could activate have no answer to give.
+        if sig.iter().any(|s| s.0 != 1) {
             by_sig.entry(sig).or_default().push(i);
         }
     }
