@@ -5,7 +5,7 @@ use crate::graph::Index;
 use crate::model::{Field, Plane, RoleDefinition, WildcardMode};
 
 /// One entry of a role that matched the operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EntryRef {
     pub block: usize,
     pub field: Field,

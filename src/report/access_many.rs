@@ -102,29 +102,19 @@ fn principal_json(ix: &AccessIndex, m: &Many, p: &ManyPrincipal) -> ManyPrincipa
     let names = |v: &[usize]| v.iter().map(|i| m.ops[*i].name.clone()).collect();
     let mut denied_by: Vec<DenyJson> = Vec::new();
     let mut audited_by: Vec<DenyJson> = Vec::new();
-    for &(gi, ai, denied) in &p.answers {
-        let at = &m.groups[gi].answer.at;
-        let Some(a) = (if denied {
-            at.denied.get(ai)
-        } else {
-            at.allowed.get(ai)
-        }) else {
-            continue;
-        };
-        for d in &a.denied_by {
-            let j = deny_json(ix, d);
-            if !denied_by.iter().any(|x| x.id == j.id && x.entry == j.entry) {
-                denied_by.push(j);
-            }
+    for d in &p.denied_by {
+        let j = deny_json(ix, d);
+        if !denied_by.iter().any(|x| x.id == j.id && x.entry == j.entry) {
+            denied_by.push(j);
         }
-        for d in &a.audited_by {
-            let j = deny_json(ix, d);
-            if !audited_by
-                .iter()
-                .any(|x| x.id == j.id && x.entry == j.entry)
-            {
-                audited_by.push(j);
-            }
+    }
+    for d in &p.audited_by {
+        let j = deny_json(ix, d);
+        if !audited_by
+            .iter()
+            .any(|x| x.id == j.id && x.entry == j.entry)
+        {
+            audited_by.push(j);
         }
     }
     denied_by.sort_by(|a, b| (&a.id, &a.entry).cmp(&(&b.id, &b.entry)));

@@ -17,10 +17,13 @@ mod verdict;
 mod who_can;
 
 pub use index::{AccessIndex, Csr, Marks, ResolvedRole, RoleSource, closure};
-pub use many::{Many, ManyChain, ManyPrincipal, OpGroup, who_can_many};
+pub use many::{Engine, Many, ManyChain, ManyPrincipal, OpGroup, who_can_many, who_can_many_with};
 pub use principal::{AccessAnswer, OpAccess, access_everywhere, access_of, find_principal};
 pub use verdict::{OpQuery, role_verdicts};
-pub use who_can::{Answer, DenyHit, Grant, Unevaluated, WhoCan, who_can, who_can_query};
+pub use who_can::{
+    Answer, DenyHit, Grant, SetChain, SetPrincipal, SetsAnswer, Unevaluated, WhoCan, who_can,
+    who_can_query, who_can_sets,
+};
 
 use crate::model::assignment::PrincipalType;
 use crate::model::inventory::InputKind;

@@ -4,6 +4,7 @@
 //! bitsets. Property tests compare [`super::who_can`] with it.
 
 use crate::data::Model;
+use crate::model::condition::Tri;
 use crate::model::inventory::Inventory;
 use crate::model::scope::{ScopeKind, kind_of, normalize, structural_parent};
 use crate::model::{Field, Plane, RoleDefinition};
@@ -125,8 +126,122 @@ pub fn who_can_at_or_below_naive(
     out
 }
 
+/// A grant source for the naive rules: a role assignment, or an eligibility treated as one.
+struct Source<'a> {
+    index: u32,
+    principal: u32,
+    scope: u32,
+    role: &'a str,
+    condition: Option<&'a str>,
+}
+
+/// The rules' own three-valued reading of a condition for one operation, with nothing known
+/// of the request: `ActionMatches` is decided by matching the operation; every attribute,
+/// suboperation and comparison is unknown; `!`, `AND` and `OR` combine by Kleene's tables. A
+/// condition that does not parse is unknown.
+pub fn naive_condition(model: &Model, text: &str, op: &str) -> Tri {
+    use crate::model::condition::{Condition, ast::Expr};
+    fn eval(model: &Model, e: &Expr, op: &str) -> Tri {
+        match e {
+            Expr::Or(xs) => {
+                let v: Vec<Tri> = xs.iter().map(|x| eval(model, x, op)).collect();
+                if v.contains(&Tri::True) {
+                    Tri::True
+                } else if v.iter().all(|t| *t == Tri::False) {
+                    Tri::False
+                } else {
+                    Tri::Unknown
+                }
+            }
+            Expr::And(xs) => {
+                let v: Vec<Tri> = xs.iter().map(|x| eval(model, x, op)).collect();
+                if v.contains(&Tri::False) {
+                    Tri::False
+                } else if v.iter().all(|t| *t == Tri::True) {
+                    Tri::True
+                } else {
+                    Tri::Unknown
+                }
+            }
+            Expr::Not(x) => match eval(model, x, op) {
+                Tri::True => Tri::False,
+                Tri::False => Tri::True,
+                Tri::Unknown => Tri::Unknown,
+            },
+            Expr::ActionMatches(p) => match crate::model::Pattern::parse(p) {
+                Ok(pat) if pat.matches(op, model.mode) => Tri::True,
+                Ok(_) => Tri::False,
+                Err(_) => Tri::Unknown,
+            },
+            _ => Tri::Unknown,
+        }
+    }
+    match Condition::parse(text.trim()) {
+        Ok(c) => eval(model, c.expr(), op),
+        Err(_) => Tri::Unknown,
+    }
+}
+
 /// Who can perform `op` at `scope`, by the rules.
 pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> NaiveAnswer {
+    let sources: Vec<Source> = inv
+        .assignments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Source {
+            index: i as u32,
+            principal: a.principal,
+            scope: a.scope,
+            role: &inv.role_refs[a.role as usize].guid,
+            condition: a.condition.map(|c| inv.conditions.get(c)),
+        })
+        .collect();
+    naive_with(model, inv, op, scope, &sources)
+}
+
+/// PIM by the rules: the principals not allowed `op` at `scope` now who would be if they
+/// activated the eligibilities in force at `at` (start ≤ at < end, status provisioned), each
+/// with whether all its grants would be conditional; grants are eligibility indices.
+pub fn who_can_eligible_naive(
+    model: &Model,
+    inv: &Inventory,
+    op: &str,
+    scope: &str,
+    at: i64,
+) -> BTreeMap<u32, (bool, BTreeSet<(u32, Plane)>)> {
+    let now = who_can_naive(model, inv, op, scope);
+    let sources: Vec<Source> = inv
+        .pim
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.kind == crate::model::inventory::pim::PimKind::Eligible
+                && r.status
+                    .as_deref()
+                    .is_none_or(|s| s.trim().eq_ignore_ascii_case("provisioned"))
+                && r.start.is_none_or(|s| s <= at)
+                && r.end.is_none_or(|e| e > at)
+        })
+        .map(|(i, r)| Source {
+            index: i as u32,
+            principal: r.principal,
+            scope: r.scope,
+            role: &inv.role_refs[r.role as usize].guid,
+            condition: r.condition.map(|c| inv.conditions.get(c)),
+        })
+        .collect();
+    let mut out = naive_with(model, inv, op, scope, &sources).allowed;
+    out.retain(|p, _| !now.allowed.contains_key(p));
+    out
+}
+
+fn naive_with(
+    model: &Model,
+    inv: &Inventory,
+    op: &str,
+    scope: &str,
+    sources: &[Source],
+) -> NaiveAnswer {
     let op = op.trim();
     let s = &inv.scopes;
     let placement = placement_of(inv);
@@ -155,40 +270,22 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
             }
         }
         let mut grants: Vec<(u32, Plane, bool)> = Vec::new();
-        for (ai, a) in inv.assignments.iter().enumerate() {
+        for a in sources {
             if !g.contains(&a.principal) || !up.contains(&s.display(a.scope).to_ascii_lowercase()) {
                 continue;
             }
-            let Some(role) = role_of(&inv.role_refs[a.role as usize].guid) else {
+            let Some(role) = role_of(a.role) else {
                 continue;
             };
-            // The assignment's condition, decided for this operation (false: no grant).
-            let cond = match a.condition {
-                None => Some(false),
-                Some(ci) => {
-                    let parsed =
-                        crate::model::condition::Condition::parse(inv.conditions.get(ci).trim());
-                    match parsed {
-                        Err(_) => Some(true),
-                        Ok(c) => match c
-                            .evaluate(
-                                &crate::model::condition::Query::new(op).with_mode(model.mode),
-                            )
-                            .value
-                        {
-                            crate::model::condition::Tri::True => Some(false),
-                            crate::model::condition::Tri::False => None,
-                            crate::model::condition::Tri::Unknown => Some(true),
-                        },
-                    }
-                }
-            };
-            let Some(cond) = cond else {
-                continue;
+            // The condition, decided for this operation (false: no grant).
+            let cond = match a.condition.map(|t| naive_condition(model, t, op)) {
+                None | Some(Tri::True) => false,
+                Some(Tri::False) => continue,
+                Some(Tri::Unknown) => true,
             };
             for &plane in &planes {
                 if let Some(c) = covers(model, role, op, plane) {
-                    grants.push((ai as u32, plane, c || cond));
+                    grants.push((a.index, plane, c || cond));
                 }
             }
         }
@@ -214,21 +311,14 @@ pub fn who_can_naive(model: &Model, inv: &Inventory, op: &str, scope: &str) -> N
                 if covers(model, &d.permissions, op, plane).is_some()
                     && grants.iter().any(|x| x.1 == plane)
                 {
-                    let dc = d.condition.as_deref().map(|t| {
-                        match crate::model::condition::Condition::parse(t.trim()) {
-                            Err(_) => crate::model::condition::Tri::Unknown,
-                            Ok(c) => {
-                                c.evaluate(
-                                    &crate::model::condition::Query::new(op).with_mode(model.mode),
-                                )
-                                .value
-                            }
-                        }
-                    });
-                    if dc == Some(crate::model::condition::Tri::False) {
+                    let dc = d
+                        .condition
+                        .as_deref()
+                        .map(|t| naive_condition(model, t, op));
+                    if dc == Some(Tri::False) {
                         continue;
                     }
-                    if dc == Some(crate::model::condition::Tri::Unknown)
+                    if dc == Some(Tri::Unknown)
                         || matches!(d.effect, crate::model::assignment::DenyEffect::Other(_))
                     {
                         soft = true;

@@ -2,6 +2,32 @@
 //! (with effects and conditions), and splitting reached principals into allowed and denied.
 
 use super::*;
+use crate::analyses::access::conditions::CondValue;
+
+/// What azrbac says about a deny assignment that covers an operation: groups it names that
+/// the inputs do not give, a condition it cannot decide (`cv`), an effect it does not know.
+pub(super) fn cover_warnings(ix: &AccessIndex, d: u32, cv: &CondValue) -> Vec<Warning> {
+    let da = &ix.inv.denies[d as usize];
+    let mut out = deny_group_warnings(ix, d);
+    let audit = da.effect == DenyEffect::Audit;
+    if let Some(r) = cv.residual()
+        && !audit
+    {
+        out.push(Warning::incomplete(format!(
+            "deny assignment {} applies to this operation only under a condition azrbac cannot decide offline ({}): principals it may stop are kept and marked conditional (possibly denied)",
+            da.name.as_deref().unwrap_or(&da.id),
+            crate::text::escape(r)
+        )));
+    }
+    if let DenyEffect::Other(e) = &da.effect {
+        out.push(Warning::incomplete(format!(
+            "deny assignment {} has effect `{}`, which azrbac does not know (`enforced` blocks, `audit` only logs): principals it may stop are kept and marked conditional",
+            da.name.as_deref().unwrap_or(&da.id),
+            crate::text::escape(e)
+        )));
+    }
+    out
+}
 
 impl Ctx<'_, '_> {
     /// The deny's coverage for this operation, or `None` when it does not deny it.
@@ -31,24 +57,8 @@ impl Ctx<'_, '_> {
                 };
                 let mut excluded = Marks::new(n);
                 closure(&ix.members, &da.exclude, &mut excluded, &mut buf);
-                self.warnings.extend(deny_group_warnings(ix, d));
+                self.warnings.extend(cover_warnings(ix, d, &cv));
                 let audit = da.effect == DenyEffect::Audit;
-                if let Some(r) = cv.residual()
-                    && !audit
-                {
-                    self.warnings.insert(Warning::incomplete(format!(
-                        "deny assignment {} applies to this operation only under a condition azrbac cannot decide offline ({}): principals it may stop are kept and marked conditional (possibly denied)",
-                        da.name.as_deref().unwrap_or(&da.id),
-                        crate::text::escape(r)
-                    )));
-                }
-                if let DenyEffect::Other(e) = &da.effect {
-                    self.warnings.insert(Warning::incomplete(format!(
-                        "deny assignment {} has effect `{}`, which azrbac does not know (`enforced` blocks, `audit` only logs): principals it may stop are kept and marked conditional",
-                        da.name.as_deref().unwrap_or(&da.id),
-                        crate::text::escape(e)
-                    )));
-                }
                 Some(DenyCover {
                     planes,
                     covered,

@@ -16,6 +16,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 mod denies;
 mod seeds;
+mod sets;
+pub use sets::{SetChain, SetPrincipal, SetsAnswer, who_can_sets};
 use std::sync::Arc;
 
 /// One way a principal holds the operation.
@@ -168,13 +170,22 @@ struct Ctx<'a, 'm> {
 
 impl<'a, 'm> Ctx<'a, 'm> {
     fn new(ix: &'a AccessIndex<'m>, q: &'a OpQuery) -> Self {
+        Self::with_marks(ix, q, ix.inv.principals.len())
+    }
+
+    /// A context that gathers seeds and never walks groups (no marks to allocate).
+    fn new_unmarked(ix: &'a AccessIndex<'m>, q: &'a OpQuery) -> Self {
+        Self::with_marks(ix, q, 0)
+    }
+
+    fn with_marks(ix: &'a AccessIndex<'m>, q: &'a OpQuery, n: usize) -> Self {
         Ctx {
             ix,
             q,
             roles: HashMap::new(),
             covers: HashMap::new(),
             deny_lists: HashMap::new(),
-            marks: Marks::new(ix.inv.principals.len()),
+            marks: Marks::new(n),
             buf: Vec::new(),
             warnings: BTreeSet::new(),
             untyped: BTreeSet::new(),

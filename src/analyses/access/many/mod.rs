@@ -10,12 +10,18 @@ use super::Warning;
 use super::index::AccessIndex;
 use super::verdict::{OpQuery, role_verdicts};
 use super::who_can::Unevaluated;
-use super::who_can::{Grant, WhoCan, who_can_query};
+use super::who_can::{DenyHit, Grant, SetPrincipal, who_can_query, who_can_sets};
+
+mod per_group;
+#[cfg(test)]
+mod tests;
 use crate::analyses::risk::{RiskIndex, Severity};
 use crate::effective::EntryRef;
 use crate::model::Plane;
 use crate::model::scope::ScopePath;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// One signature item: an assignment (0) or PIM eligibility (2) granting through an entry,
 /// or a deny entry covering (1).
@@ -24,12 +30,11 @@ type SigItem = (u8, u32, Plane, bool, String, usize);
 /// Verdicts per (is a deny, role or deny index) for one operation.
 type VerdictCache = HashMap<(bool, u32), Vec<(Plane, bool, EntryRef)>>;
 
-/// Operations answered together, and the answer.
+/// Operations answered together (their grants and denies on the path are the same).
 #[derive(Debug, Clone)]
 pub struct OpGroup {
     /// Indices into [`Many::ops`].
     pub ops: Vec<usize>,
-    pub answer: WhoCan,
 }
 
 /// One chain of a principal with the operations it grants at the scope.
@@ -52,9 +57,10 @@ pub struct ManyPrincipal {
     pub denied_ops: Vec<usize>,
     pub severity: Option<Severity>,
     pub chains: Vec<ManyChain>,
-    /// Where its deny hits are: (group, index into that group's `at.allowed`, or into
-    /// `at.denied` when the flag is set).
-    pub answers: Vec<(usize, usize, bool)>,
+    /// Deny assignments that stop (or, conditionally, may stop) some of its grants.
+    pub denied_by: Vec<DenyHit>,
+    /// Audit-only deny assignments that match some of its grants.
+    pub audited_by: Vec<DenyHit>,
     /// Groups (indices into [`Many::groups`]) that allow it, ascending.
     pub groups: Vec<usize>,
     /// Groups that stop it by a deny, ascending.
@@ -185,8 +191,36 @@ fn role_sig<'c>(
     })
 }
 
+/// The principals of a many-operation answer, before sorting.
+struct Tiers {
+    principals: Vec<ManyPrincipal>,
+    denied: Vec<ManyPrincipal>,
+    eligible: Vec<ManyPrincipal>,
+    warnings: BTreeSet<Warning>,
+    unevaluated: Vec<Unevaluated>,
+}
+
+/// How the sets are answered: all at once with bitsets, or one [`who_can_query`] per set
+/// (the baseline the first is tested and measured against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sets,
+    PerGroup,
+}
+
 /// Answers who can perform any of `ops` at `scope`. `risk` gives severities.
 pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &RiskIndex) -> Many {
+    who_can_many_with(ix, ops, scope, risk, Engine::Sets)
+}
+
+/// [`who_can_many`] with the engine chosen.
+pub fn who_can_many_with(
+    ix: &AccessIndex,
+    ops: Vec<OpQuery>,
+    scope: &str,
+    risk: &RiskIndex,
+    engine: Engine,
+) -> Many {
     let path = ix.inv.scopes.path(scope);
     // Group operations by signature; verdict caches are per operation.
     let mut by_sig: BTreeMap<Vec<SigItem>, Vec<usize>> = BTreeMap::new();
@@ -197,14 +231,6 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
         if sig.iter().any(|s| s.0 != 1) {
             by_sig.entry(sig).or_default().push(i);
         }
-    }
-    let mut groups = Vec::new();
-    for (_, members) in by_sig {
-        let answer = who_can_query(ix, &ops[members[0]], scope, false);
-        groups.push(OpGroup {
-            ops: members,
-            answer,
-        });
     }
     let severity: Vec<Option<Severity>> = ops
         .iter()
@@ -231,46 +257,20 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
         })
         .collect();
 
-    // Per principal: the groups that allow it or deny it.
-    let mut allowed = per_principal(&groups, |g| &g.answer.at.allowed);
-    for (gi, g) in groups.iter().enumerate() {
-        for (ai, a) in g.answer.at.allowed.iter().enumerate() {
-            if (!a.denied_by.is_empty() || !a.audited_by.is_empty())
-                && let Some(p) = allowed.get_mut(&a.principal)
-            {
-                p.answers.push((gi, ai, false));
-            }
-        }
-    }
-    let mut stopped: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
-    for (gi, g) in groups.iter().enumerate() {
-        for (di, a) in g.answer.at.denied.iter().enumerate() {
-            stopped.entry(a.principal).or_default().push((gi, di));
-        }
-    }
-    // PIM eligibilities, per set: principals not allowed for that set who could activate it.
-    let eligible = per_principal(&groups, |g| &g.answer.eligible.allowed);
-    let mut denied = Vec::new();
-    for (p, gs) in stopped {
-        let entry = match allowed.get_mut(&p) {
-            Some(x) => x,
-            None => {
-                denied.push(ManyPrincipal::new(p));
-                let Some(last) = denied.last_mut() else {
-                    continue;
-                };
-                last
-            }
-        };
-        for (gi, di) in gs {
-            entry.denied_ops.extend(&groups[gi].ops);
-            entry.denied_groups.push(gi);
-            entry.answers.push((gi, di, true));
-            if entry.ops.is_empty() {
-                entry.add_chains(gi, &groups[gi].answer.at.denied[di].grants);
-            }
-        }
-    }
+    let groups: Vec<OpGroup> = by_sig
+        .into_values()
+        .map(|members| OpGroup { ops: members })
+        .collect();
+    let Tiers {
+        mut principals,
+        mut denied,
+        mut eligible,
+        warnings: group_warnings,
+        mut unevaluated,
+    } = match engine {
+        Engine::Sets => sets_tiers(ix, &ops, &groups, scope),
+        Engine::PerGroup => per_group::tiers(ix, &ops, &groups, scope),
+    };
     let finish = |p: &mut ManyPrincipal| {
         for v in [
             &mut p.ops,
@@ -293,10 +293,8 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
         };
         p.severity = held.iter().filter_map(|i| severity[*i]).max();
     };
-    let mut principals: Vec<ManyPrincipal> = allowed.into_values().collect();
     principals.iter_mut().for_each(finish);
     denied.iter_mut().for_each(finish);
-    let mut eligible: Vec<ManyPrincipal> = eligible.into_values().collect();
     eligible.iter_mut().for_each(finish);
     let order = |a: &ManyPrincipal, b: &ManyPrincipal| {
         b.severity
@@ -311,17 +309,7 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
     denied.sort_by(order);
     eligible.sort_by(order);
 
-    let mut warnings: BTreeSet<Warning> = BTreeSet::new();
-    for g in &groups {
-        for w in &g.answer.warnings {
-            // Per-operation notes ("not in the catalog") are stated once, for the set.
-            if w.text.contains("is not in the operation catalog") {
-                continue;
-            }
-            warnings.insert(w.clone());
-        }
-    }
-    let mut extra_unevaluated = Vec::new();
+    let mut warnings = group_warnings;
     if groups.is_empty()
         && let Some(q) = ops.first()
     {
@@ -332,7 +320,7 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
                 .into_iter()
                 .filter(|w| !w.text.contains("is not in the operation catalog")),
         );
-        extra_unevaluated = w.unevaluated;
+        unevaluated.extend(w.unevaluated);
     }
     let unknown = ops.iter().filter(|q| !q.in_catalog()).count();
     if unknown > 0 {
@@ -345,11 +333,6 @@ pub fn who_can_many(ix: &AccessIndex, ops: Vec<OpQuery>, scope: &str, risk: &Ris
             }
         )));
     }
-    let mut unevaluated: Vec<Unevaluated> = groups
-        .iter()
-        .flat_map(|g| g.answer.unevaluated.iter().cloned())
-        .chain(extra_unevaluated)
-        .collect();
     unevaluated.sort_by_key(|u| u.assignment);
     unevaluated.dedup_by_key(|u| u.assignment);
     Many {
@@ -375,49 +358,57 @@ impl ManyPrincipal {
             denied_ops: Vec::new(),
             severity: None,
             chains: Vec::new(),
-            answers: Vec::new(),
+            denied_by: Vec::new(),
+            audited_by: Vec::new(),
             groups: Vec::new(),
             denied_groups: Vec::new(),
         }
     }
-
-    /// Adds the chains of one group's answer, merging a chain already listed.
-    fn add_chains(&mut self, gi: usize, grants: &[Grant]) {
-        for gr in grants {
-            match self.chains.iter_mut().find(|c| same_chain(&c.grant, gr)) {
-                Some(c) => c.groups.push(gi),
-                None => self.chains.push(ManyChain {
-                    grant: gr.clone(),
-                    groups: vec![gi],
-                }),
-            }
-        }
-    }
 }
 
-/// The principals of one tier of every group's answer (`tier` picks it), each with the
-/// operations and groups it holds there and its chains.
-fn per_principal(
-    groups: &[OpGroup],
-    tier: impl Fn(&OpGroup) -> &Vec<super::who_can::Answer>,
-) -> BTreeMap<u32, ManyPrincipal> {
-    let mut out: BTreeMap<u32, ManyPrincipal> = BTreeMap::new();
-    for (gi, g) in groups.iter().enumerate() {
-        for a in tier(g) {
-            let p = out
-                .entry(a.principal)
-                .or_insert_with(|| ManyPrincipal::new(a.principal));
-            p.ops.extend(&g.ops);
-            p.groups.push(gi);
-            if a.conditional {
-                p.conditional_ops.extend(&g.ops);
-            }
-            p.add_chains(gi, &a.grants);
+/// The tiers from one pass over all sets ([`who_can_sets`]).
+fn sets_tiers(ix: &AccessIndex, ops: &[OpQuery], groups: &[OpGroup], scope: &str) -> Tiers {
+    let reps: Vec<&OpQuery> = groups.iter().map(|g| &ops[g.ops[0]]).collect();
+    let ans = who_can_sets(ix, &reps, scope);
+    let ops_of = |bits: &fixedbitset::FixedBitSet| -> Vec<usize> {
+        bits.ones()
+            .flat_map(|g| groups[g].ops.iter().copied())
+            .collect()
+    };
+    let convert = |p: SetPrincipal| -> ManyPrincipal {
+        let mut m = ManyPrincipal::new(p.principal);
+        m.ops = ops_of(&p.allowed);
+        m.groups = p.allowed.ones().collect();
+        if !p.allowed.is_clear() {
+            m.conditional_ops = ops_of(&p.conditional);
+        }
+        m.denied_ops = ops_of(&p.stopped);
+        m.denied_groups = p.stopped.ones().collect();
+        m.chains = p
+            .chains
+            .into_iter()
+            .map(|c| ManyChain {
+                groups: c.sets.ones().collect(),
+                grant: c.grant,
+            })
+            .collect();
+        m.denied_by = p.denied_by;
+        m.audited_by = p.audited_by;
+        m
+    };
+    let (mut principals, mut denied) = (Vec::new(), Vec::new());
+    for p in ans.principals {
+        if p.allowed.is_clear() {
+            denied.push(convert(p));
+        } else {
+            principals.push(convert(p));
         }
     }
-    out
-}
-
-fn same_chain(a: &Grant, b: &Grant) -> bool {
-    a.assignment == b.assignment && a.via == b.via && a.plane == b.plane && a.entry == b.entry
+    Tiers {
+        principals,
+        denied,
+        eligible: ans.eligible.into_iter().map(convert).collect(),
+        warnings: ans.warnings.into_iter().collect(),
+        unevaluated: ans.unevaluated,
+    }
 }
