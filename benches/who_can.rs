@@ -9,7 +9,8 @@
 
 use azrbac::analyses::access::naive::who_can_naive;
 use azrbac::analyses::access::synth::{Config, generate_texts};
-use azrbac::analyses::access::{AccessIndex, who_can};
+use azrbac::analyses::access::{AccessIndex, Engine, OpQuery, who_can, who_can_many_with};
+use azrbac::analyses::risk::Taxonomy;
 use azrbac::data::Model;
 use azrbac::model::inventory::Inventory;
 use azrbac::model::scope::ScopeKind;
@@ -133,6 +134,48 @@ fn bench(c: &mut Criterion) {
         .unwrap_or_else(|| "/".into());
     g.bench_function("resource_group/score_below", |b| {
         b.iter(|| who_can(&ix, OPS[0], &ep, true))
+    });
+    g.finish();
+
+    // A risk category at the endpoint: every set at once, beside one query per set.
+    let taxonomy = Taxonomy::embedded().unwrap();
+    let risk = taxonomy.classify(&model.index, model.mode);
+    let ci = taxonomy
+        .categories()
+        .iter()
+        .position(|c| c.key == "secret-exposure")
+        .unwrap();
+    let names: Vec<String> = risk
+        .ops_in(ci)
+        .ones()
+        .map(|id| model.index.catalog().name(id as u32).to_string())
+        .collect();
+    let ops = || -> Vec<OpQuery> {
+        names
+            .iter()
+            .map(|n| OpQuery::new(&model.index, n))
+            .collect()
+    };
+    let endpoint = scopes(&ix)[0].1.clone();
+    let m = who_can_many_with(&ix, ops(), &endpoint, &risk, Engine::Sets);
+    eprintln!(
+        "  category secret-exposure ({} operations) at the endpoint: {} sets, {} principals",
+        names.len(),
+        m.groups.len(),
+        m.principals.len()
+    );
+    let mut g = c.benchmark_group("who_can_category");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(8))
+        .warm_up_time(Duration::from_secs(1));
+    g.bench_function("sets_one_pass", |b| {
+        b.iter(|| who_can_many_with(&ix, ops(), &endpoint, &risk, Engine::Sets))
+    });
+    g.bench_function("one_query_per_set", |b| {
+        b.iter(|| who_can_many_with(&ix, ops(), &endpoint, &risk, Engine::PerGroup))
+    });
+    g.bench_function("single_operation", |b| {
+        b.iter(|| who_can(&ix, OPS[0], &endpoint, false))
     });
     g.finish();
 

@@ -82,12 +82,73 @@ impl Conditions {
     }
 }
 
+/// What the target's resource id tells about `@Resource` attributes: a container-scoped (or
+/// queue-scoped) target names its container (queue). Everything else stays unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Target {
+    attributes: Vec<(&'static str, String)>,
+}
+
+impl Target {
+    /// The attributes the scope id `scope` gives.
+    pub fn of(scope: &str) -> Target {
+        const DERIVED: [(&str, &str, &str); 2] = [
+            (
+                "blobservices",
+                "containers",
+                "Microsoft.Storage/storageAccounts/blobServices/containers:name",
+            ),
+            (
+                "queueservices",
+                "queues",
+                "Microsoft.Storage/storageAccounts/queueServices/queues:name",
+            ),
+        ];
+        let segs: Vec<&str> = scope.split('/').filter(|s| !s.is_empty()).collect();
+        let mut attributes = Vec::new();
+        // storageAccounts/{account}/{service}/default/{child}/{name}
+        for i in 0..segs.len() {
+            for (service, child, attr) in DERIVED {
+                if segs[i].eq_ignore_ascii_case(service)
+                    && segs
+                        .get(i + 2)
+                        .is_some_and(|c| c.eq_ignore_ascii_case(child))
+                    && i >= 2
+                    && segs[i - 2].eq_ignore_ascii_case("storageAccounts")
+                    && let Some(name) = segs.get(i + 3)
+                {
+                    attributes.push((attr, (*name).to_string()));
+                }
+            }
+        }
+        Target { attributes }
+    }
+
+    /// The attributes, for display.
+    pub fn attributes(&self) -> &[(&'static str, String)] {
+        &self.attributes
+    }
+}
+
 /// Decides a condition for operation `op`.
 pub fn decide(c: &Parsed, op: &str, mode: WildcardMode) -> CondValue {
+    decide_at(c, op, mode, &Target::default())
+}
+
+/// Decides a condition for operation `op` on a target whose id gives `target`.
+pub fn decide_at(c: &Parsed, op: &str, mode: WildcardMode, target: &Target) -> CondValue {
     match c.as_ref() {
         Err(e) => CondValue::Unknown(format!("the condition does not parse ({e})").into()),
         Ok(c) => {
-            let out = c.evaluate(&Query::new(op).with_mode(mode));
+            let mut q = Query::new(op).with_mode(mode);
+            for (name, value) in &target.attributes {
+                q = q.with_attribute(
+                    crate::model::condition::Source::Resource,
+                    name,
+                    [value.clone()],
+                );
+            }
+            let out = c.evaluate(&q);
             match out.value {
                 Tri::True => CondValue::True,
                 Tri::False => CondValue::False,
@@ -105,6 +166,44 @@ pub fn decide(c: &Parsed, op: &str, mode: WildcardMode) -> CondValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_container_target_decides_container_name_conditions() {
+        let c = p(
+            "((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'public'))",
+        );
+        let op = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read";
+        let account =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/sa";
+        let at = |scope: &str| decide_at(&c, op, WildcardMode::Azure, &Target::of(scope));
+        assert_eq!(
+            at(&format!("{account}/blobServices/default/containers/public")),
+            CondValue::True
+        );
+        assert_eq!(
+            at(&format!("{account}/blobServices/default/containers/other")),
+            CondValue::False
+        );
+        assert!(at(account).is_unknown());
+        assert!(Target::of(account).attributes().is_empty());
+        assert_eq!(
+            Target::of(&format!("{account}/queueServices/default/queues/q1")).attributes(),
+            &[(
+                "Microsoft.Storage/storageAccounts/queueServices/queues:name",
+                "q1".to_string()
+            )]
+        );
+        // Another operation is untouched by the condition, wherever it is asked.
+        assert_eq!(
+            decide_at(
+                &c,
+                "Microsoft.Storage/storageAccounts/read",
+                WildcardMode::Azure,
+                &Target::of(account)
+            ),
+            CondValue::True
+        );
+    }
 
     fn p(s: &str) -> Parsed {
         Arc::new(Condition::parse(s))

@@ -2,6 +2,7 @@
 //! once to bitsets, assignments and deny assignments bucketed by scope node, and group
 //! membership in both directions as compressed adjacency lists.
 
+use super::conditions::{CondValue, Target, decide_at};
 use crate::data::Model;
 use crate::effective::{Effective, Resolver, expand_with};
 use crate::graph::Index;
@@ -470,18 +471,28 @@ impl AccessIndex<'_> {
     }
 
     /// The value of assignment condition `c` (arena index) for operation `op`.
-    pub fn assignment_condition(&self, c: u32, op: &str) -> super::conditions::CondValue {
+    pub fn assignment_condition(&self, c: u32, op: &str) -> CondValue {
+        self.assignment_condition_at(c, op, &Target::default())
+    }
+
+    /// [`Self::assignment_condition`] on a target whose id gives `target`.
+    pub fn assignment_condition_at(&self, c: u32, op: &str, target: &Target) -> CondValue {
         match self.conds.assignment(c) {
-            Some(p) => super::conditions::decide(p, op, self.model.mode),
-            None => super::conditions::CondValue::Unknown("the condition is missing".into()),
+            Some(p) => decide_at(p, op, self.model.mode, target),
+            None => CondValue::Unknown("the condition is missing".into()),
         }
     }
 
     /// The value of deny `d`'s condition for `op` (`True` when it has none).
-    pub fn deny_condition(&self, d: u32, op: &str) -> super::conditions::CondValue {
+    pub fn deny_condition(&self, d: u32, op: &str) -> CondValue {
+        self.deny_condition_at(d, op, &Target::default())
+    }
+
+    /// [`Self::deny_condition`] on a target whose id gives `target`.
+    pub fn deny_condition_at(&self, d: u32, op: &str, target: &Target) -> CondValue {
         match self.conds.deny(d) {
-            Some(p) => super::conditions::decide(p, op, self.model.mode),
-            None => super::conditions::CondValue::True,
+            Some(p) => decide_at(p, op, self.model.mode, target),
+            None => CondValue::True,
         }
     }
 }

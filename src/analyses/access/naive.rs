@@ -47,7 +47,21 @@ pub fn covers(model: &Model, role: &RoleDefinition, op: &str, plane: Plane) -> O
             .chain(&removals)
             .any(|e| e.pattern.is_literal());
         if !grants.is_empty() && removals.is_empty() {
-            let conditional = role.block_conditional(block);
+            // The block's conditions (its own and the role's), read by the rules' evaluator.
+            let conditional = if role.block_conditional(block) {
+                let own = [role.condition.as_deref(), block.condition.as_deref()];
+                let v: Vec<Tri> = own
+                    .iter()
+                    .flatten()
+                    .map(|t| naive_condition(model, t, op, ""))
+                    .collect();
+                if v.contains(&Tri::False) {
+                    continue;
+                }
+                v.contains(&Tri::Unknown)
+            } else {
+                false
+            };
             result = Some(result.map_or(conditional, |c| c && conditional));
         }
     }
@@ -136,15 +150,44 @@ struct Source<'a> {
 }
 
 /// The rules' own three-valued reading of a condition for one operation, with nothing known
-/// of the request: `ActionMatches` is decided by matching the operation; every attribute,
-/// suboperation and comparison is unknown; `!`, `AND` and `OR` combine by Kleene's tables. A
-/// condition that does not parse is unknown.
-pub fn naive_condition(model: &Model, text: &str, op: &str) -> Tri {
-    use crate::model::condition::{Condition, ast::Expr};
-    fn eval(model: &Model, e: &Expr, op: &str) -> Tri {
+/// of the request: `ActionMatches` is decided by matching the operation; `SubOperationMatches`
+/// is false for an operation without suboperations (only three blob actions have them); a
+/// container's (queue's) name is known when the target `scope` is one, and compared with
+/// `StringEquals` / `StringNotEquals` (and their `IgnoreCase` forms); everything else is
+/// unknown; `!`, `AND` and `OR` combine by Kleene's tables. A condition that does not parse is
+/// unknown.
+pub fn naive_condition(model: &Model, text: &str, op: &str, scope: &str) -> Tri {
+    use crate::model::condition::Condition;
+    use crate::model::condition::ast::{BaseOp, Cmp, Expr, Family, Operand, Source, Value};
+    // The container (queue) the target names, if it is one: …/storageAccounts/A/S/default/C/N.
+    let low = scope.to_ascii_lowercase();
+    let parts: Vec<&str> = low.split('/').collect();
+    let original: Vec<&str> = scope.split('/').collect();
+    let named = |service: &str, child: &str| -> Option<String> {
+        (2..parts.len()).find_map(|i| {
+            (parts[i] == service
+                && parts[i - 2] == "storageaccounts"
+                && parts.get(i + 2) == Some(&child))
+            .then(|| original.get(i + 3).map(|s| s.to_string()))
+            .flatten()
+        })
+    };
+    let known = [
+        (
+            "microsoft.storage/storageaccounts/blobservices/containers:name",
+            named("blobservices", "containers"),
+        ),
+        (
+            "microsoft.storage/storageaccounts/queueservices/queues:name",
+            named("queueservices", "queues"),
+        ),
+    ];
+    let eval = |e: &Expr, op: &str| -> Tri { eval_with(model, e, op, &known) };
+    fn eval_with(model: &Model, e: &Expr, op: &str, known: &[(&str, Option<String>); 2]) -> Tri {
+        let eval = |e: &Expr, op: &str| eval_with(model, e, op, known);
         match e {
             Expr::Or(xs) => {
-                let v: Vec<Tri> = xs.iter().map(|x| eval(model, x, op)).collect();
+                let v: Vec<Tri> = xs.iter().map(|x| eval(x, op)).collect();
                 if v.contains(&Tri::True) {
                     Tri::True
                 } else if v.iter().all(|t| *t == Tri::False) {
@@ -154,7 +197,7 @@ pub fn naive_condition(model: &Model, text: &str, op: &str) -> Tri {
                 }
             }
             Expr::And(xs) => {
-                let v: Vec<Tri> = xs.iter().map(|x| eval(model, x, op)).collect();
+                let v: Vec<Tri> = xs.iter().map(|x| eval(x, op)).collect();
                 if v.contains(&Tri::False) {
                     Tri::False
                 } else if v.iter().all(|t| *t == Tri::True) {
@@ -163,7 +206,7 @@ pub fn naive_condition(model: &Model, text: &str, op: &str) -> Tri {
                     Tri::Unknown
                 }
             }
-            Expr::Not(x) => match eval(model, x, op) {
+            Expr::Not(x) => match eval(x, op) {
                 Tri::True => Tri::False,
                 Tri::False => Tri::True,
                 Tri::Unknown => Tri::Unknown,
@@ -173,11 +216,46 @@ pub fn naive_condition(model: &Model, text: &str, op: &str) -> Tri {
                 Ok(_) => Tri::False,
                 Err(_) => Tri::Unknown,
             },
+            Expr::SubOperationMatches(_) => {
+                let with_subs = [
+                    "microsoft.storage/storageaccounts/blobservices/containers/blobs/read",
+                    "microsoft.storage/storageaccounts/blobservices/containers/blobs/write",
+                    "microsoft.storage/storageaccounts/blobservices/containers/blobs/add/action",
+                ];
+                if with_subs.contains(&op.to_ascii_lowercase().as_str()) {
+                    Tri::Unknown
+                } else {
+                    Tri::False
+                }
+            }
+            Expr::Compare {
+                left: Operand::Attr(a),
+                op: o,
+                right: Operand::Value(Value::Str(v)),
+            } if a.source == Source::Resource && o.quant.is_none() => {
+                let name = a.name.trim().to_ascii_lowercase();
+                let Some(Some(have)) = known.iter().find(|k| k.0 == name).map(|k| &k.1) else {
+                    return Tri::Unknown;
+                };
+                let BaseOp::Known(k) = &o.base else {
+                    return Tri::Unknown;
+                };
+                let same = if k.ignore_case {
+                    have.eq_ignore_ascii_case(v)
+                } else {
+                    have == v
+                };
+                match (k.family, k.cmp) {
+                    (Family::String, Cmp::Equals) => Tri::from_bool(same),
+                    (Family::String, Cmp::NotEquals) => Tri::from_bool(!same),
+                    _ => Tri::Unknown,
+                }
+            }
             _ => Tri::Unknown,
         }
     }
     match Condition::parse(text.trim()) {
-        Ok(c) => eval(model, c.expr(), op),
+        Ok(c) => eval(c.expr(), op),
         Err(_) => Tri::Unknown,
     }
 }
@@ -278,7 +356,7 @@ fn naive_with(
                 continue;
             };
             // The condition, decided for this operation (false: no grant).
-            let cond = match a.condition.map(|t| naive_condition(model, t, op)) {
+            let cond = match a.condition.map(|t| naive_condition(model, t, op, scope)) {
                 None | Some(Tri::True) => false,
                 Some(Tri::False) => continue,
                 Some(Tri::Unknown) => true,
@@ -314,7 +392,7 @@ fn naive_with(
                     let dc = d
                         .condition
                         .as_deref()
-                        .map(|t| naive_condition(model, t, op));
+                        .map(|t| naive_condition(model, t, op, scope));
                     if dc == Some(Tri::False) {
                         continue;
                     }

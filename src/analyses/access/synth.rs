@@ -206,9 +206,13 @@ impl<'m> Layout<'m> {
                 r.below(3)
             ),
             _ => format!(
-                "{rg}/providers/Microsoft.Storage/storageAccounts/st{}/blobServices/default/containers/c{}",
+                "{rg}/providers/Microsoft.Storage/storageAccounts/st{}/blobServices/default/containers/{}",
                 r.below(3),
-                r.below(5)
+                // Container 0 is the one the synthetic conditions name.
+                match r.below(5) {
+                    0 => "public".to_string(),
+                    n => format!("c{n}"),
+                }
             ),
         }
     }

@@ -5,6 +5,7 @@
 
 use crate::effective::{EntryRef, Verdict, explain};
 use crate::graph::Index;
+use crate::model::condition::{Condition, Query, Tri};
 use crate::model::{OpId, Plane, RoleDefinition, WildcardMode};
 
 /// An operation name as a query asks about it.
@@ -35,6 +36,23 @@ impl OpQuery {
     pub fn in_catalog(&self) -> bool {
         self.ids.iter().any(Option::is_some)
     }
+}
+
+/// The conditions of block `block` of `role` (its own and the role's), decided for `op` with
+/// nothing known of the request. A condition that does not parse is unknown.
+pub fn block_condition(role: &RoleDefinition, block: usize, op: &str, mode: WildcardMode) -> Tri {
+    let one = |text: Option<&str>| -> Tri {
+        match text.map(|t| Condition::parse(t.trim())) {
+            None => Tri::True,
+            Some(Err(_)) => Tri::Unknown,
+            Some(Ok(c)) => c.evaluate(&Query::new(op).with_mode(mode)).value,
+        }
+    };
+    let own = role
+        .permissions
+        .get(block)
+        .and_then(|b| b.condition.as_deref());
+    one(role.condition.as_deref()).and(one(own))
 }
 
 /// One plane on which a role grants the operation.
@@ -84,17 +102,78 @@ pub fn role_verdicts(
             if b.grants.is_empty() || !b.removals.is_empty() {
                 continue;
             }
-            if best.is_none_or(|(c, _)| c && !b.conditional) {
-                best = Some((b.conditional, &b.grants[0]));
+            // A block's condition (and the role's) decided for this operation: false grants
+            // nothing, true grants plainly, unknown grants conditionally.
+            let conditional = if b.conditional {
+                match block_condition(role, b.block, &q.name, mode) {
+                    Tri::False => continue,
+                    Tri::True => false,
+                    Tri::Unknown => true,
+                }
+            } else {
+                false
+            };
+            if best.is_none_or(|(c, _)| c && !conditional) {
+                best = Some((conditional, &b.grants[0]));
             }
         }
-        if let Some((_, e)) = best {
+        if let Some((conditional, e)) = best {
             out.push(PlaneGrant {
                 plane: pe.plane,
-                conditional: pe.verdict == Verdict::Conditional,
+                conditional,
                 entry: e.clone(),
             });
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Model;
+
+    /// Key Vault Data Access Administrator's block condition restricts only role-assignment
+    /// writes and deletes: decided per operation, its other grants are plain.
+    #[test]
+    fn block_conditions_are_decided_per_operation() {
+        let model = Model::embedded().unwrap();
+        let role = model
+            .builtins
+            .by_guid("8b54135c-b56d-4d72-a534-26097cfdc8d8")
+            .unwrap();
+        let verdict = |op: &str| {
+            let q = OpQuery::new(&model.index, op);
+            role_verdicts(&model.index, role, None, &q, model.mode)
+        };
+        let write = verdict("Microsoft.Authorization/roleAssignments/write");
+        assert_eq!(write.len(), 1);
+        assert!(write[0].conditional, "the condition names the request");
+        let read = verdict("Microsoft.KeyVault/vaults/secrets/read");
+        assert!(read.iter().all(|p| !p.conditional), "{read:?}");
+        assert!(!read.is_empty());
+        let support = verdict("Microsoft.Support/supportTickets/write");
+        assert_eq!(support.len(), 1);
+        assert!(!support[0].conditional);
+        assert!(verdict("Microsoft.KeyVault/vaults/write").is_empty());
+    }
+
+    /// A block whose condition is false for the operation grants nothing through it.
+    #[test]
+    fn a_block_condition_false_for_the_operation_grants_nothing() {
+        let model = Model::embedded().unwrap();
+        let text = r#"{"roleName":"r","permissions":[{"actions":["Microsoft.Storage/*"],"condition":"(ActionMatches{'Microsoft.Storage/storageAccounts/read'})","conditionVersion":"2.0"}]}"#;
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let role = crate::model::role_parse::parse_roles_json(&value, "r.json")
+            .unwrap()
+            .remove(0);
+        let verdict = |op: &str| {
+            let q = OpQuery::new(&model.index, op);
+            role_verdicts(&model.index, &role, None, &q, model.mode)
+        };
+        let read = verdict("Microsoft.Storage/storageAccounts/read");
+        assert_eq!(read.len(), 1);
+        assert!(!read[0].conditional);
+        assert!(verdict("Microsoft.Storage/storageAccounts/delete").is_empty());
+    }
 }

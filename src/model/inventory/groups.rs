@@ -159,6 +159,8 @@ struct Sink<'i, 'p> {
     progress: &'p mut dyn FnMut(usize),
     /// Groups whose member list is one page of several.
     partial: Vec<String>,
+    /// Groups listed more than once with different members.
+    conflicts: Vec<String>,
 }
 
 fn add<'de>(inv: &mut Inventory, m: &Member<'de>, default: PrincipalType) -> Option<u32> {
@@ -208,6 +210,13 @@ impl<'de> ItemSink<'de> for Sink<'_, '_> {
                 .ok_or_else(|| format!("member {j} of group {index} has no `id`"))?;
             members.push(p);
         }
+        members.sort_unstable();
+        members.dedup();
+        let earlier = inv.group(group).map(|g| g.members != members);
+        if earlier == Some(true) {
+            self.conflicts
+                .push(inv.principals.get(group).id.to_string());
+        }
         let rec = inv.group_mut(group);
         rec.members.extend(members);
         rec.members.sort_unstable();
@@ -226,10 +235,29 @@ pub(super) fn parse(
         inv,
         progress,
         partial: Vec::new(),
+        conflicts: Vec::new(),
     };
     let (n, paging) = parse_with(text, origin, &mut sink)?;
     let mut partial = sink.partial;
     partial.sort();
+    let mut conflicts = sink.conflicts;
+    conflicts.sort();
+    conflicts.dedup();
+    if let Some(first) = conflicts.first() {
+        // Two readings of one group: its members are the union (what allows could reach), but
+        // a deny naming it may then cover principals that are not members.
+        inv.gaps.push(format!(
+            "{origin}: {} listed more than once with different members (such as group {}): read as the union of the lists, so grants through {} are all listed but a deny assignment naming {} may cover principals that are not members",
+            if conflicts.len() == 1 {
+                "1 group is".to_string()
+            } else {
+                format!("{} groups are", conflicts.len())
+            },
+            crate::text::escape(first),
+            if conflicts.len() == 1 { "it" } else { "them" },
+            if conflicts.len() == 1 { "it" } else { "one" },
+        ));
+    }
     if let Some(note) = paging {
         inv.gaps.push(note);
     }

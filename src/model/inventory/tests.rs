@@ -238,3 +238,23 @@ fn roles_from_cli_and_resource_graph() {
     );
     assert_eq!(inv.notes.len(), 1);
 }
+
+/// A group listed twice with the same members is one reading; with different members it is
+/// two, read as the union and said to be incomplete (a deny naming it may over-reach).
+#[test]
+fn a_group_listed_twice_with_different_members_is_a_gap() {
+    let same = r#"[{"id": "g1", "members": ["u1", "u2"]}, {"id": "g1", "members": ["u2", "u1"]}]"#;
+    let mut inv = Inventory::new();
+    inv.read_groups(same, "groups.json", &mut none).unwrap();
+    assert!(inv.gaps.is_empty(), "{:?}", inv.gaps);
+    let differ = r#"[{"id": "g1", "members": ["u1"]}, {"id": "g2", "members": []}, {"id": "g1", "members": ["u3"]}]"#;
+    let mut inv = Inventory::new();
+    inv.read_groups(differ, "groups.json", &mut none).unwrap();
+    assert_eq!(inv.gaps.len(), 1, "{:?}", inv.gaps);
+    assert!(
+        inv.gaps[0]
+            .contains("1 group is listed more than once with different members (such as group g1)")
+    );
+    let g = inv.principals.find("g1").unwrap();
+    assert_eq!(inv.group(g).unwrap().members.len(), 2);
+}

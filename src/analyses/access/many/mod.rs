@@ -7,6 +7,7 @@
 //! of operations that roles reach through `*` costs a handful of queries.
 
 use super::Warning;
+use super::conditions::Target;
 use super::index::AccessIndex;
 use super::verdict::{OpQuery, role_verdicts};
 use super::who_can::Unevaluated;
@@ -99,6 +100,7 @@ fn signature(
     ix: &AccessIndex,
     q: &OpQuery,
     path: &ScopePath,
+    target: &Target,
     cache: &mut VerdictCache,
 ) -> Vec<SigItem> {
     let mut sig = Vec::new();
@@ -110,7 +112,9 @@ fn signature(
                 continue;
             };
             let v = role_sig(ix, q, cache, r);
-            let cv = a.condition.map(|c| ix.assignment_condition(c, &q.name));
+            let cv = a
+                .condition
+                .map(|c| ix.assignment_condition_at(c, &q.name, target));
             if cv.as_ref().is_some_and(|c| c.is_false()) || v.is_empty() {
                 continue;
             }
@@ -135,7 +139,9 @@ fn signature(
                 continue;
             }
             let v = role_sig(ix, q, cache, r);
-            let cv = rec.condition.map(|c| ix.assignment_condition(c, &q.name));
+            let cv = rec
+                .condition
+                .map(|c| ix.assignment_condition_at(c, &q.name, target));
             if cv.as_ref().is_some_and(|c| c.is_false()) {
                 continue;
             }
@@ -157,7 +163,7 @@ fn signature(
                     .map(|g| (g.plane, g.conditional, g.entry))
                     .collect()
             });
-            let cv = ix.deny_condition(d, &q.name);
+            let cv = ix.deny_condition_at(d, &q.name, target);
             if cv.is_false() {
                 continue;
             }
@@ -222,11 +228,12 @@ pub fn who_can_many_with(
     engine: Engine,
 ) -> Many {
     let path = ix.inv.scopes.path(scope);
+    let target = Target::of(scope);
     // Group operations by signature; verdict caches are per operation.
     let mut by_sig: BTreeMap<Vec<SigItem>, Vec<usize>> = BTreeMap::new();
     for (i, q) in ops.iter().enumerate() {
         let mut cache = HashMap::new();
-        let sig = signature(ix, q, &path, &mut cache);
+        let sig = signature(ix, q, &path, &target, &mut cache);
         // Operations nobody holds or could activate have no answer to give.
         if sig.iter().any(|s| s.0 != 1) {
             by_sig.entry(sig).or_default().push(i);

@@ -42,7 +42,7 @@ impl Ctx<'_, '_> {
                 self.q,
                 ix.model.mode,
             );
-            let cv = ix.deny_condition(d, &self.q.name);
+            let cv = ix.deny_condition_at(d, &self.q.name, &self.target);
             let cover = if planes.is_empty() || cv.is_false() {
                 None
             } else {

@@ -3,6 +3,7 @@
 //! assignment (scope) → role → entry — and the principals a deny assignment stops, with the
 //! deny that stops them.
 
+use super::conditions::Target;
 use super::index::{AccessIndex, Marks, closure};
 use super::verdict::{OpQuery, PlaneGrant, role_verdicts};
 use super::{Warning, deny_group_warnings, input_warnings, path_warnings, plural};
@@ -166,6 +167,8 @@ struct Ctx<'a, 'm> {
     missing_groups: BTreeMap<u32, Option<u32>>,
     unevaluated: Vec<Unevaluated>,
     seen_unevaluated: HashSet<u32>,
+    /// What the target's id tells conditions about the resource.
+    target: Target,
 }
 
 impl<'a, 'm> Ctx<'a, 'm> {
@@ -192,6 +195,7 @@ impl<'a, 'm> Ctx<'a, 'm> {
             missing_groups: BTreeMap::new(),
             unevaluated: Vec::new(),
             seen_unevaluated: HashSet::new(),
+            target: Target::default(),
         }
     }
 }
@@ -221,6 +225,7 @@ pub fn who_can(ix: &AccessIndex, op: &str, scope: &str, below: bool) -> WhoCan {
 pub fn who_can_query(ix: &AccessIndex, q: &OpQuery, scope: &str, below: bool) -> WhoCan {
     let path = ix.inv.scopes.path(scope);
     let mut ctx = Ctx::new(ix, q);
+    ctx.target = Target::of(scope);
     let mut seeds = Vec::new();
     for &node in &path.nodes {
         ctx.seeds_at(node, &mut seeds);
@@ -249,9 +254,13 @@ pub fn who_can_query(ix: &AccessIndex, q: &OpQuery, scope: &str, below: bool) ->
     let below = if below {
         let mut seeds = Vec::new();
         if let Some(s) = path.exact {
+            // An assignment under S is decided at its own scope (its container, say).
+            let at_s = std::mem::take(&mut ctx.target);
             for t in ix.inv.scopes.descendants(s) {
+                ctx.target = Target::of(ix.inv.scopes.display(t));
                 ctx.seeds_at(t, &mut seeds);
             }
+            ctx.target = at_s;
         }
         let targets: BTreeSet<u32> = seeds.iter().map(|s| s.scope).collect();
         for t in targets {

@@ -39,9 +39,10 @@ impl Ctx<'_, '_> {
     /// Seeds for one assignment (or eligibility, with `pim`) whose role grants the operation
     /// by `grants`, unless its condition is false for the operation.
     fn push_seeds(&self, seeds: &mut Vec<Seed>, grants: &RoleGrants, s: Source) {
-        let cv = s
-            .condition
-            .map(|c| self.ix.assignment_condition(c, &self.q.name));
+        let cv = s.condition.map(|c| {
+            self.ix
+                .assignment_condition_at(c, &self.q.name, &self.target)
+        });
         if cv.as_ref().is_some_and(|v| v.is_false()) {
             return;
         }

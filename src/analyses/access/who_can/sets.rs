@@ -140,6 +140,7 @@ pub fn who_can_sets(ix: &AccessIndex, reps: &[&OpQuery], scope: &str) -> SetsAns
     let mut unevaluated: Vec<Unevaluated> = Vec::new();
     for (set, q) in reps.iter().enumerate() {
         let mut ctx = Ctx::new_unmarked(ix, q);
+        ctx.target = Target::of(scope);
         let mut seeds = Vec::new();
         for &node in &path.nodes {
             ctx.seeds_at(node, &mut seeds);
@@ -153,7 +154,7 @@ pub fn who_can_sets(ix: &AccessIndex, reps: &[&OpQuery], scope: &str) -> SetsAns
         warnings.append(&mut ctx.warnings);
         unevaluated.append(&mut ctx.unevaluated);
     }
-    let denies = set_denies(ix, reps, &path, &mut warnings);
+    let denies = set_denies(ix, reps, &path, &Target::of(scope), &mut warnings);
 
     let mut walk = Ctx::new(ix, first_rep);
     let reached = walk.reach_keyed(&at.keyed);
@@ -237,6 +238,7 @@ fn set_denies(
     ix: &AccessIndex,
     reps: &[&OpQuery],
     path: &ScopePath,
+    target: &Target,
     warnings: &mut BTreeSet<Warning>,
 ) -> Vec<SetDeny> {
     let n = reps.len();
@@ -251,7 +253,7 @@ fn set_denies(
             let mut planes: Vec<DenyPlane> = Vec::new();
             for (set, q) in reps.iter().enumerate() {
                 let pv = role_verdicts(&ix.model.index, &da.permissions, None, q, ix.model.mode);
-                let cv = ix.deny_condition(d, &q.name);
+                let cv = ix.deny_condition_at(d, &q.name, target);
                 if pv.is_empty() || cv.is_false() {
                     continue;
                 }
