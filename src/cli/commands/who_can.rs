@@ -135,17 +135,23 @@ pub fn run(model: &Model, a: &WhoCanArgs) -> Result<i32> {
         .collect();
     let ans = who_can_many(&ix, ops, &a.scope, &risk);
     inventory::timing("who-can query", t0);
+    let t0 = std::time::Instant::now();
     let rep = access_many::build(&ix, &ans, &query.join(", "), &taxonomy);
+    drop(ans);
+    inventory::timing("who-can report", t0);
     if a.format == Format::Csv {
         for note in access_csv::side_notes(rep.complete, &rep.warnings, &rep.unevaluated) {
             report::warn(&note);
         }
     }
-    report::out(&match a.format {
+    let t0 = std::time::Instant::now();
+    let text = match a.format {
         Format::Json => report::to_json(&rep),
         Format::Csv => access_many::csv(&rep),
         _ => access_many::table(&rep),
-    });
+    };
+    inventory::timing("who-can render", t0);
+    report::out(&text);
     Ok(EXIT_OK)
 }
 
