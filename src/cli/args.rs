@@ -77,9 +77,37 @@ pub enum Command {
     /// The privileged-access review of a tenant (or of a scope and below): every principal
     /// holding operations of a chosen severity, with what carries them.
     Report(ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    #[command(
+        after_long_help = "Examples:\n  azrbac completions bash > ~/.local/share/bash-completion/completions/azrbac\n  azrbac completions zsh > \"${fpath[1]}/_azrbac\"\n  azrbac completions fish > ~/.config/fish/completions/azrbac.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a directory.
+    #[command(
+        after_long_help = "Examples:\n  azrbac man | man -l -\n  azrbac man --output ~/.local/share/man/man1"
+    )]
+    Man(ManArgs),
     /// Write a synthetic tenant inventory (benchmarks and tests).
     #[command(hide = true)]
     Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `azrbac.1` and one `azrbac-COMMAND.1` per command into this directory instead of
+    /// printing the main page.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Overwrite pages that exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -174,6 +174,8 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_model(&cli.global)?;
             commands::report::run(model, &a)
         }
+        Command::Completions(a) => commands::shell::completions(a.shell),
+        Command::Man(a) => commands::shell::man(&a),
         Command::Synth(a) => {
             let model = load_model(&cli.global)?;
             commands::synth::run(model, &a)

@@ -27,3 +27,4 @@ mod pr_golden;
 mod pr_moved;
 mod pr_scopes;
 mod readme;
+mod shell;

@@ -15,6 +15,7 @@ pub mod report;
 pub mod risks;
 pub mod roles;
 pub mod scenarios;
+pub mod shell;
 
 use crate::analyses::risk::RiskModel;
 use crate::data::Model;
