@@ -176,12 +176,25 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ScenariosArgs {
+    #[command(subcommand)]
+    pub import: Option<ScenariosCmd>,
     /// A scenario name (or a scenario .toml file) to show; omit to list the library.
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    /// Show the scenario with these variants (repeatable; `azrbac scenarios NAME` lists them).
+    #[arg(long = "with", value_name = "VARIANT", requires = "name")]
+    pub with: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScenariosCmd {
+    /// Build the call map (`data/call-map.json`) from a traced reference of the Azure ML CLI
+    /// and SDK: commands, variants and the operations each needs, without the prose.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -193,32 +206,34 @@ pub struct RisksArgs {
     pub format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum LevelArg {
-    Read,
-    Write,
-    Delete,
-    Action,
-}
-
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("needs_source").required(true).multiple(true).args(["scenario", "needs", "action", "level"])))]
 pub struct GenerateArgs {
     /// Scenarios from the library (`azrbac scenarios`) or scenario .toml files; several are combined.
     #[arg(long, value_name = "NAME", num_args = 1..)]
     pub scenario: Vec<String>,
+    /// A variant of the scenario(s) (repeatable): the choices that change what the job calls,
+    /// e.g. `local-files` or `registry-model`; `azrbac scenarios NAME` lists them.
+    #[arg(long = "with", value_name = "VARIANT", requires = "scenario")]
+    pub with: Vec<String>,
     /// A needs file: one operation or pattern a line, a JSON array, or a role file.
     #[arg(long, value_name = "FILE")]
     pub needs: Option<std::path::PathBuf>,
     /// An operation or pattern the role must grant (repeatable; `control:`/`data:` picks a plane).
     #[arg(long, value_name = "OP", num_args = 1..)]
     pub action: Vec<String>,
-    /// Access levels (comma-separated): every operation of these verbs under --resource.
-    #[arg(long, value_enum, value_delimiter = ',', requires = "resource")]
-    pub level: Vec<LevelArg>,
-    /// Resource types (or patterns) for --level, e.g. Microsoft.MachineLearningServices/workspaces/onlineEndpoints.
+    /// Access levels (comma-separated `read,write,delete,action`): every operation of these
+    /// verbs under the --resource that follows (or `LEVEL:RESOURCE`); repeatable, each --level
+    /// applies only to its own resources.
+    #[arg(long, value_name = "LEVEL[:RESOURCE]", value_parser = crate::analyses::generate::levels::parse_level_arg)]
+    pub level: Vec<String>,
+    /// Resource types (or patterns) for the --level before them, e.g. Microsoft.MachineLearningServices/workspaces/onlineEndpoints.
     #[arg(long, value_name = "PATTERN", num_args = 1.., requires = "level")]
     pub resource: Vec<String>,
+    /// Each --level with its resources, in command-line order (filled after parsing from the
+    /// argument positions; see [`crate::cli::pair_levels`]).
+    #[arg(skip)]
+    pub level_pairs: Vec<crate::analyses::generate::levels::LevelPair>,
     /// With --level: keep operations that expose secrets or keys.
     #[arg(long, requires = "level")]
     pub include_secrets: bool,
@@ -246,8 +261,11 @@ pub struct GenerateArgs {
     /// Overwrite --output if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Fail (exit 1) when a needed operation is not in the catalog.
+    /// Keep operation names the catalog does not list (with a warning) instead of refusing them.
     #[arg(long)]
+    pub allow_unknown: bool,
+    /// Accepted for compatibility: refusing unknown names is the default.
+    #[arg(long, hide = true, conflicts_with = "allow_unknown")]
     pub strict: bool,
 }
 

@@ -78,8 +78,10 @@ fn arm_and_terraform_forms_expand_like_the_az_form() {
     }
 }
 
+/// An operation the catalog does not know is an input error (Azure would reject the role)
+/// with a suggestion; `--allow-unknown` keeps it, warning once.
 #[test]
-fn unknown_operations_warn_and_strict_fails() {
+fn unknown_operations_are_refused_unless_allowed() {
     let args = [
         "generate",
         "--action",
@@ -91,6 +93,17 @@ fn unknown_operations_warn_and_strict_fails() {
         SCOPE,
     ];
     let (code, out, err) = run(&args);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("did you mean `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action`")
+            && err.contains("--allow-unknown"),
+        "{err}"
+    );
+    let mut allowed = args.to_vec();
+    allowed.push("--allow-unknown");
+    let (code, out, err) = run(&allowed);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains(
@@ -98,16 +111,107 @@ fn unknown_operations_warn_and_strict_fails() {
         ),
         "{out}"
     );
-    assert!(
-        err.contains("did you mean `Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action`"),
-        "{err}"
-    );
+    assert_eq!(err.matches("scor/action").count(), 1, "one warning: {err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // `--strict` is still accepted (it is the default now).
     let mut strict = args.to_vec();
     strict.push("--strict");
-    let (code, out, err) = run(&strict);
-    assert_eq!(code, 1, "{err}");
-    assert!(out.is_empty());
-    assert!(err.contains("--strict"), "{err}");
+    assert_eq!(run(&strict).0, 2);
+}
+
+/// `--level read --resource A --level write --resource B` grants reads on A and writes on B,
+/// never writes on A (found in issue 10: the levels were merged across resources).
+#[test]
+fn each_level_applies_only_to_its_own_resource() {
+    let ep = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
+    let models = "Microsoft.MachineLearningServices/workspaces/models";
+    let role = |args: &[&str]| -> Vec<String> {
+        let mut argv = vec!["generate"];
+        argv.extend_from_slice(args);
+        argv.extend(["--name", "L", "--scope", SCOPE]);
+        let (code, out, err) = run(&argv);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["Actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let paired = role(&[
+        "--level",
+        "read",
+        "--resource",
+        ep,
+        "--level",
+        "write",
+        "--resource",
+        models,
+    ]);
+    let inline = role(&[
+        "--level",
+        &format!("read:{ep}"),
+        "--level",
+        &format!("write:{models}"),
+    ]);
+    assert_eq!(paired, inline);
+    let lower: Vec<String> = paired.iter().map(|a| a.to_ascii_lowercase()).collect();
+    assert!(
+        lower
+            .iter()
+            .all(|a| !(a.starts_with(&ep.to_ascii_lowercase()) && a.ends_with("/write"))),
+        "{paired:?}"
+    );
+    assert!(
+        lower
+            .iter()
+            .all(|a| !(a.starts_with(&models.to_ascii_lowercase()) && a.ends_with("/read"))),
+        "{paired:?}"
+    );
+    assert!(paired.iter().any(|a| a == &format!("{ep}/read")));
+    assert!(paired.iter().any(|a| a == &format!("{models}/write")));
+    // The parent workspace read is added, and said.
+    assert!(
+        paired
+            .iter()
+            .any(|a| a == "Microsoft.MachineLearningServices/workspaces/read")
+    );
+    let (_, _, err) = run(&[
+        "generate",
+        "--level",
+        "read",
+        "--resource",
+        ep,
+        "--name",
+        "L",
+        "--scope",
+        SCOPE,
+    ]);
+    assert!(
+        err.contains("parent read") && err.contains("workspaces/read"),
+        "{err}"
+    );
+    // Ambiguous combinations are usage errors.
+    for bad in [
+        vec!["--resource", ep, "--level", "read"],
+        vec!["--level", "read", "--level", "write", "--resource", ep],
+        vec![
+            "--level",
+            &format!("read:{ep}") as &str,
+            "--resource",
+            models,
+        ],
+        vec!["--level", "read"],
+    ] {
+        let mut argv = vec!["generate"];
+        argv.extend(bad.iter().copied());
+        argv.extend(["--name", "L", "--scope", SCOPE]);
+        let (code, out, err) = run(&argv);
+        assert_eq!(code, 2, "{bad:?}: {err}");
+        assert!(out.is_empty());
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
 }
 
 #[test]
@@ -125,6 +229,8 @@ fn level_read_gives_every_read_below_the_resource() {
         .map(|o| o["name"].as_str().unwrap().to_string())
         .filter(|n| n.to_ascii_lowercase().ends_with("/read"))
         .collect();
+    // The parent workspace read comes with every workspace child.
+    want.push("Microsoft.MachineLearningServices/workspaces/read".to_string());
     want.sort_by_key(|n| n.to_ascii_lowercase());
     let (code, out, err) = run(&[
         "generate",

@@ -2,6 +2,7 @@
 //! naming the operations the job needs, what it deliberately leaves out and why, and the
 //! documentation it rests on; and their resolution against the catalog.
 
+pub mod calls;
 pub mod embedded;
 pub mod view;
 

@@ -1,16 +1,16 @@
 //! `generate`: gather the needs (scenarios, needs file, operations, access levels), build the
 //! role, render it in the asked form and write it to stdout or `--output`.
 
-use crate::analyses::generate::levels::{self, Level, SetAside};
+use crate::analyses::generate::levels::{self, SetAside};
 use crate::analyses::generate::{
     GeneratedRole, Requirement, RoleSpec, extra_under_azure, generate, validate_scope,
 };
 use crate::analyses::needs::{NeedSet, Needs};
 use crate::analyses::scenario::Library;
-use crate::cli::args::{GenerateArgs, LevelArg};
+use crate::cli::EXIT_OK;
+use crate::cli::args::GenerateArgs;
 use crate::cli::input::read_role_text;
 use crate::cli::output::write_atomic;
-use crate::cli::{EXIT_FINDINGS, EXIT_OK};
 use crate::data::Model;
 use crate::error::{Error, Result};
 use crate::graph::Index;
@@ -21,6 +21,8 @@ use crate::report::{self, generate as notes, role_formats};
 struct Gathered {
     req: Requirement,
     set_aside: Vec<SetAside>,
+    /// Parent reads the levels added.
+    parent_reads: Vec<String>,
     warnings: Vec<String>,
     /// Unknown names (lower-cased) the needs parser already warned about.
     warned: Vec<String>,
@@ -30,19 +32,14 @@ struct Gathered {
 
 pub fn run(model: &Model, a: &GenerateArgs) -> Result<i32> {
     let built = build(model, a)?;
-    for w in &built.warnings {
-        report::warn(w);
-    }
-    for w in notes::unknown_lines(&built.role, &built.warned) {
-        report::warn(&w);
-    }
-    if a.strict && !built.role.unknown.is_empty() {
-        let n = built.role.unknown.len();
-        report::error(&format!(
-            "generate --strict: {n} needed operation{} not in the catalog; no role written",
-            if n == 1 { " is" } else { "s are" }
-        ));
-        return Ok(EXIT_FINDINGS);
+    // Each warning once, in the order first given.
+    let mut seen: Vec<&str> = Vec::new();
+    let unknown = notes::unknown_lines(&built.role, &built.warned);
+    for w in built.warnings.iter().chain(&unknown) {
+        if !seen.contains(&w.as_str()) {
+            seen.push(w);
+            report::warn(w);
+        }
     }
     match &a.output {
         // `-o -` is standard output, as `-` is standard input elsewhere.
@@ -51,6 +48,17 @@ pub fn run(model: &Model, a: &GenerateArgs) -> Result<i32> {
     }
     for n in notes::set_aside_lines(&built.set_aside) {
         notes::note(&n);
+    }
+    if !built.parent_reads.is_empty() {
+        notes::note(&format!(
+            "added the parent read{} the Azure CLI and SDK make before acting on a child resource: {}",
+            if built.parent_reads.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            built.parent_reads.join(", ")
+        ));
     }
     if let Some(n) = notes::wildcard_note(&built.role) {
         notes::note(&n);
@@ -71,6 +79,8 @@ pub struct Built {
     pub role: GeneratedRole,
     pub text: String,
     pub set_aside: Vec<SetAside>,
+    /// Parent reads the access levels added.
+    pub parent_reads: Vec<String>,
     pub warnings: Vec<String>,
     /// Unknown names (lower-cased) already covered by `warnings`.
     pub warned: Vec<String>,
@@ -108,6 +118,35 @@ pub fn build(model: &Model, a: &GenerateArgs) -> Result<Built> {
     }
     let (spec, mut warnings) = role_spec(model, a, &g)?;
     let role = generate(&model.index, model.mode, &g.req, &spec, a.compact);
+    if !role.unknown.is_empty() && !a.allow_unknown {
+        // Azure refuses a custom role that names an operation its provider does not list
+        // (InvalidActionOrNotAction), and so does `azrbac lint`: refuse it here too.
+        let names: Vec<String> = role
+            .unknown
+            .iter()
+            .map(|u| {
+                let hint = u
+                    .suggestion
+                    .as_ref()
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                format!("`{}`{hint}", crate::text::escape(&u.name))
+            })
+            .collect();
+        let n = names.len();
+        return Err(Error::usage(format!(
+            "generate: {} {} not in the operation catalog, and Azure rejects a role that lists {}: {}; check the spelling, or pass --allow-unknown to keep {} anyway",
+            if n == 1 {
+                "one needed operation".to_string()
+            } else {
+                format!("{n} needed operations")
+            },
+            if n == 1 { "is" } else { "are" },
+            if n == 1 { "it" } else { "them" },
+            names.join(", "),
+            if n == 1 { "it" } else { "them" },
+        )));
+    }
     if a.compact && model.mode == WildcardMode::Literal {
         let extra = extra_under_azure(&model.index, &role, &g.req);
         if !extra.is_empty() {
@@ -125,6 +164,7 @@ pub fn build(model: &Model, a: &GenerateArgs) -> Result<Built> {
         role,
         text,
         set_aside: g.set_aside,
+        parent_reads: g.parent_reads,
         warnings: all,
         warned: g.warned,
     })
@@ -179,41 +219,46 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
         req.union_with(&from_need_set(ix, &set, &mut warned));
     }
     let mut set_aside = Vec::new();
-    if !a.level.is_empty() {
-        let lv: Vec<Level> = a.level.iter().map(|l| level(*l)).collect();
-        for r in &a.resource {
-            validate_user_pattern(r)
+    let mut parent_reads = Vec::new();
+    if !a.level_pairs.is_empty() {
+        for p in &a.level_pairs {
+            validate_user_pattern(&p.resource)
                 .map_err(|m| Error::usage(format!("generate --resource: {m}")))?;
         }
-        let (mut sel, matches) = levels::select(ix, model.mode, &lv, &a.resource);
-        for m in matches.iter().filter(|m| m.selected == 0) {
-            let names: Vec<&str> = lv.iter().map(|l| l.as_str()).collect();
-            warnings.push(format!(
-                "--resource {}: no {} operation below it in the catalog",
-                m.resource,
-                names.join("/")
-            ));
+        let mut sel = levels::select(ix, model.mode, &a.level_pairs);
+        for (m, p) in sel.matches.iter().zip(&a.level_pairs) {
+            if m.selected == 0 {
+                let names: Vec<&str> = p.levels.iter().map(|l| l.as_str()).collect();
+                warnings.push(format!(
+                    "--resource {}: no {} operation below it in the catalog",
+                    m.resource,
+                    names.join("/")
+                ));
+            }
         }
         let risky = super::risky_sets(model, a.include_secrets, a.include_escalation)?;
-        set_aside = levels::set_aside(ix, &mut sel, &risky);
-        req.union_with(&sel);
+        set_aside = levels::set_aside(ix, &mut sel.req, &risky);
+        let kept = |n: &String| {
+            ix.catalog()
+                .find(Plane::Control, n)
+                .is_some_and(|id| sel.req.ids.contains(id as usize))
+        };
+        parent_reads = sel
+            .parent_reads
+            .iter()
+            .filter(|n| kept(n))
+            .cloned()
+            .collect();
+        req.union_with(&sel.req);
     }
     Ok(Gathered {
         req,
         set_aside,
+        parent_reads,
         warnings,
         warned,
         scenarios,
     })
-}
-
-fn level(l: LevelArg) -> Level {
-    match l {
-        LevelArg::Read => Level::Read,
-        LevelArg::Write => Level::Write,
-        LevelArg::Delete => Level::Delete,
-        LevelArg::Action => Level::Action,
-    }
 }
 
 /// A resolved needs list as a requirement. Unknown names without a plane prefix go to
@@ -238,7 +283,7 @@ fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec,
     let mut warnings = Vec::new();
     // A scenario names and describes the role only when it is the role's only source: with
     // --needs, --action or --level added, the scenario's name would misdescribe what it grants.
-    let extra = a.needs.is_some() || !a.action.is_empty() || !a.level.is_empty();
+    let extra = a.needs.is_some() || !a.action.is_empty() || !a.level_pairs.is_empty();
     let single = if g.scenarios.len() == 1 && !extra {
         g.scenarios.first()
     } else {

@@ -15,7 +15,7 @@ pub const ZERO_SCOPE: &str = "/subscriptions/00000000-0000-0000-0000-00000000000
 fn args(extra: &[&str]) -> GenerateArgs {
     let mut argv = vec!["azrbac", "generate"];
     argv.extend_from_slice(extra);
-    match Cli::try_parse_from(argv).unwrap().command {
+    match crate::cli::parse_from(argv).unwrap().command {
         Command::Generate(a) => a,
         _ => unreachable!(),
     }
