@@ -8,6 +8,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../../data/scenarios/batch-endpoint-invocation.toml"),
     ),
     (
+        "cicd-model-deployer.toml",
+        include_str!("../../../data/scenarios/cicd-model-deployer.toml"),
+    ),
+    (
         "compute-operator.toml",
         include_str!("../../../data/scenarios/compute-operator.toml"),
     ),
@@ -58,6 +62,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     (
         "training-job-submission.toml",
         include_str!("../../../data/scenarios/training-job-submission.toml"),
+    ),
+    (
+        "training-automation.toml",
+        include_str!("../../../data/scenarios/training-automation.toml"),
     ),
     (
         "workspace-auditor.toml",

@@ -6,7 +6,8 @@ use crate::analyses::generate::{
     GeneratedRole, Requirement, RoleSpec, extra_under_azure, generate, validate_scope,
 };
 use crate::analyses::needs::{NeedSet, Needs};
-use crate::analyses::scenario::Library;
+use crate::analyses::scenario::calls::ScopeKind;
+use crate::analyses::scenario::{Library, ResolvedScenario, Scenario};
 use crate::cli::EXIT_OK;
 use crate::cli::args::GenerateArgs;
 use crate::cli::input::read_role_text;
@@ -28,6 +29,8 @@ struct Gathered {
     warned: Vec<String>,
     /// Scenarios used: (role name, role description, title, assignable scopes).
     scenarios: Vec<(String, String, String, Vec<String>)>,
+    /// What the scenarios resolved to beyond the operations: assumptions, wildcards, scopes.
+    resolved: Vec<(String, ResolvedScenario)>,
 }
 
 pub fn run(model: &Model, a: &GenerateArgs) -> Result<i32> {
@@ -48,6 +51,9 @@ pub fn run(model: &Model, a: &GenerateArgs) -> Result<i32> {
     }
     for n in notes::set_aside_lines(&built.set_aside) {
         notes::note(&n);
+    }
+    for n in &built.role.notes {
+        notes::note(n);
     }
     if !built.parent_reads.is_empty() {
         notes::note(&format!(
@@ -176,11 +182,33 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
     let mut warnings = Vec::new();
     let mut warned = Vec::new();
     let mut scenarios = Vec::new();
+    let mut resolved = Vec::new();
     if !a.scenario.is_empty() {
         let lib = Library::embedded()?;
-        for name in &a.scenario {
-            let s = super::scenarios::find(&lib, name)?;
-            let r = s.resolve(ix, model.mode);
+        let found: Vec<Scenario> = a
+            .scenario
+            .iter()
+            .map(|n| super::scenarios::find(&lib, n))
+            .collect::<Result<_>>()?;
+        // Every --with names a variant of at least one of the scenarios.
+        for w in &a.with {
+            if !found.iter().any(|s| s.variant(w).is_ok()) {
+                return Err(match found.as_slice() {
+                    [one] => one.variant(w).err().unwrap_or_else(|| Error::usage("")),
+                    _ => Error::usage(format!(
+                        "generate --with {w}: none of the scenarios has this variant; `azrbac scenarios NAME` lists each one's"
+                    )),
+                });
+            }
+        }
+        for s in &found {
+            let with: Vec<String> = a
+                .with
+                .iter()
+                .filter(|w| s.variant(w).is_ok())
+                .cloned()
+                .collect();
+            let r = s.resolve_with(ix, model.mode, &with)?;
             for p in &r.empty_patterns {
                 warnings.push(format!(
                     "scenario {}: `{p}` matches nothing in this catalog",
@@ -194,6 +222,7 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
                 s.title.clone(),
                 s.assignable_scopes.clone(),
             ));
+            resolved.push((s.name.clone(), r));
         }
     }
     let mut lists: Vec<Needs> = Vec::new();
@@ -255,6 +284,7 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
         req,
         set_aside,
         parent_reads,
+        resolved,
         warnings,
         warned,
         scenarios,
@@ -370,12 +400,98 @@ fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec,
                 .to_string(),
         );
     }
+    let notes = scenario_notes(g, &name, &scopes);
+    // The assumptions go into a description the scenario wrote (Azure allows 512
+    // characters); the role's name says which variants it was built with.
+    let mut description = description;
+    let mut name = name;
+    if let (Some(_), None, [(_, r)]) = (single, &a.description, g.resolved.as_slice())
+        && !r.assumptions.is_empty()
+    {
+        let full = format!("{} Assumes: {}", description, r.assumptions.join(" "));
+        description = if full.chars().count() <= 512 {
+            full
+        } else {
+            format!(
+                "{} Assumes what `azrbac scenarios {}` lists.",
+                description, g.resolved[0].0
+            )
+        };
+    }
+    if let (Some(_), None, [(_, r)]) = (single, &a.name, g.resolved.as_slice())
+        && !r.variants.is_empty()
+    {
+        name = format!("{name} ({})", r.variants.join(", "));
+    }
     let spec = RoleSpec {
         name,
         description,
         assignable_scopes: scopes,
+        notes,
     };
     Ok((spec, warnings))
+}
+
+/// What the scenarios take for granted and where else their operations are checked, one line
+/// each: printed as notes on stderr and written as comments in Bicep and Terraform.
+fn scenario_notes(g: &Gathered, name: &str, scopes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |line: String| {
+        if !out.contains(&line) {
+            out.push(line);
+        }
+    };
+    for (_, r) in &g.resolved {
+        for a in &r.assumptions {
+            push(format!("assumes: {a}"));
+        }
+    }
+    for (_, r) in &g.resolved {
+        for k in &r.kept_wildcards {
+            push(format!(
+                "`{}` is kept as a wildcard: it is the only way to grant `{}`, which the catalog does not list (a role naming it is rejected); today it matches {} operation{}: {}",
+                k.entry,
+                k.for_operation,
+                k.reach.len(),
+                if k.reach.len() == 1 { "" } else { "s" },
+                k.reach.join(", ")
+            ));
+        }
+    }
+    let mut by_scope: Vec<(ScopeKind, Vec<String>)> = Vec::new();
+    for (_, r) in &g.resolved {
+        for e in &r.elsewhere {
+            match by_scope.iter_mut().find(|(k, _)| *k == e.scope) {
+                Some((_, ops)) => {
+                    if !ops.contains(&e.operation) {
+                        ops.push(e.operation.clone());
+                    }
+                }
+                None => by_scope.push((e.scope, vec![e.operation.clone()])),
+            }
+        }
+    }
+    by_scope.sort_by_key(|(k, _)| *k);
+    for (kind, ops) in &by_scope {
+        if *kind == ScopeKind::Subscription {
+            let scope_args: Vec<String> = scopes.iter().map(|s| format!("--scope {s}")).collect();
+            push(format!(
+                "not in this role: {} (Azure checks {} at a subscription-level path, which no assignment at a workspace or resource reaches); for the CLI's waiting on long-running operations, assign a second role at the resource group: azrbac generate --action {} --name \"{name} (operation status)\" {}; or run the commands with --no-wait",
+                ops.join(", "),
+                if ops.len() == 1 { "it" } else { "them" },
+                ops.join(" "),
+                scope_args.join(" ")
+            ));
+        } else {
+            push(format!(
+                "also assign this role at {}: {} {} checked there, not at the workspace",
+                kind.place(),
+                ops.join(", "),
+                if ops.len() == 1 { "is" } else { "are" }
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -272,6 +272,7 @@ fn every_scenario_round_trips_through_every_readable_form() {
                 name: s.role_name.clone(),
                 description: s.role_description.clone(),
                 assignable_scopes: vec![ZERO_SCOPE.to_string()],
+                notes: Vec::new(),
             };
             let role = generate(&m.index, m.mode, &req, &spec, compact);
             for (form, origin) in READABLE {
@@ -301,7 +302,7 @@ mod escapes {
             req.add_entry(&m.index, m.mode, Plane::Control, &crate::model::Pattern::parse("Microsoft.MachineLearningServices/workspaces/jobs/*").unwrap());
             req.add_unknown(Plane::Data, "Microsoft.MachineLearningServices/workspaces/future/read");
             let scope = if scope_is_mg { "/providers/Microsoft.Management/managementGroups/mg-1" } else { ZERO_SCOPE };
-            let spec = RoleSpec { name: name.trim().to_string(), description, assignable_scopes: vec![scope.to_string()] };
+            let spec = RoleSpec { name: name.trim().to_string(), description, assignable_scopes: vec![scope.to_string()], notes: Vec::new() };
             prop_assume!(!spec.name.is_empty());
             // ARM escapes a value that starts with `[` and ends with `]` as `[[...]`, which
             // azrbac's ARM reader does not unescape yet.
