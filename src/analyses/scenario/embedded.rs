@@ -60,12 +60,12 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../../data/scenarios/registry-reader.toml"),
     ),
     (
-        "training-job-submission.toml",
-        include_str!("../../../data/scenarios/training-job-submission.toml"),
-    ),
-    (
         "training-automation.toml",
         include_str!("../../../data/scenarios/training-automation.toml"),
+    ),
+    (
+        "training-job-submission.toml",
+        include_str!("../../../data/scenarios/training-job-submission.toml"),
     ),
     (
         "workspace-auditor.toml",
