@@ -261,6 +261,10 @@ pub struct GenerateArgs {
     /// Overwrite --output if it exists.
     #[arg(long)]
     pub force: bool,
+    /// Remove these operations or patterns from whatever the other inputs need (repeatable;
+    /// `control:`/`data:` limits it to one plane).
+    #[arg(long, value_name = "OP|PATTERN")]
+    pub exclude: Vec<String>,
     /// Keep operation names the catalog does not list (with a warning) instead of refusing them.
     #[arg(long)]
     pub allow_unknown: bool,
@@ -281,9 +285,9 @@ pub struct NeedsArgs {
     /// A needed operation or pattern (repeatable).
     #[arg(long = "action", value_name = "OP")]
     pub actions: Vec<String>,
-    /// A named scenario of the scenario library.
+    /// Scenarios of the scenario library (or scenario .toml files), combined (repeatable).
     #[arg(long, value_name = "NAME")]
-    pub scenario: Option<String>,
+    pub scenario: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -292,6 +296,9 @@ pub struct CheckArgs {
     pub role: String,
     #[command(flatten)]
     pub needs: NeedsArgs,
+    /// A variant of the scenario(s), as for `generate --with` (repeatable).
+    #[arg(long = "with", value_name = "VARIANT", requires = "scenario")]
+    pub with: Vec<String>,
     /// Exit 1 when the role grants operations the needs do not list.
     #[arg(long)]
     pub fail_on_excess: bool,
@@ -303,6 +310,9 @@ pub struct CheckArgs {
 pub struct RecommendArgs {
     #[command(flatten)]
     pub needs: NeedsArgs,
+    /// A variant of the scenario(s), as for `generate --with` (repeatable).
+    #[arg(long = "with", value_name = "VARIANT", requires = "scenario")]
+    pub with: Vec<String>,
     /// How many roles (and pairs) to list.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub top: u16,

@@ -467,3 +467,271 @@ fn output_is_never_clobbered_and_dash_is_stdout() {
     assert!(out.contains("\"Name\""), "{out}");
     assert!(!std::path::Path::new("-").exists());
 }
+
+/// docs/scenarios.md lists every scenario's commands, variants and assumptions as the
+/// scenario data says (regenerate the section from `azrbac scenarios NAME --format json`).
+#[test]
+fn docs_list_every_scenarios_commands_variants_and_assumptions() {
+    let doc = std::fs::read_to_string(root().join("docs/scenarios.md")).unwrap();
+    let list = run_json(&["scenarios", "--format", "json"]);
+    for item in list["scenarios"].as_array().unwrap() {
+        let name = item["name"].as_str().unwrap();
+        assert!(doc.contains(&format!("`{name}`")), "{name}");
+        let v = run_json(&["scenarios", name, "--format", "json"]);
+        let s = &v["scenario"];
+        if s["commands"].as_array().unwrap().is_empty() {
+            continue;
+        }
+        let section = doc
+            .split(&format!("### `{name}`"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("docs/scenarios.md has no section for {name}"));
+        let section = section.split("\n### ").next().unwrap();
+        for c in s["commands"].as_array().unwrap() {
+            let c = c.as_str().unwrap().replace('`', "'");
+            assert!(section.contains(&c), "{name}: command {c}");
+        }
+        for x in s["variants"].as_array().unwrap() {
+            let n = x["name"].as_str().unwrap();
+            assert!(section.contains(&format!("`{n}`")), "{name}: variant {n}");
+        }
+        for a in s["assumptions"].as_array().unwrap() {
+            assert!(
+                section.contains(a.as_str().unwrap()),
+                "{name}: assumption {a}"
+            );
+        }
+    }
+}
+
+/// `generate --with VARIANT` adds the variant's calls and names the role after it; the
+/// assumptions go to stderr (one line each), the description, and Bicep/Terraform comments;
+/// a kept wildcard and a subscription-level operation are said; an unknown variant is a
+/// usage error with a suggestion.
+#[test]
+fn variants_assumptions_and_other_scopes_reach_the_user() {
+    let (code, out, err) = run(&[
+        "generate",
+        "--scenario",
+        "cicd-model-deployer",
+        "--with",
+        "local-files",
+        "--scope",
+        SCOPE,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let role: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(role["Name"], "Azure ML Model Deployer (local-files)");
+    assert!(role["Description"].as_str().unwrap().contains("Assumes: "));
+    let actions: Vec<&str> = role["Actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"Microsoft.MachineLearningServices/workspaces/codes/versions/*"));
+    assert!(
+        !actions.iter().any(|a| a.contains("codes/versions/read")),
+        "{actions:?}"
+    );
+    assert!(
+        !actions.iter().any(|a| a.contains("/locations/")),
+        "{actions:?}"
+    );
+    assert!(
+        !actions.iter().any(|a| a.contains("listsecrets")),
+        "{actions:?}"
+    );
+    assert_eq!(
+        role["DataActions"].as_array().unwrap().len(),
+        2,
+        "{}",
+        role["DataActions"]
+    );
+    let assumes = err
+        .lines()
+        .filter(|l| l.starts_with("note: assumes: "))
+        .count();
+    assert!(assumes >= 4, "{err}");
+    assert!(
+        err.contains("is kept as a wildcard") && err.contains("codes/versions/delete"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "not in this role: Microsoft.MachineLearningServices/locations/mfeOperationsStatus/read"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("also assign this role at the Azure ML registry"),
+        "{err}"
+    );
+    assert!(
+        err.contains("also assign this role at the storage container"),
+        "{err}"
+    );
+    for (form, comment) in [("bicep", "// assumes: "), ("terraform", "# assumes: ")] {
+        let (code, out, err) = run(&[
+            "generate",
+            "--scenario",
+            "training-automation",
+            "--scope",
+            SCOPE,
+            "--format",
+            form,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.lines().any(|l| l.starts_with(comment)), "{form}: {out}");
+    }
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "cicd-model-deployer",
+        "--with",
+        "local-file",
+        "--scope",
+        SCOPE,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `local-files`"), "{err}");
+    // scenarios NAME lists the variants; --with marks the chosen one.
+    let v = run_json(&[
+        "scenarios",
+        "online-endpoint-deployment",
+        "--with",
+        "registry-model",
+        "--format",
+        "json",
+    ]);
+    let vars = v["scenario"]["variants"].as_array().unwrap();
+    assert!(vars.len() >= 6);
+    assert!(
+        vars.iter()
+            .any(|x| x["name"] == "registry-model" && x["chosen"] == true)
+    );
+}
+
+/// `--exclude` removes operations from any need source, says so, warns when it removes
+/// nothing, and refuses to exclude what a kept wildcard would still grant.
+#[test]
+fn exclude_removes_from_any_source() {
+    let (code, out, err) = run(&[
+        "generate",
+        "--scenario",
+        "online-endpoint-monitoring",
+        "--exclude",
+        "Microsoft.Insights/Metric*",
+        "--exclude",
+        "control:Microsoft.Compute/*",
+        "--scope",
+        SCOPE,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("Microsoft.Insights/Metric"), "{out}");
+    assert!(
+        err.contains("excluded: Microsoft.Insights/Metric* (3)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--exclude control:Microsoft.Compute/*: matches none"),
+        "{err}"
+    );
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "training-automation",
+        "--with",
+        "local-code",
+        "--exclude",
+        "Microsoft.MachineLearningServices/workspaces/codes/versions/delete",
+        "--scope",
+        SCOPE,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("kept wildcard") || err.contains("the role keeps"),
+        "{err}"
+    );
+}
+
+/// `check` and `recommend` take repeated `--scenario` and `--with` like `generate`: the role
+/// generated for a scenario and variant fits exactly those needs.
+#[test]
+fn check_and_recommend_take_scenarios_and_variants() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("role.json");
+    let p = path.to_str().unwrap();
+    let (code, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "cicd-model-deployer",
+        "--with",
+        "local-files",
+        "--scope",
+        SCOPE,
+        "-o",
+        p,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = run_json(&[
+        "check",
+        p,
+        "--scenario",
+        "cicd-model-deployer",
+        "--with",
+        "local-files",
+        "--fail-on-excess",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["summary"]["verdict"], "fits", "{v}");
+    // Without the variant the upload operations are excess.
+    let (code, _, _) = run(&[
+        "check",
+        p,
+        "--scenario",
+        "cicd-model-deployer",
+        "--fail-on-excess",
+    ]);
+    assert_eq!(code, 1);
+    // Two scenarios combine.
+    let v = run_json(&[
+        "check",
+        p,
+        "--scenario",
+        "cicd-model-deployer",
+        "--scenario",
+        "online-endpoint-scoring",
+        "--format",
+        "json",
+    ]);
+    let missing = v["missing"]["actions"].as_array().unwrap();
+    assert!(
+        missing
+            .iter()
+            .any(|m| m
+                == "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/score/action"),
+        "{v}"
+    );
+    let (code, out, err) = run(&[
+        "recommend",
+        "--scenario",
+        "online-endpoint-monitoring",
+        "--with",
+        "logs",
+        "--top",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("--with logs"), "{out}");
+    let (code, _, err) = run(&[
+        "recommend",
+        "--scenario",
+        "online-endpoint-monitoring",
+        "--with",
+        "log",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `logs`"), "{err}");
+}

@@ -534,9 +534,38 @@ impl Scenario {
     /// The scenario's resolved operations as a needs list (each name with its plane prefix),
     /// for `check` and `recommend`.
     pub fn to_needs(&self, index: &Index, mode: WildcardMode) -> Needs {
-        let req = self.resolve(index, mode).requirement;
+        self.to_needs_with(index, mode, &[])
+            .unwrap_or_else(|_| self.needs_of(index, mode, self.resolve(index, mode)))
+    }
+
+    /// The needs of the scenario with the named variants; a kept wildcard is one pattern
+    /// entry (what it grants is needed as a whole).
+    pub fn to_needs_with(
+        &self,
+        index: &Index,
+        mode: WildcardMode,
+        with: &[String],
+    ) -> Result<Needs> {
+        let r = self.resolve_with(index, mode, with)?;
+        Ok(self.needs_of(index, mode, r))
+    }
+
+    fn needs_of(&self, index: &Index, mode: WildcardMode, r: ResolvedScenario) -> Needs {
+        let mut req = r.requirement;
         let mut entries = Vec::new();
         for plane in Plane::BOTH {
+            for k in req.kept[plane as usize].clone() {
+                if let Ok(pattern) = Pattern::parse(&k) {
+                    req.remove_pattern(index, mode, plane, &pattern);
+                    entries.push(NeedEntry {
+                        text: k,
+                        pattern,
+                        plane: Some(plane),
+                        line: 0,
+                        column: 0,
+                    });
+                }
+            }
             for name in req.names(index, plane) {
                 if let Ok(pattern) = Pattern::parse(&name) {
                     entries.push(NeedEntry {
@@ -549,8 +578,17 @@ impl Scenario {
                 }
             }
         }
+        let origin = if r.variants.is_empty() {
+            format!("scenario {}", self.name)
+        } else {
+            format!(
+                "scenario {} --with {}",
+                self.name,
+                r.variants.join(" --with ")
+            )
+        };
         Needs {
-            origin: format!("scenario {}", self.name),
+            origin,
             source: NeedsSource::Scenario(self.name.clone()),
             entries,
             roles: Vec::new(),

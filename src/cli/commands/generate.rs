@@ -24,6 +24,8 @@ struct Gathered {
     set_aside: Vec<SetAside>,
     /// Parent reads the levels added.
     parent_reads: Vec<String>,
+    /// The --exclude entries that removed something, with how many operations.
+    excluded: Vec<String>,
     warnings: Vec<String>,
     /// Unknown names (lower-cased) the needs parser already warned about.
     warned: Vec<String>,
@@ -54,6 +56,9 @@ pub fn run(model: &Model, a: &GenerateArgs) -> Result<i32> {
     }
     for n in &built.role.notes {
         notes::note(n);
+    }
+    if !built.excluded.is_empty() {
+        notes::note(&format!("excluded: {}", built.excluded.join(", ")));
     }
     if !built.parent_reads.is_empty() {
         notes::note(&format!(
@@ -87,6 +92,8 @@ pub struct Built {
     pub set_aside: Vec<SetAside>,
     /// Parent reads the access levels added.
     pub parent_reads: Vec<String>,
+    /// The --exclude entries that removed something, with how many operations.
+    pub excluded: Vec<String>,
     pub warnings: Vec<String>,
     /// Unknown names (lower-cased) already covered by `warnings`.
     pub warned: Vec<String>,
@@ -171,6 +178,7 @@ pub fn build(model: &Model, a: &GenerateArgs) -> Result<Built> {
         text,
         set_aside: g.set_aside,
         parent_reads: g.parent_reads,
+        excluded: g.excluded,
         warnings: all,
         warned: g.warned,
     })
@@ -280,7 +288,47 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
             .collect();
         req.union_with(&sel.req);
     }
+    let mut excluded = Vec::new();
+    for raw in &a.exclude {
+        let (planes, text): (Vec<Plane>, &str) = match raw.split_once(':') {
+            Some((p, rest)) if Plane::parse(p).is_some() => {
+                (vec![Plane::parse(p).unwrap_or(Plane::Control)], rest.trim())
+            }
+            _ => (Plane::BOTH.to_vec(), raw.trim()),
+        };
+        let p = validate_user_pattern(text)
+            .map_err(|m| Error::usage(format!("generate --exclude: {m}")))?;
+        let mut n = 0;
+        for plane in planes {
+            let before = req.count(ix, plane);
+            let removed = req.remove_pattern(ix, model.mode, plane, &p);
+            // A kept wildcard would still grant what was excluded: refuse rather than mislead.
+            for (_, r) in &resolved {
+                for k in r.kept_wildcards.iter().filter(|k| k.plane == plane) {
+                    if let Some(name) = removed
+                        .iter()
+                        .map(|id| ix.catalog().name(*id))
+                        .find(|n| k.reach.iter().any(|x| x.eq_ignore_ascii_case(n)))
+                    {
+                        return Err(Error::usage(format!(
+                            "generate --exclude {raw}: `{name}` is granted by the wildcard `{}`, which the role keeps for `{}`; drop the variant that needs it instead",
+                            k.entry, k.for_operation
+                        )));
+                    }
+                }
+            }
+            n += before - req.count(ix, plane);
+        }
+        if n == 0 {
+            warnings.push(format!(
+                "--exclude {raw}: matches none of the needed operations"
+            ));
+        } else {
+            excluded.push(format!("{raw} ({n})"));
+        }
+    }
     Ok(Gathered {
+        excluded,
         req,
         set_aside,
         parent_reads,
