@@ -5,6 +5,7 @@ pub mod access;
 pub mod check;
 pub mod diff;
 pub mod expand;
+pub mod from_error;
 pub mod generate;
 pub mod group;
 pub mod lint;

@@ -77,9 +77,27 @@ pub enum Command {
     /// The privileged-access review of a tenant (or of a scope and below): every principal
     /// holding operations of a chosen severity, with what carries them.
     Report(ReportArgs),
+    /// Needs files from what Azure said (`needs from-error`).
+    #[command(subcommand)]
+    Needs(NeedsCmd),
     /// Write a synthetic tenant inventory (benchmarks and tests).
     #[command(hide = true)]
     Synth(SynthArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NeedsCmd {
+    /// Print a needs file (one operation a line, scope and principal as comments) from pasted
+    /// authorization errors: AuthorizationFailed, LinkedAuthorizationFailed, Azure ML's
+    /// permission errors, Key Vault's ForbiddenByRbac, az CLI output.
+    FromError(FromErrorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FromErrorArgs {
+    /// The file holding the error text, or `-` for standard input.
+    #[arg(value_name = "FILE|-")]
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -207,7 +225,7 @@ pub struct RisksArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("needs_source").required(true).multiple(true).args(["scenario", "needs", "action", "level"])))]
+#[command(group(clap::ArgGroup::new("needs_source").required(true).multiple(true).args(["scenario", "needs", "needs_from_error", "action", "level"])))]
 pub struct GenerateArgs {
     /// Scenarios from the library (`azrbac scenarios`) or scenario .toml files; several are combined.
     #[arg(long, value_name = "NAME", num_args = 1..)]
@@ -219,6 +237,9 @@ pub struct GenerateArgs {
     /// A needs file: one operation or pattern a line, a JSON array, or a role file.
     #[arg(long, value_name = "FILE")]
     pub needs: Option<std::path::PathBuf>,
+    /// The operations of pasted authorization errors (see `azrbac needs from-error`).
+    #[arg(long, value_name = "FILE|-")]
+    pub needs_from_error: Option<std::path::PathBuf>,
     /// An operation or pattern the role must grant (repeatable; `control:`/`data:` picks a plane).
     #[arg(long, value_name = "OP", num_args = 1..)]
     pub action: Vec<String>,
@@ -288,6 +309,9 @@ pub struct NeedsArgs {
     /// Scenarios of the scenario library (or scenario .toml files), combined (repeatable).
     #[arg(long, value_name = "NAME")]
     pub scenario: Vec<String>,
+    /// The operations of pasted authorization errors (see `azrbac needs from-error`).
+    #[arg(long, value_name = "FILE|-")]
+    pub needs_from_error: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -206,6 +206,10 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_model(&cli.global)?;
             commands::report::run(model, &a)
         }
+        Command::Needs(args::NeedsCmd::FromError(a)) => {
+            let model = load_catalog_model(&cli.global)?;
+            commands::from_error::run(model, &a)
+        }
         Command::Synth(a) => {
             let model = load_model(&cli.global)?;
             commands::synth::run(model, &a)

@@ -15,6 +15,9 @@ pub fn read_needs(model: &Model, a: &NeedsArgs, with: &[String]) -> Result<Needs
         let text = read_role_text(path)?;
         return Needs::parse(&text, if shown == "-" { "<stdin>" } else { &shown });
     }
+    if let Some(path) = &a.needs_from_error {
+        return super::commands::from_error::needs(model, path);
+    }
     if !a.scenario.is_empty() {
         let lib = Library::embedded()?;
         let found: Vec<crate::analyses::scenario::Scenario> = a

@@ -11,6 +11,7 @@ mod diff_git;
 mod diff_history;
 mod diff_iac;
 mod explain;
+mod from_error;
 mod fuzz;
 mod generate;
 mod hostile;

@@ -242,6 +242,9 @@ fn gather(model: &Model, a: &GenerateArgs) -> Result<Gathered> {
             if shown == "-" { "<stdin>" } else { &shown },
         )?);
     }
+    if let Some(path) = &a.needs_from_error {
+        lists.push(super::from_error::needs(model, path)?);
+    }
     if !a.action.is_empty() {
         lists.push(Needs::from_actions(&a.action)?);
     }
@@ -361,7 +364,10 @@ fn role_spec(model: &Model, a: &GenerateArgs, g: &Gathered) -> Result<(RoleSpec,
     let mut warnings = Vec::new();
     // A scenario names and describes the role only when it is the role's only source: with
     // --needs, --action or --level added, the scenario's name would misdescribe what it grants.
-    let extra = a.needs.is_some() || !a.action.is_empty() || !a.level_pairs.is_empty();
+    let extra = a.needs.is_some()
+        || a.needs_from_error.is_some()
+        || !a.action.is_empty()
+        || !a.level_pairs.is_empty();
     let single = if g.scenarios.len() == 1 && !extra {
         g.scenarios.first()
     } else {

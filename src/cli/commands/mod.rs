@@ -7,6 +7,7 @@ pub mod check;
 pub mod diff;
 pub mod expand;
 pub mod explain;
+pub mod from_error;
 pub mod generate;
 pub mod import;
 pub mod lint;
