@@ -4,6 +4,7 @@
 pub mod access;
 pub mod check;
 pub mod diff;
+pub mod drift;
 pub mod expand;
 pub mod from_error;
 pub mod generate;

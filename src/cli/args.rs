@@ -77,12 +77,38 @@ pub enum Command {
     /// The privileged-access review of a tenant (or of a scope and below): every principal
     /// holding operations of a chosen severity, with what carries them.
     Report(ReportArgs),
+    /// What each wildcard entry of roles gained (operations Azure added) and lost since a date.
+    Drift(DriftArgs),
     /// Needs files from what Azure said (`needs from-error`).
     #[command(subcommand)]
     Needs(NeedsCmd),
     /// Write a synthetic tenant inventory (benchmarks and tests).
     #[command(hide = true)]
     Synth(SynthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// Role files, `-`, built-in role names or GUIDs.
+    #[arg(required_unless_present = "all_builtins", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Every built-in role.
+    #[arg(long)]
+    pub all_builtins: bool,
+    /// The date (YYYY-MM-DD) to compare with; default: the `updatedOn` (or `createdOn`) the
+    /// role file carries, when the role was last changed.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Exit 1 when a role gained a high- or critical-risk operation.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<DriftFailOn>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DriftFailOn {
+    HighRisk,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,6 +130,9 @@ pub struct FromErrorArgs {
 pub enum CatalogCmd {
     /// Build a compact catalog from `az provider operation show/list -o json` output.
     Import(ImportArgs),
+    /// Build the operation history (`data/operation-history.json`: when each operation was
+    /// first listed, and when removed ones disappeared) from a history you supply.
+    ImportHistory(ImportArgs),
     /// Print the catalog's counts and source date.
     Info(InfoArgs),
 }

@@ -206,6 +206,16 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_model(&cli.global)?;
             commands::report::run(model, &a)
         }
+        Command::Catalog(args::CatalogCmd::ImportHistory(a)) => commands::import::history(&a),
+        Command::Drift(a) => {
+            check_format(
+                "drift",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::drift::run(model, &a)
+        }
         Command::Needs(args::NeedsCmd::FromError(a)) => {
             let model = load_catalog_model(&cli.global)?;
             commands::from_error::run(model, &a)

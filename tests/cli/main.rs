@@ -10,6 +10,7 @@ mod diff;
 mod diff_git;
 mod diff_history;
 mod diff_iac;
+mod drift;
 mod explain;
 mod from_error;
 mod fuzz;

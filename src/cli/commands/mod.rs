@@ -5,6 +5,7 @@ pub mod actions;
 pub mod catalog;
 pub mod check;
 pub mod diff;
+pub mod drift;
 pub mod expand;
 pub mod explain;
 pub mod from_error;
