@@ -274,12 +274,18 @@ pub fn drift(
             .is_some_and(|s| s >= crate::analyses::risk::Severity::High)
     };
     // Removed operations, per plane, for pattern matching.
-    let removed: Vec<(Plane, &str, &str, &str)> = history
+    // (plane, lower-cased name, name, first seen, removed), sorted by lower-cased name so
+    // that the candidates of an entry are the run sharing its literal prefix.
+    let mut removed: Vec<(Plane, String, &str, &str, &str)> = history
         .ops
         .iter()
-        .filter_map(|((p, _), (n, f, r))| r.as_deref().map(|r| (*p, n.as_str(), f.as_str(), r)))
-        .filter(|(p, n, _, _)| cat.find(*p, n).is_none())
+        .filter_map(|((p, l), (n, f, r))| {
+            r.as_deref()
+                .map(|r| (*p, l.clone(), n.as_str(), f.as_str(), r))
+        })
+        .filter(|(p, _, n, _, _)| cat.find(*p, n).is_none())
         .collect();
+    removed.sort_by(|a, b| a.1.cmp(&b.1));
     let mut out = Vec::new();
     for (role, since) in roles {
         let since = since.as_str();
@@ -323,8 +329,14 @@ pub fn drift(
                             }
                         }
                     }
-                    for (p, n, f, r) in &removed {
-                        if *p == plane && e.pattern.matches(n, mode) && *f <= since && *r > since {
+                    let prefix =
+                        e.raw[..e.raw.find('*').unwrap_or(e.raw.len())].to_ascii_lowercase();
+                    let from = removed.partition_point(|x| x.1.as_str() < prefix.as_str());
+                    let run = removed[from..]
+                        .iter()
+                        .take_while(|x| x.1.starts_with(&prefix));
+                    for (p, _, n, f, r) in run {
+                        if *p == plane && *f <= since && *r > since && e.pattern.matches(n, mode) {
                             let risks = risk.keys(&risk.classify_name(model, n, plane));
                             ed.lost.push(DriftOp {
                                 name: n.to_string(),

@@ -91,3 +91,57 @@ fn since_defaults_to_the_files_updated_on() {
     assert_eq!(code, 2);
     assert!(err.contains("--since"), "{err}");
 }
+
+/// The embedded history and call map are what the import commands in data/README.md write
+/// (checked when the shared snapshot and reference are beside the project).
+#[test]
+fn imports_reproduce_the_embedded_history_and_call_map() {
+    let shared = root().join("../shared");
+    let history = shared.join("azure-snapshot/operation-history.json");
+    let reference = shared.join("reference/azureml-cli-operations.json");
+    if !history.is_file() || !reference.is_file() {
+        eprintln!("skipped: ../shared is not there");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("h.json");
+    let (code, _, err) = run(&[
+        "catalog",
+        "import-history",
+        history.to_str().unwrap(),
+        "--source",
+        "azrbac catalog import-history: operation-history.json of easimon/azure-builtin-roles daily snapshots (MIT)",
+        "-o",
+        h.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::read(&h).unwrap()
+            == std::fs::read(root().join("data/operation-history.json")).unwrap(),
+        "data/operation-history.json is out of date (see data/README.md)"
+    );
+    let c = dir.path().join("c.json");
+    let (code, _, err) = run(&[
+        "scenarios",
+        "import",
+        reference.to_str().unwrap(),
+        "--source",
+        "azrbac's trace of azure-ai-ml 1.35.2 and azure-cli-extensions azext_mlv2 (shared/reference/azureml-cli-operations.json)",
+        "--source-date",
+        "2026-12-03",
+        "-o",
+        c.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::read(&c).unwrap() == std::fs::read(root().join("data/call-map.json")).unwrap(),
+        "data/call-map.json is out of date (see data/README.md)"
+    );
+    // The call map keeps no prose: none of the reference's `why`, `source` or `notes`.
+    let text = std::fs::read_to_string(root().join("data/call-map.json")).unwrap();
+    assert!(
+        !text.contains("\"why\"")
+            && !text.contains("\"notes\"")
+            && !text.contains("\"source\":\"Azure/")
+    );
+}
