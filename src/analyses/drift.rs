@@ -353,25 +353,13 @@ pub fn drift(
                             }
                         }
                     }
-                    ed.gained.sort_by(|a, b| {
-                        a.name
-                            .to_ascii_lowercase()
-                            .cmp(&b.name.to_ascii_lowercase())
-                    });
-                    ed.lost.sort_by(|a, b| {
-                        a.name
-                            .to_ascii_lowercase()
-                            .cmp(&b.name.to_ascii_lowercase())
-                    });
+                    ed.gained.sort_by_key(|a| a.name.to_ascii_lowercase());
+                    ed.lost.sort_by_key(|a| a.name.to_ascii_lowercase());
                     rd.entries.push(ed);
                 }
             }
         }
-        gained_ids.sort_by(|a, b| {
-            cat.name(a.1)
-                .to_ascii_lowercase()
-                .cmp(&cat.name(b.1).to_ascii_lowercase())
-        });
+        gained_ids.sort_by_key(|a| cat.name(a.1).to_ascii_lowercase());
         for (plane, id) in gained_ids {
             if high(id) {
                 rd.high_risk_gained += 1;
@@ -382,7 +370,7 @@ pub fn drift(
                 risks: risk_of(id),
             });
         }
-        lost_names.sort_by(|a, b| a.1.to_ascii_lowercase().cmp(&b.1.to_ascii_lowercase()));
+        lost_names.sort_by_key(|a| a.1.to_ascii_lowercase());
         for (plane, n, r, risks) in lost_names {
             rd.lost.list(plane).push(DriftOp {
                 name: n,

@@ -79,7 +79,8 @@ impl ScopeKind {
     /// The kind of a reference's free-text scope; `None` when it names none azrbac knows.
     pub fn from_reference(text: &str) -> Option<ScopeKind> {
         let t = text.to_ascii_lowercase();
-        if t.starts_with("subscription") || t.contains("resource group") && !t.contains("endpoint")
+        if t.starts_with("subscription")
+            || (t.contains("resource group") && !t.contains("endpoint"))
         {
             Some(ScopeKind::Subscription)
         } else if t.contains("storage") || t.contains("container") {

@@ -215,7 +215,7 @@ impl Scenario {
             if let Err(m) = validate_user_pattern(&w.entry) {
                 return bad(&format!("wildcards/{i}/entry"), m);
             }
-            if w.entry.contains('*') == false || w.reason.trim().is_empty() {
+            if !w.entry.contains('*') || w.reason.trim().is_empty() {
                 return bad(
                     &format!("wildcards/{i}"),
                     "needs a wildcard entry and a reason".into(),

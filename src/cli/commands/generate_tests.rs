@@ -6,8 +6,7 @@
 
 use super::*;
 use crate::analyses::generate::roundtrip_tests::model;
-use crate::cli::args::{Cli, Command};
-use clap::Parser;
+use crate::cli::args::Command;
 use std::path::PathBuf;
 
 pub const ZERO_SCOPE: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
