@@ -4,7 +4,9 @@
 pub mod access;
 pub mod check;
 pub mod diff;
+pub mod drift;
 pub mod expand;
+pub mod from_error;
 pub mod generate;
 pub mod group;
 pub mod lint;

@@ -87,6 +87,11 @@ pub enum Command {
         after_long_help = "Examples:\n  azrbac man | man -l -\n  azrbac man --output ~/.local/share/man/man1"
     )]
     Man(ManArgs),
+    /// What each wildcard entry of roles gained (operations Azure added) and lost since a date.
+    Drift(DriftArgs),
+    /// Needs files from what Azure said (`needs from-error`).
+    #[command(subcommand)]
+    Needs(NeedsCmd),
     /// Write a synthetic tenant inventory (benchmarks and tests).
     #[command(hide = true)]
     Synth(SynthArgs),
@@ -110,10 +115,52 @@ pub struct ManArgs {
     pub force: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// Role files, `-`, built-in role names or GUIDs.
+    #[arg(required_unless_present = "all_builtins", value_name = "ROLE")]
+    pub roles: Vec<String>,
+    /// Every built-in role.
+    #[arg(long)]
+    pub all_builtins: bool,
+    /// The date (YYYY-MM-DD) to compare with; default: the `updatedOn` (or `createdOn`) the
+    /// role file carries, when the role was last changed.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Exit 1 when a role gained a high- or critical-risk operation.
+    #[arg(long, value_enum)]
+    pub fail_on: Option<DriftFailOn>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DriftFailOn {
+    HighRisk,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NeedsCmd {
+    /// Print a needs file (one operation a line, scope and principal as comments) from pasted
+    /// authorization errors: AuthorizationFailed, LinkedAuthorizationFailed, Azure ML's
+    /// permission errors, Key Vault's ForbiddenByRbac, az CLI output.
+    FromError(FromErrorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FromErrorArgs {
+    /// The file holding the error text, or `-` for standard input.
+    #[arg(value_name = "FILE|-")]
+    pub file: PathBuf,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CatalogCmd {
     /// Build a compact catalog from `az provider operation show/list -o json` output.
     Import(ImportArgs),
+    /// Build the operation history (`data/operation-history.json`: when each operation was
+    /// first listed, and when removed ones disappeared) from a history you supply.
+    ImportHistory(ImportArgs),
     /// Print the catalog's counts and source date.
     Info(InfoArgs),
 }
@@ -204,12 +251,25 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ScenariosArgs {
+    #[command(subcommand)]
+    pub import: Option<ScenariosCmd>,
     /// A scenario name (or a scenario .toml file) to show; omit to list the library.
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
+    /// Show the scenario with these variants (repeatable; `azrbac scenarios NAME` lists them).
+    #[arg(long = "with", value_name = "VARIANT", requires = "name")]
+    pub with: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScenariosCmd {
+    /// Build the call map (`data/call-map.json`) from a traced reference of the Azure ML CLI
+    /// and SDK: commands, variants and the operations each needs, without the prose.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -221,32 +281,37 @@ pub struct RisksArgs {
     pub format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
-pub enum LevelArg {
-    Read,
-    Write,
-    Delete,
-    Action,
-}
-
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("needs_source").required(true).multiple(true).args(["scenario", "needs", "action", "level"])))]
+#[command(group(clap::ArgGroup::new("needs_source").required(true).multiple(true).args(["scenario", "needs", "needs_from_error", "action", "level"])))]
 pub struct GenerateArgs {
     /// Scenarios from the library (`azrbac scenarios`) or scenario .toml files; several are combined.
     #[arg(long, value_name = "NAME", num_args = 1..)]
     pub scenario: Vec<String>,
+    /// A variant of the scenario(s) (repeatable): the choices that change what the job calls,
+    /// e.g. `local-files` or `registry-model`; `azrbac scenarios NAME` lists them.
+    #[arg(long = "with", value_name = "VARIANT", requires = "scenario")]
+    pub with: Vec<String>,
     /// A needs file: one operation or pattern a line, a JSON array, or a role file.
     #[arg(long, value_name = "FILE")]
     pub needs: Option<std::path::PathBuf>,
+    /// The operations of pasted authorization errors (see `azrbac needs from-error`).
+    #[arg(long, value_name = "FILE|-")]
+    pub needs_from_error: Option<std::path::PathBuf>,
     /// An operation or pattern the role must grant (repeatable; `control:`/`data:` picks a plane).
     #[arg(long, value_name = "OP", num_args = 1..)]
     pub action: Vec<String>,
-    /// Access levels (comma-separated): every operation of these verbs under --resource.
-    #[arg(long, value_enum, value_delimiter = ',', requires = "resource")]
-    pub level: Vec<LevelArg>,
-    /// Resource types (or patterns) for --level, e.g. Microsoft.MachineLearningServices/workspaces/onlineEndpoints.
+    /// Access levels (comma-separated `read,write,delete,action`): every operation of these
+    /// verbs under the --resource that follows (or `LEVEL:RESOURCE`); repeatable, each --level
+    /// applies only to its own resources.
+    #[arg(long, value_name = "LEVEL[:RESOURCE]", value_parser = crate::analyses::generate::levels::parse_level_arg)]
+    pub level: Vec<String>,
+    /// Resource types (or patterns) for the --level before them, e.g. Microsoft.MachineLearningServices/workspaces/onlineEndpoints.
     #[arg(long, value_name = "PATTERN", num_args = 1.., requires = "level")]
     pub resource: Vec<String>,
+    /// Each --level with its resources, in command-line order (filled after parsing from the
+    /// argument positions; see [`crate::cli::pair_levels`]).
+    #[arg(skip)]
+    pub level_pairs: Vec<crate::analyses::generate::levels::LevelPair>,
     /// With --level: keep operations that expose secrets or keys.
     #[arg(long, requires = "level")]
     pub include_secrets: bool,
@@ -274,8 +339,15 @@ pub struct GenerateArgs {
     /// Overwrite --output if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Fail (exit 1) when a needed operation is not in the catalog.
+    /// Remove these operations or patterns from whatever the other inputs need (repeatable;
+    /// `control:`/`data:` limits it to one plane).
+    #[arg(long, value_name = "OP|PATTERN")]
+    pub exclude: Vec<String>,
+    /// Keep operation names the catalog does not list (with a warning) instead of refusing them.
     #[arg(long)]
+    pub allow_unknown: bool,
+    /// Accepted for compatibility: refusing unknown names is the default.
+    #[arg(long, hide = true, conflicts_with = "allow_unknown")]
     pub strict: bool,
 }
 
@@ -291,9 +363,12 @@ pub struct NeedsArgs {
     /// A needed operation or pattern (repeatable).
     #[arg(long = "action", value_name = "OP")]
     pub actions: Vec<String>,
-    /// A named scenario of the scenario library.
+    /// Scenarios of the scenario library (or scenario .toml files), combined (repeatable).
     #[arg(long, value_name = "NAME")]
-    pub scenario: Option<String>,
+    pub scenario: Vec<String>,
+    /// The operations of pasted authorization errors (see `azrbac needs from-error`).
+    #[arg(long, value_name = "FILE|-")]
+    pub needs_from_error: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -302,6 +377,9 @@ pub struct CheckArgs {
     pub role: String,
     #[command(flatten)]
     pub needs: NeedsArgs,
+    /// A variant of the scenario(s), as for `generate --with` (repeatable).
+    #[arg(long = "with", value_name = "VARIANT", requires = "scenario")]
+    pub with: Vec<String>,
     /// Exit 1 when the role grants operations the needs do not list.
     #[arg(long)]
     pub fail_on_excess: bool,
@@ -313,6 +391,9 @@ pub struct CheckArgs {
 pub struct RecommendArgs {
     #[command(flatten)]
     pub needs: NeedsArgs,
+    /// A variant of the scenario(s), as for `generate --with` (repeatable).
+    #[arg(long = "with", value_name = "VARIANT", requires = "scenario")]
+    pub with: Vec<String>,
     /// How many roles (and pairs) to list.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub top: u16,

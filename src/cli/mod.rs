@@ -14,7 +14,6 @@ use crate::error::{Error, Result};
 use crate::model::WildcardMode;
 use crate::report::{self, Format};
 use args::{Cli, Command, GlobalArgs, Wildcards};
-use clap::Parser;
 use std::ffi::OsString;
 
 /// Exit codes: 0 ok, 1 findings or a failed gate, 2 usage or input error.
@@ -24,7 +23,7 @@ pub const EXIT_INPUT: i32 = 2;
 
 /// Parses arguments, runs the command and returns the process exit code.
 pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let cli = match parse_from(args) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };
@@ -35,6 +34,35 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> i32 {
             EXIT_INPUT
         }
     }
+}
+
+/// Parses the arguments. Clap's typed view loses where each argument stood; `generate`
+/// needs it to pair every `--level` with the `--resource` after it, so the pairs are
+/// computed here from the argument positions.
+pub fn parse_from<I, T>(args: I) -> std::result::Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))?;
+    if let (Command::Generate(a), Some(("generate", m))) = (&mut cli.command, matches.subcommand())
+    {
+        let positions = |id: &str| -> Vec<(usize, String)> {
+            match (m.indices_of(id), m.get_many::<String>(id)) {
+                (Some(i), Some(v)) => i.zip(v.cloned()).collect(),
+                _ => Vec::new(),
+            }
+        };
+        a.level_pairs = crate::analyses::generate::levels::pair_levels(
+            &positions("level"),
+            &positions("resource"),
+        )
+        .map_err(|m| cmd.error(clap::error::ErrorKind::ArgumentConflict, m))?;
+    }
+    Ok(cli)
 }
 
 /// Help and version go out as clap writes them; a usage error becomes one line on stderr
@@ -114,6 +142,10 @@ fn execute(cli: Cli) -> Result<i32> {
             let model = load_model(&cli.global)?;
             commands::expand::run(model, &a)
         }
+        Command::Scenarios(a) if a.import.is_some() => match a.import {
+            Some(args::ScenariosCmd::Import(i)) => commands::import::call_map(&i),
+            None => Ok(EXIT_OK),
+        },
         Command::Scenarios(a) => {
             check_format(
                 "scenarios",
@@ -176,6 +208,20 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Completions(a) => commands::shell::completions(a.shell),
         Command::Man(a) => commands::shell::man(&a),
+        Command::Catalog(args::CatalogCmd::ImportHistory(a)) => commands::import::history(&a),
+        Command::Drift(a) => {
+            check_format(
+                "drift",
+                a.format,
+                &[Format::Table, Format::Json, Format::Markdown],
+            )?;
+            let model = load_model(&cli.global)?;
+            commands::drift::run(model, &a)
+        }
+        Command::Needs(args::NeedsCmd::FromError(a)) => {
+            let model = load_catalog_model(&cli.global)?;
+            commands::from_error::run(model, &a)
+        }
         Command::Synth(a) => {
             let model = load_model(&cli.global)?;
             commands::synth::run(model, &a)

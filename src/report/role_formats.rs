@@ -180,6 +180,9 @@ fn arm_literal(s: &str) -> String {
 pub fn bicep(role: &GeneratedRole) -> String {
     let (_, target) = deployment_scope(role);
     let mut s = String::new();
+    for n in &role.notes {
+        let _ = writeln!(s, "// {}", one_line(n));
+    }
     let _ = writeln!(s, "targetScope = '{target}'\n");
     let _ = writeln!(
         s,
@@ -212,6 +215,13 @@ fn bicep_list(s: &mut String, indent: &str, key: &str, items: &[String]) {
     let _ = writeln!(s, "{indent}]");
 }
 
+/// A note as one comment line (control characters become spaces).
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 /// A Bicep single-quoted string literal.
 pub fn bicep_str(v: &str) -> String {
     let mut out = String::with_capacity(v.len() + 2);
@@ -235,6 +245,9 @@ pub fn bicep_str(v: &str) -> String {
 /// A Terraform `azurerm_role_definition` resource, laid out as `terraform fmt` does.
 pub fn terraform(role: &GeneratedRole) -> String {
     let mut lines: Vec<Line> = Vec::new();
+    for n in &role.notes {
+        lines.push(Line::Raw(format!("# {}", one_line(n))));
+    }
     lines.push(Line::Raw(format!(
         "resource \"azurerm_role_definition\" \"{}\" {{",
         tf_label(&role.name)
@@ -397,6 +410,7 @@ mod tests {
             wildcards: vec![],
             unknown: vec![],
             compact: false,
+            notes: vec![],
         }
     }
 

@@ -54,6 +54,29 @@ pub fn show_table(r: &ScenarioReport) -> String {
     }
     let _ = writeln!(s, "role:      {} — {}", v.role_name, v.role_description);
     let _ = writeln!(s, "assign at: {}", v.assign_at);
+    if !v.commands.is_empty() {
+        let _ = writeln!(s, "\nCommands (Azure ML CLI v2 / SDK v2 call map):");
+        for c in &v.commands {
+            let _ = writeln!(s, "  - {c}");
+        }
+    }
+    if !v.variants.is_empty() {
+        let _ = writeln!(s, "\nVariants (generate --with NAME, repeatable):");
+        for x in &v.variants {
+            let mark = if x.chosen { " [chosen]" } else { "" };
+            let _ = writeln!(
+                s,
+                "{}",
+                wrap(&format!("{}{mark}: {}", x.name, x.summary), 96, "  - ")
+            );
+        }
+    }
+    if !v.assumptions.is_empty() {
+        let _ = writeln!(s, "\nAssumes:");
+        for a in &v.assumptions {
+            let _ = writeln!(s, "{}", wrap(a, 96, "  - "));
+        }
+    }
     if !v.assignable_scopes.is_empty() {
         let _ = writeln!(s, "scopes:    {}", v.assignable_scopes.join(", "));
     }
@@ -80,6 +103,36 @@ pub fn show_table(r: &ScenarioReport) -> String {
     let _ = writeln!(s, "{t}");
     for p in &v.empty_patterns {
         let _ = writeln!(s, "  pattern `{p}` matches nothing in this catalog");
+    }
+    for k in &v.kept_wildcards {
+        let _ = writeln!(
+            s,
+            "{}",
+            wrap(
+                &format!(
+                    "`{}` is a wildcard, kept for `{}` (not in the catalog); it matches today: {}",
+                    k.entry,
+                    k.for_operation,
+                    k.reach.join(", ")
+                ),
+                96,
+                "  note: "
+            )
+        );
+    }
+    for o in &v.other_scopes {
+        let what = if o.in_role {
+            format!(
+                "`{}` is checked at the {}: assign the role there too",
+                o.operation, o.scope
+            )
+        } else {
+            format!(
+                "`{}` is checked at a {}-level path: not in the role; `generate` prints the second role that grants it",
+                o.operation, o.scope
+            )
+        };
+        let _ = writeln!(s, "{}", wrap(&what, 96, "  note: "));
     }
     if !v.leaves_out.is_empty() {
         let _ = writeln!(s, "\nLeaves out, deliberately:");
@@ -123,6 +176,27 @@ pub fn show_markdown(r: &ScenarioReport) -> String {
         "Role **{}**: {} Assign at {}.\n",
         v.role_name, v.role_description, v.assign_at
     );
+    if !v.commands.is_empty() {
+        s.push_str("Commands:\n\n");
+        for c in &v.commands {
+            let _ = writeln!(s, "- `{}`", c.replace('`', "'"));
+        }
+        s.push('\n');
+    }
+    if !v.variants.is_empty() {
+        s.push_str("Variants (`--with NAME`):\n\n");
+        for x in &v.variants {
+            let _ = writeln!(s, "- `{}`: {}", x.name, x.summary);
+        }
+        s.push('\n');
+    }
+    if !v.assumptions.is_empty() {
+        s.push_str("Assumes:\n\n");
+        for a in &v.assumptions {
+            let _ = writeln!(s, "- {a}");
+        }
+        s.push('\n');
+    }
     s.push_str("| Operation | Plane | Risk |\n|---|---|---|\n");
     for o in &v.operations {
         let risk = if o.known {

@@ -4,18 +4,20 @@
 use crate::common::run;
 
 /// The commands a user sees (the hidden `synth` is not one).
-const COMMANDS: [&str; 18] = [
+const COMMANDS: [&str; 20] = [
     "access",
     "actions",
     "catalog",
     "check",
     "completions",
     "diff",
+    "drift",
     "expand",
     "explain",
     "generate",
     "lint",
     "man",
+    "needs",
     "recommend",
     "report",
     "risks",

@@ -23,6 +23,9 @@ pub struct RoleSpec {
     pub name: String,
     pub description: String,
     pub assignable_scopes: Vec<String>,
+    /// Lines the Bicep and Terraform forms carry as comments (a scenario's assumptions and
+    /// where else it must be assigned).
+    pub notes: Vec<String>,
 }
 
 /// One wildcard entry of a compact role, for the stderr note.
@@ -57,6 +60,8 @@ pub struct GeneratedRole {
     pub wildcards: Vec<WildcardEntry>,
     pub unknown: Vec<UnknownNeed>,
     pub compact: bool,
+    /// Comment lines for the forms that allow comments.
+    pub notes: Vec<String>,
 }
 
 impl GeneratedRole {
@@ -114,8 +119,23 @@ pub fn generate(
     let mut wildcards = Vec::new();
     for plane in Plane::BOTH {
         let list = &mut lists[plane as usize];
+        // Operations a kept wildcard grants are not listed again.
+        let mut ids = req.ids.clone();
+        for k in &req.kept[plane as usize] {
+            if let Ok(p) = crate::model::Pattern::parse(k) {
+                ids.difference_with(&index.resolve(&p, plane, mode));
+            }
+            wildcards.push(WildcardEntry {
+                entry: k.clone(),
+                plane: plane.as_str(),
+                matches: crate::model::Pattern::parse(k)
+                    .map(|p| index.resolve(&p, plane, mode).count_ones(..))
+                    .unwrap_or(0),
+            });
+            list.push(k.clone());
+        }
         if compact {
-            for e in compact_plane(index, mode, plane, &req.ids) {
+            for e in compact_plane(index, mode, plane, &ids) {
                 if e.wildcard {
                     wildcards.push(WildcardEntry {
                         entry: e.text.clone(),
@@ -126,7 +146,11 @@ pub fn generate(
                 list.push(e.text);
             }
         } else {
-            list.extend(req.ids(index, plane).map(|id| cat.name(id).to_string()));
+            list.extend(
+                index
+                    .plane_ids(&ids, plane)
+                    .map(|id| cat.name(id).to_string()),
+            );
         }
         list.extend(req.unknown[plane as usize].iter().cloned());
         list.sort_by(|a, b| canonical_cmp(a, b));
@@ -159,6 +183,7 @@ pub fn generate(
         wildcards,
         unknown,
         compact,
+        notes: spec.notes.clone(),
     }
 }
 

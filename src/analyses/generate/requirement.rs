@@ -14,6 +14,9 @@ pub struct Requirement {
     /// Needed names the catalog does not list, per plane (control, data), trimmed, in
     /// canonical order, without duplicates (compared ignoring ASCII case).
     pub unknown: [Vec<String>; 2],
+    /// Wildcard entries granted as written, per plane: the only way to grant an operation the
+    /// catalog does not list. The catalog operations they match are in `ids` too.
+    pub kept: [Vec<String>; 2],
 }
 
 impl Requirement {
@@ -21,6 +24,7 @@ impl Requirement {
         Requirement {
             ids: index.empty_set(),
             unknown: [Vec::new(), Vec::new()],
+            kept: [Vec::new(), Vec::new()],
         }
     }
 
@@ -47,6 +51,15 @@ impl Requirement {
         let lower = name.to_ascii_lowercase();
         if let Err(i) = list.binary_search_by(|u| canonical_cmp(&u.to_ascii_lowercase(), &lower)) {
             list.insert(i, name.to_string());
+        }
+    }
+
+    /// Adds a wildcard entry kept as written (ignored if already present in any case).
+    pub fn add_kept(&mut self, plane: Plane, entry: &str) {
+        let list = &mut self.kept[plane as usize];
+        if !list.iter().any(|k| k.eq_ignore_ascii_case(entry)) {
+            list.push(entry.to_string());
+            list.sort_by(|a, b| canonical_cmp(a, b));
         }
     }
 
@@ -79,11 +92,16 @@ impl Requirement {
             for u in &other.unknown[plane as usize] {
                 self.add_unknown(plane, u);
             }
+            for k in &other.kept[plane as usize] {
+                self.add_kept(plane, k);
+            }
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_clear() && self.unknown.iter().all(Vec::is_empty)
+        self.ids.is_clear()
+            && self.unknown.iter().all(Vec::is_empty)
+            && self.kept.iter().all(Vec::is_empty)
     }
 
     /// Catalog ids needed on one plane, ascending (canonical order).

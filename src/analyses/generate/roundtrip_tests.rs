@@ -24,6 +24,7 @@ fn spec() -> RoleSpec {
         name: "Test role".into(),
         description: "d".into(),
         assignable_scopes: vec!["/subscriptions/00000000-0000-0000-0000-000000000000".into()],
+        notes: Vec::new(),
     }
 }
 

@@ -8,6 +8,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../../data/scenarios/batch-endpoint-invocation.toml"),
     ),
     (
+        "cicd-model-deployer.toml",
+        include_str!("../../../data/scenarios/cicd-model-deployer.toml"),
+    ),
+    (
         "compute-operator.toml",
         include_str!("../../../data/scenarios/compute-operator.toml"),
     ),
@@ -54,6 +58,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
     (
         "registry-reader.toml",
         include_str!("../../../data/scenarios/registry-reader.toml"),
+    ),
+    (
+        "training-automation.toml",
+        include_str!("../../../data/scenarios/training-automation.toml"),
     ),
     (
         "training-job-submission.toml",

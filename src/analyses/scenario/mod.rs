@@ -2,6 +2,7 @@
 //! naming the operations the job needs, what it deliberately leaves out and why, and the
 //! documentation it rests on; and their resolution against the catalog.
 
+pub mod calls;
 pub mod embedded;
 pub mod view;
 
@@ -44,8 +45,58 @@ pub struct Scenario {
     /// Names the catalog does not list that the scenario still needs, each explained.
     #[serde(default)]
     pub not_in_catalog: Vec<NotInCatalog>,
+    /// The Azure ML CLI / SDK commands the job runs, as the call map names them
+    /// (`COMMAND` or `COMMAND | VARIANT`); their required and conditional operations are
+    /// the scenario's needs (`actions`/`data_actions` add what the call map does not list).
+    #[serde(default)]
+    pub calls: Vec<String>,
+    /// Operations the call map marks optional that the scenario keeps.
+    #[serde(default)]
+    pub keep_optional: Vec<String>,
+    /// What the role takes for granted (one sentence each); shown by `generate`.
+    #[serde(default)]
+    pub assumptions: Vec<String>,
+    /// Choices that change what the job calls, picked with `--with NAME`.
+    #[serde(default)]
+    pub variants: Vec<Variant>,
+    /// Operations the catalog does not list, granted through a wildcard entry.
+    #[serde(default)]
+    pub wildcards: Vec<WildcardFor>,
     /// Documentation the scenario rests on (at least one).
     pub sources: Vec<Source>,
+}
+
+/// A variant: more commands (or other forms of them) the job runs when the user picks it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Kebab-case, unique in the scenario.
+    pub name: String,
+    pub summary: String,
+    #[serde(default)]
+    pub calls: Vec<String>,
+    #[serde(default)]
+    pub keep_optional: Vec<String>,
+    #[serde(default)]
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub data_actions: Vec<String>,
+    #[serde(default)]
+    pub assumptions: Vec<String>,
+    /// Subtracted from what this variant adds (the scenario's `leaves_out` applies to the
+    /// scenario's own needs).
+    #[serde(default)]
+    pub leaves_out: Vec<LeaveOut>,
+}
+
+/// An operation the catalog does not list (so a role cannot name it) and the wildcard entry
+/// that grants it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WildcardFor {
+    pub operation: String,
+    pub entry: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -116,8 +167,60 @@ impl Scenario {
                 return bad(field, "must not be empty".into());
             }
         }
-        if self.actions.is_empty() && self.data_actions.is_empty() {
+        if self.actions.is_empty() && self.data_actions.is_empty() && self.calls.is_empty() {
             return bad("actions", "a scenario needs at least one operation".into());
+        }
+        let map = calls::CallMap::embedded();
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, v) in self.variants.iter().enumerate() {
+            if v.name.is_empty()
+                || !v
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                || seen.contains(&v.name.as_str())
+            {
+                return bad(
+                    &format!("variants/{i}/name"),
+                    format!("`{}` is not a new kebab-case name", v.name),
+                );
+            }
+            seen.push(&v.name);
+            if v.summary.trim().is_empty() {
+                return bad(&format!("variants/{i}/summary"), "must not be empty".into());
+            }
+            if v.calls.is_empty() && v.actions.is_empty() && v.data_actions.is_empty() {
+                return bad(
+                    &format!("variants/{i}"),
+                    "a variant adds calls or operations".into(),
+                );
+            }
+            for (j, c) in v.calls.iter().enumerate() {
+                map.find(c)
+                    .map_err(|m| Error::shape(origin, &format!("/variants/{i}/calls/{j}"), m))?;
+            }
+            for (field, list) in [("actions", &v.actions), ("data_actions", &v.data_actions)] {
+                for (j, e) in list.iter().enumerate() {
+                    if let Err(m) = validate_user_pattern(e) {
+                        return bad(&format!("variants/{i}/{field}/{j}"), m);
+                    }
+                }
+            }
+        }
+        for (j, c) in self.calls.iter().enumerate() {
+            map.find(c)
+                .map_err(|m| Error::shape(origin, &format!("/calls/{j}"), m))?;
+        }
+        for (i, w) in self.wildcards.iter().enumerate() {
+            if let Err(m) = validate_user_pattern(&w.entry) {
+                return bad(&format!("wildcards/{i}/entry"), m);
+            }
+            if !w.entry.contains('*') || w.reason.trim().is_empty() {
+                return bad(
+                    &format!("wildcards/{i}"),
+                    "needs a wildcard entry and a reason".into(),
+                );
+            }
         }
         if self.sources.is_empty() {
             return bad(
@@ -178,20 +281,208 @@ impl Scenario {
             .unwrap_or(Plane::Control)
     }
 
-    /// What the job needs in this catalog: every entry resolved, then the left-out
-    /// operations removed.
+    /// What the job needs in this catalog, default variant: see [`Scenario::resolve_with`].
     pub fn resolve(&self, index: &Index, mode: WildcardMode) -> ResolvedScenario {
-        let mut req = Requirement::new(index);
-        let mut empty_patterns = Vec::new();
-        for plane in Plane::BOTH {
-            for p in self.entries(plane) {
-                if req.add_entry(index, mode, plane, &p) == 0 && !p.is_literal() {
-                    empty_patterns.push(p.as_str().to_string());
+        self.resolve_with(index, mode, &[])
+            .unwrap_or_else(|_| self.resolve_parts(index, mode, &[]))
+    }
+
+    /// The variant of this scenario a `--with` name picks.
+    pub fn variant(&self, name: &str) -> Result<&Variant> {
+        let n = name.trim();
+        self.variants
+            .iter()
+            .find(|v| v.name.eq_ignore_ascii_case(n))
+            .ok_or_else(|| {
+                let hint = did_you_mean(n, self.variants.iter().map(|v| v.name.as_str()))
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                let all: Vec<String> = self
+                    .variants
+                    .iter()
+                    .map(|v| format!("`{}`", v.name))
+                    .collect();
+                Error::usage(format!(
+                    "scenario {} has no variant `{n}`; {hint}{}",
+                    self.name,
+                    if all.is_empty() {
+                        "it has none".to_string()
+                    } else {
+                        format!("its variants: {}", all.join(", "))
+                    }
+                ))
+            })
+    }
+
+    /// What the job needs in this catalog with the named variants: the call map's required
+    /// and conditional operations of every call (and the optional ones the scenario keeps),
+    /// the scenario's own entries, minus what it leaves out; then each chosen variant's
+    /// operations minus what that variant leaves out. Operations checked at the subscription
+    /// are moved out of the requirement ([`ResolvedScenario::elsewhere`]); operations the
+    /// catalog does not list are granted through the scenario's wildcard for them.
+    pub fn resolve_with(
+        &self,
+        index: &Index,
+        mode: WildcardMode,
+        variants: &[String],
+    ) -> Result<ResolvedScenario> {
+        let chosen: Vec<&Variant> = variants
+            .iter()
+            .map(|v| self.variant(v))
+            .collect::<Result<_>>()?;
+        Ok(self.resolve_parts(index, mode, &chosen))
+    }
+
+    fn resolve_parts(
+        &self,
+        index: &Index,
+        mode: WildcardMode,
+        chosen: &[&Variant],
+    ) -> ResolvedScenario {
+        let map = calls::CallMap::embedded();
+        let mut out = ResolvedScenario {
+            requirement: Requirement::new(index),
+            empty_patterns: Vec::new(),
+            removed_by_leave_out: Vec::new(),
+            commands: Vec::new(),
+            assumptions: self.assumptions.clone(),
+            variants: chosen.iter().map(|v| v.name.clone()).collect(),
+            elsewhere: Vec::new(),
+            kept_wildcards: Vec::new(),
+            call_ops: Vec::new(),
+        };
+        let base = Part {
+            calls: &self.calls,
+            keep_optional: &self.keep_optional,
+            actions: &self.actions,
+            data_actions: &self.data_actions,
+            leaves_out: &self.leaves_out,
+        };
+        let mut req = self.resolve_part(index, mode, map, &base, &mut out, true);
+        for v in chosen {
+            let part = Part {
+                calls: &v.calls,
+                keep_optional: &v.keep_optional,
+                actions: &v.actions,
+                data_actions: &v.data_actions,
+                leaves_out: &v.leaves_out,
+            };
+            let r = self.resolve_part(index, mode, map, &part, &mut out, false);
+            req.union_with(&r);
+            for a in &v.assumptions {
+                if !out.assumptions.contains(a) {
+                    out.assumptions.push(a.clone());
                 }
             }
         }
-        let mut left_out = Vec::new();
-        for l in &self.leaves_out {
+        // Subscription-level operations never go in the role (it is assigned at the
+        // workspace); each kept wildcard is the only grant of the operations it matches.
+        for e in &out.elsewhere {
+            if e.scope == calls::ScopeKind::Subscription
+                && let Ok(p) = Pattern::parse(&e.operation)
+            {
+                req.remove_pattern(index, mode, e.plane, &p);
+            }
+        }
+        out.requirement = req;
+        out
+    }
+
+    fn resolve_part(
+        &self,
+        index: &Index,
+        mode: WildcardMode,
+        map: &calls::CallMap,
+        part: &Part,
+        out: &mut ResolvedScenario,
+        is_base: bool,
+    ) -> Requirement {
+        let cat = index.catalog();
+        let mut req = Requirement::new(index);
+        for c in part.calls {
+            let Ok(call) = map.find(c) else { continue };
+            let label = call.label();
+            if !out.commands.contains(&label) {
+                out.commands.push(label);
+            }
+            for op in &call.operations {
+                let kept = op.need != calls::Need::Optional
+                    || part
+                        .keep_optional
+                        .iter()
+                        .any(|k| k.eq_ignore_ascii_case(&op.name));
+                if !kept {
+                    continue;
+                }
+                let plane = op.plane();
+                if !out
+                    .call_ops
+                    .iter()
+                    .any(|(n, p)| n.eq_ignore_ascii_case(&op.name) && *p == plane)
+                {
+                    out.call_ops.push((op.name.clone(), plane));
+                }
+                if op.scope != calls::ScopeKind::Workspace
+                    && !out
+                        .elsewhere
+                        .iter()
+                        .any(|e| e.operation.eq_ignore_ascii_case(&op.name))
+                {
+                    out.elsewhere.push(Elsewhere {
+                        operation: op.name.clone(),
+                        plane,
+                        scope: op.scope,
+                        confidence: op.confidence.clone(),
+                    });
+                }
+                if cat.find(plane, &op.name).is_some() {
+                    if let Ok(p) = Pattern::parse(&op.name) {
+                        req.add_entry(index, mode, plane, &p);
+                    }
+                    continue;
+                }
+                match self
+                    .wildcards
+                    .iter()
+                    .find(|w| w.operation.eq_ignore_ascii_case(&op.name))
+                {
+                    Some(w) => {
+                        if let Ok(p) = validate_user_pattern(&w.entry) {
+                            let hit = index.resolve(&p, plane, mode);
+                            req.ids.union_with(&hit);
+                            req.add_kept(plane, &w.entry);
+                            if !out.kept_wildcards.iter().any(|k| k.entry == w.entry) {
+                                out.kept_wildcards.push(KeptWildcard {
+                                    entry: w.entry.clone(),
+                                    plane,
+                                    for_operation: op.name.clone(),
+                                    reason: w.reason.clone(),
+                                    reach: hit
+                                        .ones()
+                                        .map(|i| cat.name(i as OpId).to_string())
+                                        .collect(),
+                                });
+                            }
+                        }
+                    }
+                    None => req.add_unknown(plane, &op.name),
+                }
+            }
+        }
+        for (plane, list) in [
+            (Plane::Control, part.actions),
+            (Plane::Data, part.data_actions),
+        ] {
+            for e in list {
+                if let Ok(p) = validate_user_pattern(e)
+                    && req.add_entry(index, mode, plane, &p) == 0
+                    && !p.is_literal()
+                {
+                    out.empty_patterns.push(p.as_str().to_string());
+                }
+            }
+        }
+        for l in part.leaves_out {
             let plane = Scenario::leave_out_plane(l);
             let mut removed: Vec<OpId> = Vec::new();
             for e in &l.operations {
@@ -201,23 +492,80 @@ impl Scenario {
             }
             removed.sort_unstable();
             removed.dedup();
-            left_out.push(removed);
+            if is_base {
+                out.removed_by_leave_out.push(removed);
+            }
         }
-        ResolvedScenario {
-            requirement: req,
-            empty_patterns,
-            removed_by_leave_out: left_out,
-        }
+        req
     }
+}
+
+/// The needs-bearing fields shared by a scenario and its variants.
+struct Part<'a> {
+    calls: &'a [String],
+    keep_optional: &'a [String],
+    actions: &'a [String],
+    data_actions: &'a [String],
+    leaves_out: &'a [LeaveOut],
+}
+
+/// A needed operation checked at a scope other than the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    pub operation: String,
+    pub plane: Plane,
+    pub scope: calls::ScopeKind,
+    pub confidence: String,
+}
+
+/// A wildcard entry the role keeps, because it is the only way to grant an operation the
+/// catalog does not list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptWildcard {
+    pub entry: String,
+    pub plane: Plane,
+    pub for_operation: String,
+    pub reason: String,
+    /// The catalog operations it matches today (all granted).
+    pub reach: Vec<String>,
 }
 
 impl Scenario {
     /// The scenario's resolved operations as a needs list (each name with its plane prefix),
     /// for `check` and `recommend`.
     pub fn to_needs(&self, index: &Index, mode: WildcardMode) -> Needs {
-        let req = self.resolve(index, mode).requirement;
+        self.to_needs_with(index, mode, &[])
+            .unwrap_or_else(|_| self.needs_of(index, mode, self.resolve(index, mode)))
+    }
+
+    /// The needs of the scenario with the named variants; a kept wildcard is one pattern
+    /// entry (what it grants is needed as a whole).
+    pub fn to_needs_with(
+        &self,
+        index: &Index,
+        mode: WildcardMode,
+        with: &[String],
+    ) -> Result<Needs> {
+        let r = self.resolve_with(index, mode, with)?;
+        Ok(self.needs_of(index, mode, r))
+    }
+
+    fn needs_of(&self, index: &Index, mode: WildcardMode, r: ResolvedScenario) -> Needs {
+        let mut req = r.requirement;
         let mut entries = Vec::new();
         for plane in Plane::BOTH {
+            for k in req.kept[plane as usize].clone() {
+                if let Ok(pattern) = Pattern::parse(&k) {
+                    req.remove_pattern(index, mode, plane, &pattern);
+                    entries.push(NeedEntry {
+                        text: k,
+                        pattern,
+                        plane: Some(plane),
+                        line: 0,
+                        column: 0,
+                    });
+                }
+            }
             for name in req.names(index, plane) {
                 if let Ok(pattern) = Pattern::parse(&name) {
                     entries.push(NeedEntry {
@@ -230,8 +578,17 @@ impl Scenario {
                 }
             }
         }
+        let origin = if r.variants.is_empty() {
+            format!("scenario {}", self.name)
+        } else {
+            format!(
+                "scenario {} --with {}",
+                self.name,
+                r.variants.join(" --with ")
+            )
+        };
         Needs {
-            origin: format!("scenario {}", self.name),
+            origin,
             source: NeedsSource::Scenario(self.name.clone()),
             entries,
             roles: Vec::new(),
@@ -248,6 +605,19 @@ pub struct ResolvedScenario {
     /// Per `leaves_out` entry, the operations it removed from the needs (often none: most
     /// entries name operations the needs never included, to document the decision).
     pub removed_by_leave_out: Vec<Vec<OpId>>,
+    /// The calls resolved (`command | variant`), in order.
+    pub commands: Vec<String>,
+    /// The scenario's assumptions, then the chosen variants'.
+    pub assumptions: Vec<String>,
+    /// The variants chosen.
+    pub variants: Vec<String>,
+    /// Needed operations checked at another scope than the workspace: subscription-level ones
+    /// are not in the requirement; the others are (the role must also be assigned there).
+    pub elsewhere: Vec<Elsewhere>,
+    pub kept_wildcards: Vec<KeptWildcard>,
+    /// Every operation the calls contributed (kept optional ones included), before
+    /// `leaves_out`: what a test checks the role against.
+    pub call_ops: Vec<(String, Plane)>,
 }
 
 /// The scenario library.

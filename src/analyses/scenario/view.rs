@@ -76,6 +76,48 @@ pub struct ScenarioView {
     #[serde(rename = "emptyPatterns")]
     pub empty_patterns: Vec<String>,
     pub wildcards: &'static str,
+    /// The Azure ML CLI / SDK calls the operations come from (`command | variant`), the
+    /// chosen variants' included.
+    pub commands: Vec<String>,
+    /// Every variant of the scenario, and whether it was chosen (`--with`).
+    pub variants: Vec<VariantView>,
+    /// What the role takes for granted (the scenario's, then the chosen variants').
+    pub assumptions: Vec<String>,
+    /// Wildcard entries kept for operations the catalog does not list.
+    #[serde(rename = "keptWildcards")]
+    pub kept_wildcards: Vec<KeptWildcardView>,
+    /// Needed operations Azure checks at another scope than the workspace.
+    #[serde(rename = "otherScopes")]
+    pub other_scopes: Vec<OtherScopeView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantView {
+    pub name: String,
+    pub summary: String,
+    pub chosen: bool,
+    pub commands: Vec<String>,
+    pub assumptions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeptWildcardView {
+    pub entry: String,
+    #[serde(rename = "forOperation")]
+    pub for_operation: String,
+    pub reason: String,
+    /// The catalog operations it matches today.
+    pub reach: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherScopeView {
+    pub operation: String,
+    pub scope: &'static str,
+    /// Whether the role holds it (false: subscription-level, granted by a second role).
+    #[serde(rename = "inRole")]
+    pub in_role: bool,
+    pub confidence: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,15 +158,17 @@ pub fn list(lib: &Library, index: &Index, mode: WildcardMode) -> ScenarioList {
     }
 }
 
-/// One scenario resolved in this catalog; `risks` names the risk categories of an operation.
+/// One scenario resolved in this catalog with the chosen variants; `risks` names the risk
+/// categories of an operation.
 pub fn describe(
     s: &Scenario,
     index: &Index,
     mode: WildcardMode,
+    with: &[String],
     risks: &dyn Fn(OpId) -> Vec<String>,
-) -> ScenarioReport {
+) -> crate::error::Result<ScenarioReport> {
     let cat = index.catalog();
-    let r = s.resolve(index, mode);
+    let r = s.resolve_with(index, mode, with)?;
     let req = &r.requirement;
     let mut operations = Vec::new();
     for plane in Plane::BOTH {
@@ -178,7 +222,43 @@ pub fn describe(
             }
         })
         .collect();
-    ScenarioReport {
+    let map = super::calls::CallMap::embedded();
+    let variants = s
+        .variants
+        .iter()
+        .map(|v| VariantView {
+            name: v.name.clone(),
+            summary: v.summary.clone(),
+            chosen: r.variants.contains(&v.name),
+            commands: v
+                .calls
+                .iter()
+                .filter_map(|c| map.find(c).ok().map(|c| c.label()))
+                .collect(),
+            assumptions: v.assumptions.clone(),
+        })
+        .collect();
+    let kept_wildcards = r
+        .kept_wildcards
+        .iter()
+        .map(|k| KeptWildcardView {
+            entry: k.entry.clone(),
+            for_operation: k.for_operation.clone(),
+            reason: k.reason.clone(),
+            reach: k.reach.clone(),
+        })
+        .collect();
+    let other_scopes = r
+        .elsewhere
+        .iter()
+        .map(|e| OtherScopeView {
+            operation: e.operation.clone(),
+            scope: e.scope.as_str(),
+            in_role: e.scope != super::calls::ScopeKind::Subscription,
+            confidence: e.confidence.clone(),
+        })
+        .collect();
+    Ok(ScenarioReport {
         schema_version: 1,
         scenario: ScenarioView {
             name: s.name.clone(),
@@ -201,8 +281,13 @@ pub fn describe(
             leaves_out,
             not_in_catalog: s.not_in_catalog.clone(),
             sources: s.sources.clone(),
-            empty_patterns: r.empty_patterns,
+            empty_patterns: r.empty_patterns.clone(),
             wildcards: mode.as_str(),
+            commands: r.commands.clone(),
+            variants,
+            assumptions: r.assumptions.clone(),
+            kept_wildcards,
+            other_scopes,
         },
-    }
+    })
 }

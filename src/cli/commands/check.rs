@@ -22,7 +22,7 @@ pub fn run(model: &Model, a: &CheckArgs) -> Result<i32> {
         )));
     }
     let role = roles.remove(0);
-    let (needs, set) = load_needs(model, &a.needs)?;
+    let (needs, set) = load_needs(model, &a.needs, &a.with)?;
     let risk = RiskModel::new(model)?;
     let rep = check(model, &risk, &role, &needs, &set);
     for u in &role.unresolved {

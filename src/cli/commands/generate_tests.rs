@@ -6,8 +6,7 @@
 
 use super::*;
 use crate::analyses::generate::roundtrip_tests::model;
-use crate::cli::args::{Cli, Command};
-use clap::Parser;
+use crate::cli::args::Command;
 use std::path::PathBuf;
 
 pub const ZERO_SCOPE: &str = "/subscriptions/00000000-0000-0000-0000-000000000000";
@@ -15,7 +14,7 @@ pub const ZERO_SCOPE: &str = "/subscriptions/00000000-0000-0000-0000-00000000000
 fn args(extra: &[&str]) -> GenerateArgs {
     let mut argv = vec!["azrbac", "generate"];
     argv.extend_from_slice(extra);
-    match Cli::try_parse_from(argv).unwrap().command {
+    match crate::cli::parse_from(argv).unwrap().command {
         Command::Generate(a) => a,
         _ => unreachable!(),
     }
@@ -272,6 +271,7 @@ fn every_scenario_round_trips_through_every_readable_form() {
                 name: s.role_name.clone(),
                 description: s.role_description.clone(),
                 assignable_scopes: vec![ZERO_SCOPE.to_string()],
+                notes: Vec::new(),
             };
             let role = generate(&m.index, m.mode, &req, &spec, compact);
             for (form, origin) in READABLE {
@@ -301,7 +301,7 @@ mod escapes {
             req.add_entry(&m.index, m.mode, Plane::Control, &crate::model::Pattern::parse("Microsoft.MachineLearningServices/workspaces/jobs/*").unwrap());
             req.add_unknown(Plane::Data, "Microsoft.MachineLearningServices/workspaces/future/read");
             let scope = if scope_is_mg { "/providers/Microsoft.Management/managementGroups/mg-1" } else { ZERO_SCOPE };
-            let spec = RoleSpec { name: name.trim().to_string(), description, assignable_scopes: vec![scope.to_string()] };
+            let spec = RoleSpec { name: name.trim().to_string(), description, assignable_scopes: vec![scope.to_string()], notes: Vec::new() };
             prop_assume!(!spec.name.is_empty());
             // ARM escapes a value that starts with `[` and ends with `]` as `[[...]`, which
             // azrbac's ARM reader does not unescape yet.

@@ -131,6 +131,56 @@ pub fn roles(a: &ImportArgs) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
+/// `catalog import-history`: the compact operation history.
+pub fn history(a: &ImportArgs) -> Result<i32> {
+    let prov = provenance(a, "operation history")?;
+    let files = expand_inputs(&a.inputs)?;
+    let [f] = files.as_slice() else {
+        return Err(Error::usage(format!(
+            "catalog import-history: give exactly one history file ({} given)",
+            files.len()
+        )));
+    };
+    let shown = f.display().to_string();
+    let text = read_text(f)?;
+    let (json, n) = crate::analyses::drift::import(&text, &shown, &prov.source)?;
+    write_atomic(&a.output, &json, a.force)?;
+    report::err_line(&format!(
+        "wrote {}: {n} operations first listed after the record's start or removed since",
+        a.output.display()
+    ));
+    Ok(EXIT_OK)
+}
+
+/// `scenarios import`: the call map from a traced reference of the Azure ML CLI and SDK.
+pub fn call_map(a: &ImportArgs) -> Result<i32> {
+    let prov = provenance(a, "traced Azure ML CLI v2 / SDK v2 call reference")?;
+    let files = expand_inputs(&a.inputs)?;
+    let [f] = files.as_slice() else {
+        return Err(Error::usage(format!(
+            "scenarios import: give exactly one reference file ({} given)",
+            files.len()
+        )));
+    };
+    let shown = f.display().to_string();
+    let text = read_text(f)?;
+    let map = crate::analyses::scenario::calls::import_reference(
+        &text,
+        &shown,
+        &prov.source,
+        &prov.source_date,
+    )?;
+    write_atomic(&a.output, &map.to_json()?, a.force)?;
+    let ops: usize = map.calls.iter().map(|c| c.operations.len()).sum();
+    report::err_line(&format!(
+        "wrote {}: {} command variants, {} operation needs",
+        a.output.display(),
+        map.calls.len(),
+        ops
+    ));
+    Ok(EXIT_OK)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

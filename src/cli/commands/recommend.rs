@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::report::{self, Format};
 
 pub fn run(model: &Model, a: &RecommendArgs) -> Result<i32> {
-    let (needs, set) = load_needs(model, &a.needs)?;
+    let (needs, set) = load_needs(model, &a.needs, &a.with)?;
     let risk = RiskModel::new(model)?;
     let rep = recommend(model, &risk, &needs, &set, a.top as usize);
     report::out(&match a.format {

@@ -24,7 +24,7 @@ pub fn run(model: &Model, a: &ScenariosArgs) -> Result<i32> {
         Some(name) => {
             let s = find(&lib, name)?;
             let risks = super::risk_lookup(model)?;
-            let r = describe(&s, &model.index, model.mode, &risks);
+            let r = describe(&s, &model.index, model.mode, &a.with, &risks)?;
             match a.format {
                 Format::Json => render::show_json(&r),
                 Format::Markdown => render::show_markdown(&r),
