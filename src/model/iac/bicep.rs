@@ -6,12 +6,14 @@
 //! recorded in [`RoleDefinition::unresolved`]. Entries carry `SYMBOL.path@LINE:COLUMN` locators.
 
 use super::bicep_parse::{Node, Parser, SPREAD};
-use super::line_index::LineIndex;
-use super::pattern::Pattern;
-use super::role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
-use super::role_parse::{BLOCK_KEYS, PROPERTY_KEYS};
-use super::shown;
 use crate::error::{Error, Result, did_you_mean};
+use crate::model::line_index::LineIndex;
+use crate::model::pattern::Pattern;
+use crate::model::role::{
+    Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid,
+};
+use crate::model::role_parse::{BLOCK_KEYS, PROPERTY_KEYS};
+use crate::model::shown;
 
 const ROLE_DEF_TYPE: &str = "Microsoft.Authorization/roleDefinitions";
 

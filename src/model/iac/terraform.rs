@@ -5,14 +5,16 @@
 //! Values that are not literals (variables, references, function calls, interpolation,
 //! `dynamic` blocks, values known only after apply) are never guessed: each is recorded in
 //! [`RoleDefinition::unresolved`]. Entries of `.tf` files carry `ADDRESS.field[i]@LINE:COLUMN`
-//! locators (see [`super::role_text::locate`]); plan entries carry JSON pointers.
+//! locators (see [`crate::model::role_text::locate`]); plan entries carry JSON pointers.
 
-use super::json::{self, Obj};
-use super::line_index::LineIndex;
-use super::pattern::Pattern;
-use super::role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
-use super::shown;
 use crate::error::{Error, Result, did_you_mean};
+use crate::model::json::{self, Obj};
+use crate::model::line_index::LineIndex;
+use crate::model::pattern::Pattern;
+use crate::model::role::{
+    Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid,
+};
+use crate::model::shown;
 use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, BlockLabel, Body};
