@@ -2,7 +2,7 @@
 //! input, `az role definition list/show` output, REST/ARM GET objects, Resource Graph rows,
 //! REST list responses (`value`) and ARM templates (nested deployments included).
 
-use super::iac::arm::{template_resource_notes, walk_template};
+use super::iac::arm::{Params, read_template};
 use super::json::{Obj, kind};
 use super::pattern::Pattern;
 use super::role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
@@ -86,14 +86,23 @@ pub(super) const BLOCK_KEYS: &[&str] = &[
 
 /// Parses every role definition in a JSON document.
 pub fn parse_roles_json(value: &Value, origin: &str) -> Result<Vec<RoleDefinition>> {
+    parse_roles_json_with(value, origin, &Params::new())
+}
+
+/// Parses every role definition in a JSON document, with parameter values for templates.
+pub fn parse_roles_json_with(
+    value: &Value,
+    origin: &str,
+    params: &Params,
+) -> Result<Vec<RoleDefinition>> {
     let mut out = Vec::new();
     match value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                parse_any(item, origin, &format!("/{i}"), &mut out)?;
+                parse_any(item, origin, &format!("/{i}"), params, &mut out)?;
             }
         }
-        Value::Object(_) => parse_any(value, origin, "", &mut out)?,
+        Value::Object(_) => parse_any(value, origin, "", params, &mut out)?,
         other => {
             return Err(Error::shape(
                 origin,
@@ -112,11 +121,12 @@ fn parse_any(
     value: &Value,
     origin: &str,
     pointer: &str,
+    params: &Params,
     out: &mut Vec<RoleDefinition>,
 ) -> Result<()> {
     let obj = Obj::new(value, origin, pointer, "role definition")?;
     if obj.has("resources") || obj.has("$schema") {
-        return walk_template(&obj, origin, out);
+        return read_template(value, origin, pointer, params, out);
     }
     if let Some((k, Value::Array(items))) = obj.get("value")
         && !obj.has("properties")
@@ -127,6 +137,7 @@ fn parse_any(
                 item,
                 origin,
                 &format!("{pointer}/{}/{i}", super::json::escape(k)),
+                params,
                 out,
             )?;
         }
@@ -185,19 +196,6 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
         role.condition_version = p.opt_str("conditionVersion")?.map(str::to_string);
         role.assignable_scopes = string_list(&p, "assignableScopes", &mut role.unresolved)?;
         role.permissions = permissions_array(&p, &mut role.unresolved)?;
-        if format == RoleFormat::ArmTemplate {
-            let name_expression = name.filter(|n| is_arm_expression(n));
-            template_resource_notes(obj, name_expression, &mut role.unresolved);
-            // In a template, `[[` starts a literal string that begins with `[`.
-            for text in [&mut role.name, &mut role.description]
-                .into_iter()
-                .flatten()
-            {
-                if text.trim_start().starts_with("[[") {
-                    *text = text.replacen("[[", "[", 1);
-                }
-            }
-        }
         return Ok(role);
     }
 

@@ -4,9 +4,11 @@
 //! plan's `format_version`/`resource_changes` keys; text without a known extension (standard
 //! input) that does not start like JSON is recognised by its resource declarations.
 
+use super::iac::arm::{self, Params};
+use super::iac::value::{Files, NoFiles};
 use super::json;
 use super::role::RoleDefinition;
-use super::role_parse::parse_roles_json;
+use super::role_parse::parse_roles_json_with;
 use crate::error::{Error, Result};
 
 /// The formats a role file can be in.
@@ -16,6 +18,29 @@ pub enum RoleFileKind {
     TerraformHcl,
     TerraformPlan,
     Bicep,
+    /// Terraform variable values (`.tfvars`): never a role, never parsed as JSON.
+    TerraformVars,
+    /// Bicep parameter values (`.bicepparam`): never a role.
+    BicepParams,
+}
+
+/// What the IaC evaluators may read besides the text: files next to it, and the values of
+/// `--parameters FILE` (ARM) and `--var-file FILE` (Terraform): (shown name, text).
+pub struct IacInputs<'a> {
+    pub files: &'a dyn Files,
+    pub parameters: Option<&'a (String, String)>,
+    pub var_files: &'a [(String, String)],
+}
+
+impl IacInputs<'static> {
+    /// Nothing but the text itself.
+    pub fn none() -> IacInputs<'static> {
+        IacInputs {
+            files: &NoFiles,
+            parameters: None,
+            var_files: &[],
+        }
+    }
 }
 
 /// The kind of a role file from its name (and, for JSON, its parsed value).
@@ -26,6 +51,12 @@ pub fn kind_of(origin: &str, value: Option<&serde_json::Value>) -> RoleFileKind 
     }
     if lower.ends_with(".bicep") {
         return RoleFileKind::Bicep;
+    }
+    if lower.ends_with(".tfvars") {
+        return RoleFileKind::TerraformVars;
+    }
+    if lower.ends_with(".bicepparam") {
+        return RoleFileKind::BicepParams;
     }
     if let Some(serde_json::Value::Object(m)) = value
         && (m.contains_key("resource_changes")
@@ -55,21 +86,94 @@ fn sniff(text: &str) -> Option<RoleFileKind> {
 /// Parses every role in a text of any supported format. `origin` (the file name) selects
 /// HCL and Bicep by extension. An input holding no role is an error.
 pub fn parse_role_text(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
-    let roles = match sniff(text).unwrap_or_else(|| kind_of(origin, None)) {
-        RoleFileKind::TerraformHcl => super::terraform::parse_hcl(text, origin)?,
-        RoleFileKind::Bicep => super::bicep::parse_bicep(text, origin)?,
-        _ => {
-            let value = json::parse(text, origin)?;
-            match kind_of(origin, Some(&value)) {
-                RoleFileKind::TerraformPlan => super::terraform::plan_roles(&value, origin)?,
-                _ => parse_roles_json(&value, origin)?,
-            }
-        }
-    };
+    parse_role_text_with(text, origin, &IacInputs::none())
+}
+
+/// [`parse_role_text`] with the files and values the evaluators may read.
+pub fn parse_role_text_with(
+    text: &str,
+    origin: &str,
+    inputs: &IacInputs<'_>,
+) -> Result<Vec<RoleDefinition>> {
+    let roles = read_roles(text, origin, inputs)?;
     if roles.is_empty() {
         return Err(Error::shape(origin, "", "holds no role definition"));
     }
     Ok(roles)
+}
+
+/// Every role of a text (none for parameter files, tfvars, module wrappers and samples
+/// without roles).
+pub fn read_roles(text: &str, origin: &str, inputs: &IacInputs<'_>) -> Result<Vec<RoleDefinition>> {
+    Ok(match sniff(text).unwrap_or_else(|| kind_of(origin, None)) {
+        RoleFileKind::TerraformHcl => {
+            super::terraform::parse_hcl_with(text, origin, inputs.files, inputs.var_files)?
+        }
+        RoleFileKind::Bicep => super::bicep::parse_bicep(text, origin)?,
+        RoleFileKind::TerraformVars | RoleFileKind::BicepParams => Vec::new(),
+        _ => {
+            let value = json::parse(text, origin)?;
+            match kind_of(origin, Some(&value)) {
+                RoleFileKind::TerraformPlan => super::terraform::plan_roles(&value, origin)?,
+                _ if arm::is_parameter_file(&value) => Vec::new(),
+                _ => {
+                    let params = template_parameters(&value, origin, inputs)?;
+                    parse_roles_json_with(&value, origin, &params)?
+                }
+            }
+        }
+    })
+}
+
+/// Whether a file found in a directory may hold a role: Terraform and Bicep files always
+/// (they are parsed), JSON only when it names a role's parts; other JSON (package manifests,
+/// editor settings, policy definitions) is skipped without being read as a role.
+pub fn may_hold_roles(text: &str, origin: &str) -> bool {
+    if !matches!(kind_of(origin, None), RoleFileKind::Json) {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    [
+        "roledefinitions",
+        "\"permissions\"",
+        "\"actions\"",
+        "\"rolename\"",
+    ]
+    .iter()
+    .any(|k| lower.contains(k))
+}
+
+/// The parameter values of a template: `--parameters FILE`, else a sibling
+/// `NAME.parameters.json` when there is one.
+fn template_parameters(
+    value: &serde_json::Value,
+    origin: &str,
+    inputs: &IacInputs<'_>,
+) -> Result<Params> {
+    let is_template = matches!(value, serde_json::Value::Object(m)
+        if m.keys().any(|k| k.eq_ignore_ascii_case("resources") || k == "$schema"));
+    if !is_template {
+        return Ok(Params::new());
+    }
+    let supplied = match inputs.parameters {
+        Some((o, t)) => Some((o.clone(), t.clone())),
+        None => {
+            let name = std::path::Path::new(origin)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("");
+            match name.strip_suffix(".json") {
+                Some(stem) if !stem.is_empty() => inputs
+                    .files
+                    .read(origin, &format!("{stem}.parameters.json"))?,
+                _ => None,
+            }
+        }
+    };
+    match supplied {
+        Some((o, t)) => arm::parameter_file(&json::parse(&t, &o)?, &o),
+        None => Ok(Params::new()),
+    }
 }
 
 /// The 1-based line and column where the value at `pointer` starts in a role file's text.

@@ -224,11 +224,11 @@ fn unresolved_in(role: &RoleDefinition, block_pointer: &str, field: Field) -> bo
     })
 }
 
-/// Whether `role.unresolved` names a value whose key (the last segment of its location, an
+/// Whether `role.unresolved` (or `role.symbolic`) names a value whose key (the last segment of its location, an
 /// item index aside) is one of `keys`: `/properties/roleName`, `azurerm_role_definition.x.name`,
 /// `/AssignableScopes`, `azurerm_role_definition.x.assignable_scopes[1]`.
 pub fn unresolved_key(role: &RoleDefinition, keys: &[&str]) -> bool {
-    role.unresolved.iter().any(|u| {
+    role.unresolved.iter().chain(&role.symbolic).any(|u| {
         let at = u.split(' ').next().unwrap_or("");
         let segs: Vec<&str> = at
             .split(['/', '.'])

@@ -3,6 +3,14 @@
 //! came from) or symbolic (a deploy-time expression, never guessed).
 
 pub mod arm;
+mod arm_eval;
+mod arm_expr;
+mod arm_funcs;
 pub mod bicep;
 mod bicep_parse;
 pub mod terraform;
+mod terraform_eval;
+#[cfg(test)]
+mod terraform_eval_tests;
+mod terraform_funcs;
+pub mod value;
