@@ -579,10 +579,10 @@ fn bicep_roles_are_linted_at_their_lines() {
         .iter()
         .map(|f| f["code"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        codes,
-        ["AZR004", "AZR109", "AZR108", "AZR201", "AZR201", "AZR103"]
-    );
+    // The name `guid(...)` is a deploy-time value that touches no permission: named in the
+    // role, not reported as unchecked (issue 15); the scopes from a parameter without a
+    // value are.
+    assert_eq!(codes, ["AZR004", "AZR109", "AZR108", "AZR201", "AZR103"]);
 }
 
 /// Issue 4: a role that `azrbac generate` emits has no error findings. Every scenario's

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// The functions whose value is known only at deployment (never guessed).
-const DEPLOY_TIME: &[&str] = &[
+pub(crate) const DEPLOY_TIME: &[&str] = &[
     "subscription",
     "resourcegroup",
     "managementgroup",

@@ -5,8 +5,9 @@
 pub mod arm;
 mod arm_eval;
 mod arm_expr;
-mod arm_funcs;
+pub(crate) mod arm_funcs;
 pub mod bicep;
+mod bicep_expr;
 mod bicep_parse;
 pub mod terraform;
 mod terraform_eval;

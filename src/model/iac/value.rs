@@ -294,3 +294,11 @@ impl Files for NoFiles {
         Ok(Vec::new())
     }
 }
+
+/// Whether an error is the budget's (runaway evaluation), which a reader must not recover from.
+pub fn is_budget_error(e: &Error) -> bool {
+    let m = e.to_string();
+    m.contains("evaluation takes more than")
+        || m.contains("levels of calls or references")
+        || m.contains("items is more than the")
+}
