@@ -17,6 +17,7 @@ mod hostile;
 mod hostile_git;
 mod hostile_iac;
 mod hostile_output;
+mod iac_eval;
 mod inventory;
 mod lint;
 mod model;

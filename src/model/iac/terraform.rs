@@ -269,7 +269,11 @@ fn instances(
     if let Some(a) = attr("for_each") {
         let v = scope.eval(&a.value, budget)?;
         match v.kind {
-            Kind::Map(m) => each = Some(m),
+            // Terraform orders a map's instances by key.
+            Kind::Map(mut m) => {
+                m.sort_by(|a, b| a.0.cmp(&b.0));
+                each = Some(m);
+            }
             Kind::List(items) => {
                 let mut m = Vec::new();
                 for i in items {

@@ -301,4 +301,5 @@ pub fn is_budget_error(e: &Error) -> bool {
     m.contains("evaluation takes more than")
         || m.contains("levels of calls or references")
         || m.contains("items is more than the")
+        || m.contains(&format!("builds more than {MAX_ITEMS} items"))
 }
