@@ -105,6 +105,54 @@ pub fn parse_role_text_with(
 /// Every role of a text (none for parameter files, tfvars, module wrappers and samples
 /// without roles).
 pub fn read_roles(text: &str, origin: &str, inputs: &IacInputs<'_>) -> Result<Vec<RoleDefinition>> {
+    let roles = read_roles_unchecked(text, origin, inputs)?;
+    one_deployment(&roles, origin)?;
+    Ok(roles)
+}
+
+/// Roles that one deployment (one template, Bicep or Terraform file) creates twice under the
+/// same name or the same GUID: Azure rejects the second, so the file is an input error.
+fn one_deployment(roles: &[RoleDefinition], origin: &str) -> Result<()> {
+    use super::role::RoleFormat;
+    let deployed: Vec<&RoleDefinition> = roles
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.format,
+                RoleFormat::ArmTemplate | RoleFormat::Bicep | RoleFormat::Terraform
+            )
+        })
+        .collect();
+    for (i, r) in deployed.iter().enumerate() {
+        for earlier in &deployed[..i] {
+            let same_name = matches!((&r.name, &earlier.name), (Some(a), Some(b))
+                if !a.trim().is_empty() && a.trim().eq_ignore_ascii_case(b.trim()));
+            let same_guid = matches!((&r.guid, &earlier.guid), (Some(a), Some(b)) if a == b);
+            if same_name || same_guid {
+                let what = if same_name {
+                    format!("the name `{}`", r.label())
+                } else {
+                    format!("the GUID {}", r.guid.as_deref().unwrap_or(""))
+                };
+                return Err(Error::shape(
+                    origin,
+                    &r.pointer,
+                    format!(
+                        "this role has {what} of the role at {}; one deployment cannot create both (Azure rejects the second)",
+                        earlier.pointer
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_roles_unchecked(
+    text: &str,
+    origin: &str,
+    inputs: &IacInputs<'_>,
+) -> Result<Vec<RoleDefinition>> {
     Ok(match sniff(text).unwrap_or_else(|| kind_of(origin, None)) {
         RoleFileKind::TerraformHcl => {
             super::terraform::parse_hcl_with(text, origin, inputs.files, inputs.var_files)?
@@ -214,6 +262,28 @@ mod tests {
 
     /// Standard input carries no extension: HCL and Bicep are recognised by their content,
     /// JSON by its first character, and the extension still wins for JSON-looking text.
+    /// Two roles of one deployment with the same name or GUID: an error naming both places.
+    #[test]
+    fn duplicates_in_one_deployment_are_errors() {
+        let twice = format!("{HCL}{}", HCL.replace("\"r\"", "\"s\""));
+        let e = parse_role_text(&twice, "two.tf").unwrap_err().to_string();
+        assert!(
+            e.contains("the name `ML reader` of the role at azurerm_role_definition.r@1:1"),
+            "{e}"
+        );
+        let arm = r#"{"$schema":"x","resources":[
+          {"type":"Microsoft.Authorization/roleDefinitions","name":"11111111-2222-3333-4444-555555555555","properties":{"roleName":"A"}},
+          {"type":"Microsoft.Authorization/roleDefinitions","name":"11111111-2222-3333-4444-555555555555","properties":{"roleName":"B"}}]}"#;
+        let e = parse_role_text(arm, "t.json").unwrap_err().to_string();
+        assert!(
+            e.contains("the GUID 11111111-2222-3333-4444-555555555555"),
+            "{e}"
+        );
+        // A role list (not one deployment) may repeat a name.
+        let list = r#"[{"Name":"A","Actions":["a/read"]},{"Name":"A","Actions":["b/read"]}]"#;
+        assert_eq!(parse_role_text(list, "l.json").unwrap().len(), 2);
+    }
+
     #[test]
     fn stdin_text_is_recognised_by_content() {
         for (text, origin) in [(HCL, "<stdin>"), (BICEP, "<stdin>"), (HCL, "role.tf")] {

@@ -9,6 +9,8 @@ pub(crate) mod arm_funcs;
 pub mod bicep;
 mod bicep_expr;
 mod bicep_parse;
+#[cfg(test)]
+mod four_forms_tests;
 pub mod terraform;
 mod terraform_eval;
 #[cfg(test)]
