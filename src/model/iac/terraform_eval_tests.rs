@@ -76,39 +76,40 @@ fn locals_for_each_and_tfvars() {
             "providers = [\"Microsoft.Sql\", \"Microsoft.Web\"]\n",
         ),
     ]);
+    // Instances are ordered by key, as Terraform orders a map: `data`, then `ml`.
     let r = parse_hcl_with(MAIN, "main.tf", &files, &[]).unwrap();
     assert_eq!(r.len(), 2);
-    assert_eq!(r[0].name.as_deref(), Some("Team ml"));
+    assert_eq!(r[1].name.as_deref(), Some("Team ml"));
     assert_eq!(
-        r[0].pointer.split('@').next(),
+        r[1].pointer.split('@').next(),
         Some("azurerm_role_definition.team[\"ml\"]")
     );
-    assert_eq!(actions(&r[0]).len(), 3);
+    assert_eq!(actions(&r[1]).len(), 3);
     assert_eq!(
-        actions(&r[1]),
+        actions(&r[0]),
         ["Microsoft.Sql/*/read", "Microsoft.Web/*/read"]
     );
-    assert!(r[0].unresolved.is_empty(), "{:?}", r[0].unresolved);
+    assert!(r[1].unresolved.is_empty(), "{:?}", r[1].unresolved);
     assert_eq!(
-        r[0].assignable_scopes[0].0,
+        r[1].assignable_scopes[0].0,
         "[data.azurerm_subscription.current.id]"
     );
     // Entries point at the local where they are written (line 3).
     assert!(
-        r[0].permissions[0].actions[0].pointer.ends_with("@3:14"),
+        r[1].permissions[0].actions[0].pointer.ends_with("@3:14"),
         "{}",
-        r[0].permissions[0].actions[0].pointer
+        r[1].permissions[0].actions[0].pointer
     );
     // A --var-file wins over terraform.tfvars.
     let extra = vec![("x.tfvars".to_string(), "prefix = \"Ops\"\n".to_string())];
     let r = parse_hcl_with(MAIN, "main.tf", &files, &extra).unwrap();
-    assert_eq!(r[0].name.as_deref(), Some("Ops ml"));
+    assert_eq!(r[1].name.as_deref(), Some("Ops ml"));
     // Read alone, the variables are unknown: the loop is over a known map, the `for`
     // expression over an unknown list.
     let r = parse_hcl_with(MAIN, "main.tf", &NoFiles, &[]).unwrap();
     assert_eq!(r.len(), 2);
-    assert!(!r[1].unresolved.is_empty());
-    assert!(r[0].unresolved.is_empty(), "{:?}", r[0].unresolved);
+    assert!(!r[0].unresolved.is_empty());
+    assert!(r[1].unresolved.is_empty(), "{:?}", r[1].unresolved);
 }
 
 /// `count`, `dynamic "permissions"`, `jsondecode(file())`, `merge`, `lookup`, `flatten`,
