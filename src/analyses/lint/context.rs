@@ -269,7 +269,13 @@ pub fn placeholder(s: &str) -> Option<&str> {
             && let Some(len) = s[start + 1..].find(close)
             && len > 0
         {
-            return Some(&s[start..start + len + 2]);
+            // `${name}` is shown whole (found in the issue 15 trial: the `$` was dropped).
+            let from = if open == '{' && s[..start].ends_with('$') {
+                start - 1
+            } else {
+                start
+            };
+            return Some(&s[from..start + len + 2]);
         }
     }
     None
@@ -318,6 +324,10 @@ mod tests {
 
     #[test]
     fn placeholders() {
+        assert_eq!(
+            placeholder("/subscriptions/${subscription_id}"),
+            Some("${subscription_id}")
+        );
         assert_eq!(
             placeholder("/subscriptions/<subscriptionId>"),
             Some("<subscriptionId>")
