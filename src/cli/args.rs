@@ -238,6 +238,21 @@ pub struct ExpandArgs {
     pub all_builtins: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    #[command(flatten)]
+    pub iac: IacArgs,
+}
+
+/// Values for infrastructure code: ARM template parameters and Terraform variables.
+#[derive(Debug, Args)]
+pub struct IacArgs {
+    /// ARM deployment parameter file for the templates read (instead of a sibling
+    /// `NAME.parameters.json`).
+    #[arg(long, value_name = "FILE")]
+    pub parameters: Option<PathBuf>,
+    /// Terraform variable file (`.tfvars`), after `terraform.tfvars` and `*.auto.tfvars`;
+    /// repeatable, later ones win.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -471,7 +486,8 @@ pub enum FailOnArg {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Role files (any format azrbac reads), directories (every `*.json`, `*.tf` and `*.bicep` inside) or `-`.
+    /// Role files (any format azrbac reads), directories (every `*.json`, `*.tf` and `*.bicep`
+    /// in the tree, `.gitignore` honoured; files holding no role are skipped) or `-`.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -497,6 +513,8 @@ pub struct LintArgs {
     pub force: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
+    #[command(flatten)]
+    pub iac: IacArgs,
 }
 
 #[derive(Debug, Args)]

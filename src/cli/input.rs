@@ -168,9 +168,31 @@ pub fn decode(buf: Vec<u8>, origin: &str) -> Result<String> {
     }
 }
 
-/// Expands files and directories (every role file directly inside: `*.json`, `*.tf` and
-/// `*.bicep`, sorted by name).
+/// Expands files and directories: every role file (`*.json`, `*.tf`, `*.bicep`) in the tree
+/// under a directory, honouring `.gitignore` (and `.ignore`) files and skipping hidden
+/// entries, sorted by path.
 pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let files = walk_role_files(p)?;
+            if files.is_empty() {
+                return Err(Error::Io {
+                    path: p.display().to_string(),
+                    message: "directory holds no role file (.json, .tf or .bicep)".into(),
+                });
+            }
+            out.extend(files);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Expands files and directories, one level (every file directly inside: `*.json`, `*.tf` and
+/// `*.bicep`, sorted by name).
+pub fn expand_inputs_flat(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in inputs {
         if p.is_dir() {
@@ -200,6 +222,57 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The role files named by `inputs`: each file as given (`false`), and every role file of
+/// each directory's tree (`true`: such a file may hold no role and is then skipped).
+pub fn role_inputs(inputs: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let files = walk_role_files(p)?;
+            if files.is_empty() {
+                return Err(Error::Io {
+                    path: p.display().to_string(),
+                    message: "directory holds no role file (.json, .tf or .bicep)".into(),
+                });
+            }
+            out.extend(files.into_iter().map(|f| (f, true)));
+        } else {
+            out.push((p.clone(), false));
+        }
+    }
+    Ok(out)
+}
+
+/// The role files of a directory tree, `.gitignore` honoured (also outside a git work tree).
+pub fn walk_role_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .build();
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::Io {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let path = entry.path();
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(ext.as_str(), "json" | "tf" | "bicep") {
+            files.push(path.to_path_buf());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Reads every role in a file (or stdin).
 pub fn read_role_file(path: &Path) -> Result<Vec<RoleDefinition>> {
     let shown = path.display().to_string();
@@ -210,7 +283,7 @@ pub fn read_role_file(path: &Path) -> Result<Vec<RoleDefinition>> {
 /// Parses role text of any supported format (JSON shapes, Terraform `.tf` and plan JSON,
 /// Bicep); `origin` is the file name, whose extension selects HCL and Bicep.
 pub fn parse_role_text(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
-    crate::model::parse_role_text(text, origin)
+    crate::model::role_text::parse_role_text_with(text, origin, &crate::cli::iac_files::inputs())
 }
 
 /// Resolves a role reference: an existing file, `-`, a built-in GUID, or a built-in name.

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod commands;
 pub mod config;
+pub mod iac_files;
 pub mod input;
 pub mod inventory;
 pub mod needs_arg;
@@ -139,6 +140,7 @@ fn execute(cli: Cli) -> Result<i32> {
                     "expand: name at least one ROLE, or pass --all-builtins",
                 ));
             }
+            iac_files::set_flags(a.iac.parameters.as_deref(), &a.iac.var_files)?;
             let model = load_model(&cli.global)?;
             commands::expand::run(model, &a)
         }
@@ -165,6 +167,7 @@ fn execute(cli: Cli) -> Result<i32> {
                 a.format,
                 &[Format::Table, Format::Json, Format::Sarif],
             )?;
+            iac_files::set_flags(a.iac.parameters.as_deref(), &a.iac.var_files)?;
             let model = load_model(&cli.global)?;
             commands::lint::run(model, &a)
         }

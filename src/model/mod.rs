@@ -1,11 +1,10 @@
 //! The typed model: planes, patterns, the operation catalog and role definitions.
 
 pub mod assignment;
-pub mod bicep;
-mod bicep_parse;
 pub mod catalog;
 pub mod condition;
 pub mod config;
+pub mod iac;
 pub mod inventory;
 pub mod json;
 pub mod key_case;
@@ -21,9 +20,9 @@ pub mod role_text;
 pub mod roleset;
 pub mod scope;
 pub mod shown;
-pub mod terraform;
 
 pub use catalog::{Catalog, OpId, Operation, Provenance, ProviderOps, canonical_cmp};
+pub use iac::{bicep, terraform};
 pub use pattern::{Pattern, PatternError, validate_user_pattern};
 pub use plane::{Plane, WildcardMode};
 pub use role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};

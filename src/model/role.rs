@@ -153,6 +153,9 @@ pub struct RoleDefinition {
     /// Values the model could not read as literals (ARM expressions, Terraform
     /// variables): each is a message naming the field. Non-empty means the role is incomplete.
     pub unresolved: Vec<String>,
+    /// Deploy-time values that touch neither permissions nor assignable scopes (a name or id
+    /// from `guid()`, a `condition` known at deployment): named, the role stays complete.
+    pub symbolic: Vec<String>,
     /// Top-level keys present in the input, as written (for lint and diff of metadata).
     pub keys: Vec<String>,
     /// Keys azrbac read ignoring case that `az role definition create` would not read.
@@ -187,6 +190,7 @@ impl RoleDefinition {
             origin: origin.to_string(),
             pointer: pointer.to_string(),
             unresolved: Vec::new(),
+            symbolic: Vec::new(),
             keys: Vec::new(),
             key_case: Vec::new(),
         }

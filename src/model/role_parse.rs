@@ -2,13 +2,12 @@
 //! input, `az role definition list/show` output, REST/ARM GET objects, Resource Graph rows,
 //! REST list responses (`value`) and ARM templates (nested deployments included).
 
+use super::iac::arm::{Params, read_template};
 use super::json::{Obj, kind};
 use super::pattern::Pattern;
 use super::role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
 use crate::error::{Error, Result};
 use serde_json::Value;
-
-const ROLE_DEF_TYPE: &str = "Microsoft.Authorization/roleDefinitions";
 
 /// Keys of a flat role object (CLI input, PowerShell, CLI output).
 const FLAT_KEYS: &[&str] = &[
@@ -87,14 +86,23 @@ pub(super) const BLOCK_KEYS: &[&str] = &[
 
 /// Parses every role definition in a JSON document.
 pub fn parse_roles_json(value: &Value, origin: &str) -> Result<Vec<RoleDefinition>> {
+    parse_roles_json_with(value, origin, &Params::new())
+}
+
+/// Parses every role definition in a JSON document, with parameter values for templates.
+pub fn parse_roles_json_with(
+    value: &Value,
+    origin: &str,
+    params: &Params,
+) -> Result<Vec<RoleDefinition>> {
     let mut out = Vec::new();
     match value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                parse_any(item, origin, &format!("/{i}"), &mut out)?;
+                parse_any(item, origin, &format!("/{i}"), params, &mut out)?;
             }
         }
-        Value::Object(_) => parse_any(value, origin, "", &mut out)?,
+        Value::Object(_) => parse_any(value, origin, "", params, &mut out)?,
         other => {
             return Err(Error::shape(
                 origin,
@@ -113,11 +121,12 @@ fn parse_any(
     value: &Value,
     origin: &str,
     pointer: &str,
+    params: &Params,
     out: &mut Vec<RoleDefinition>,
 ) -> Result<()> {
     let obj = Obj::new(value, origin, pointer, "role definition")?;
     if obj.has("resources") || obj.has("$schema") {
-        return walk_template(&obj, origin, out);
+        return read_template(value, origin, pointer, params, out);
     }
     if let Some((k, Value::Array(items))) = obj.get("value")
         && !obj.has("properties")
@@ -128,6 +137,7 @@ fn parse_any(
                 item,
                 origin,
                 &format!("{pointer}/{}/{i}", super::json::escape(k)),
+                params,
                 out,
             )?;
         }
@@ -135,93 +145,6 @@ fn parse_any(
     }
     out.push(parse_role_object(&obj, RoleFormat::CliInput)?);
     Ok(())
-}
-
-/// Walks an ARM template's `resources` (array or symbolic-name object), child resources and
-/// nested deployments' inline templates.
-fn walk_template(template: &Obj<'_>, origin: &str, out: &mut Vec<RoleDefinition>) -> Result<()> {
-    let Some((key, resources)) = template.get("resources") else {
-        return Ok(());
-    };
-    let base = template.child_pointer(key);
-    let items: Vec<(String, &Value)> = match resources {
-        Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (format!("{base}/{i}"), v))
-            .collect(),
-        Value::Object(m) => m
-            .iter()
-            .map(|(k, v)| (format!("{base}/{}", super::json::escape(k)), v))
-            .collect(),
-        other => {
-            return Err(Error::shape(
-                origin,
-                &base,
-                format!(
-                    "`resources` must be an array or an object, found {}",
-                    kind(other)
-                ),
-            ));
-        }
-    };
-    for (pointer, res) in items {
-        let r = Obj::new(res, origin, &pointer, "template resource")?;
-        let ty = r.opt_str("type")?.unwrap_or("");
-        let ty_base = ty.split('@').next().unwrap_or("");
-        if ty_base.eq_ignore_ascii_case(ROLE_DEF_TYPE) {
-            out.push(parse_role_object(&r, RoleFormat::ArmTemplate)?);
-        } else if ty_base.eq_ignore_ascii_case("Microsoft.Resources/deployments")
-            && let Some((pk, props)) = r.get("properties")
-            && let Value::Object(_) = props
-        {
-            let p = Obj::new(props, origin, &r.child_pointer(pk), "deployment properties")?;
-            if let Some((tk, t)) = p.get("template") {
-                let inner = Obj::new(t, origin, &p.child_pointer(tk), "nested template")?;
-                walk_template(&inner, origin, out)?;
-            }
-        }
-        if r.has("resources") {
-            walk_template(&r, origin, out)?;
-        }
-    }
-    Ok(())
-}
-
-/// What makes a template resource stand for something other than one definition: a `name`
-/// computed by an expression, a `copy` loop (several definitions), a `condition` that is not
-/// literally `true` (perhaps none), recorded as unresolved like Bicep's `for` and `if`.
-fn template_resource_notes(
-    obj: &Obj<'_>,
-    name_expression: Option<&str>,
-    unresolved: &mut Vec<String>,
-) {
-    if let Some(n) = name_expression {
-        let k = obj.get("name").map_or("name", |(k, _)| k);
-        unresolved.push(format!("{} is the expression `{n}`", obj.child_pointer(k)));
-    }
-    if let Some((k, v)) = obj.get("copy")
-        && !v.is_null()
-    {
-        unresolved.push(format!(
-            "{}: the resource is repeated by a `copy` loop; each instance is read as this one definition",
-            obj.child_pointer(k)
-        ));
-    }
-    match obj.get("condition") {
-        None | Some((_, Value::Bool(true))) => {}
-        Some((_, Value::String(s))) if s.trim().eq_ignore_ascii_case("true") => {}
-        Some((k, v)) => {
-            let shown = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            unresolved.push(format!(
-                "{}: the resource is deployed only if `{shown}`",
-                obj.child_pointer(k)
-            ));
-        }
-    }
 }
 
 /// Parses one role object of any shape.
@@ -273,19 +196,6 @@ pub fn parse_role_object(obj: &Obj<'_>, hint: RoleFormat) -> Result<RoleDefiniti
         role.condition_version = p.opt_str("conditionVersion")?.map(str::to_string);
         role.assignable_scopes = string_list(&p, "assignableScopes", &mut role.unresolved)?;
         role.permissions = permissions_array(&p, &mut role.unresolved)?;
-        if format == RoleFormat::ArmTemplate {
-            let name_expression = name.filter(|n| is_arm_expression(n));
-            template_resource_notes(obj, name_expression, &mut role.unresolved);
-            // In a template, `[[` starts a literal string that begins with `[`.
-            for text in [&mut role.name, &mut role.description]
-                .into_iter()
-                .flatten()
-            {
-                if text.trim_start().starts_with("[[") {
-                    *text = text.replacen("[[", "[", 1);
-                }
-            }
-        }
         return Ok(role);
     }
 
@@ -382,7 +292,7 @@ fn role_type_is_custom(t: &str) -> Option<bool> {
     }
 }
 
-fn is_arm_expression(s: &str) -> bool {
+pub(crate) fn is_arm_expression(s: &str) -> bool {
     let t = s.trim();
     t.starts_with('[') && t.ends_with(']') && !t.starts_with("[[")
 }

@@ -55,6 +55,19 @@ pub fn text(report: &LintReport, color: bool) -> String {
     } else {
         String::new()
     };
+    for n in &report.notes {
+        let _ = writeln!(
+            s,
+            "{}: {}: {}",
+            n.file,
+            if n.kind == "error" {
+                "not linted"
+            } else {
+                "skipped"
+            },
+            n.message
+        );
+    }
     if report.findings.is_empty() {
         let _ = writeln!(s, "No findings in {roles} ({files}){suppressed}.");
     } else {

@@ -105,7 +105,7 @@ pub fn sarif(report: &LintReport, rules: &[&Rule], version: &str) -> String {
         .iter()
         .map(|f| result(f, rules.iter().position(|r| r.code == f.code)))
         .collect();
-    let log = json!({
+    let mut log = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -118,6 +118,25 @@ pub fn sarif(report: &LintReport, rules: &[&Rule], version: &str) -> String {
             "results": results
         }]
     });
+    if !report.notes.is_empty() {
+        let notes: Vec<Value> = report
+            .notes
+            .iter()
+            .map(|n| {
+                json!({
+                    "level": if n.kind == "error" { "error" } else { "note" },
+                    "message": { "text": format!("{}: {}", n.kind, n.message) },
+                    "locations": [{ "physicalLocation": {
+                        "artifactLocation": { "uri": path_uri(&n.file) }
+                    }}]
+                })
+            })
+            .collect();
+        log["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": !report.notes.iter().any(|n| n.kind == "error"),
+            "toolExecutionNotifications": notes
+        }]);
+    }
     super::to_json(&log)
 }
 

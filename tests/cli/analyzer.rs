@@ -390,17 +390,22 @@ fn terraform_and_bicep_roles_work_with_every_role_command() {
         let path = fx(file);
         let v = run_json(&["risks", &path, "--format", "json"]);
         let roles = v["roles"].as_array().unwrap();
-        assert_eq!(roles.len(), 2, "{file}");
+        // The Bicep file's second role is deployed only if `!empty(extraActions)`: false
+        // with the parameter's default, so it is not deployed (issue 15).
+        let tf = file.ends_with(".tf");
+        assert_eq!(roles.len(), if tf { 2 } else { 1 }, "{file}");
         let pe = &roles[0]["categories"][0];
         assert_eq!(pe["key"], "privilege-escalation", "{file}");
-        assert!(pe["entries"][0]["pointer"].as_str().unwrap().ends_with(
-            if file.ends_with(".tf") {
-                "@19:7"
-            } else {
-                "@21:11"
-            }
-        ));
+        assert!(
+            pe["entries"][0]["pointer"]
+                .as_str()
+                .unwrap()
+                .ends_with(if tf { "@19:7" } else { "@21:11" })
+        );
         assert_eq!(roles[0]["complete"], true);
+        if !tf {
+            continue;
+        }
         assert_eq!(
             roles[1]["complete"], false,
             "{file}: expressions make the role incomplete"
@@ -414,7 +419,7 @@ fn terraform_and_bicep_roles_work_with_every_role_command() {
     // check takes one role: a file holding two is refused.
     let (code, _, err) = run(&[
         "check",
-        &fx("iac/roles.bicep"),
+        &fx("iac/roles.tf"),
         "--action",
         &format!("{MLS}/workspaces/read"),
     ]);

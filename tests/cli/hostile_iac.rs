@@ -231,30 +231,52 @@ fn m6_unknown_iac_keys_are_errors_with_a_suggestion() {
     assert_eq!(v["roles"][0]["name"], "x", "{v}");
 }
 
-/// L5: an ARM `copy` loop, a `condition` that is not `true` and an expression `name` make the
-/// role incomplete; a Bicep spread is valid syntax, read as an unresolved value.
+/// L5: an ARM `copy` loop over a count known only at deployment makes the role incomplete; a
+/// known count deploys one role per iteration and a false `condition` none (issue 15); a Bicep
+/// spread is valid syntax, read as an unresolved value.
 #[test]
-fn l5_arm_loops_conditions_and_bicep_spreads_are_unresolved() {
+fn l5_arm_loops_conditions_and_bicep_spreads_are_evaluated_or_unresolved() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let t = write(
         d,
         "t.json",
         &format!(
-            r#"{{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","contentVersion":"1.0.0.0","resources":[{{"type":"Microsoft.Authorization/roleDefinitions","apiVersion":"2022-04-01","name":"[guid(string(copyIndex()))]","copy":{{"name":"c","count":3}},"condition":false,"properties":{{"roleName":"x","permissions":[{{"actions":["Microsoft.Compute/*"]}}],"assignableScopes":["{SUB}"]}}}}]}}"#
+            r#"{{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","contentVersion":"1.0.0.0","parameters":{{"n":{{"type":"int"}}}},"resources":[{{"type":"Microsoft.Authorization/roleDefinitions","apiVersion":"2022-04-01","name":"[guid(string(copyIndex()))]","copy":{{"name":"c","count":"[parameters('n')]"}},"condition":"[equals(subscription().id, 'x')]","properties":{{"roleName":"x","permissions":[{{"actions":["Microsoft.Compute/*"]}}],"assignableScopes":["{SUB}"]}}}}]}}"#
         ),
     );
+    // The count is a parameter without a value: one definition stands for every instance
+    // (incomplete); the name and the condition are deploy-time values that touch no
+    // permission: named, not incomplete on their own.
     let v = run_json(&["expand", &t, "--format", "json"]);
     let r = &v["roles"][0];
     assert_eq!(r["complete"], false, "{r}");
     let unresolved = r["unresolved"].to_string();
-    for want in [
-        "/resources/0/name",
-        "/resources/0/copy",
-        "/resources/0/condition",
-    ] {
-        assert!(unresolved.contains(want), "{want}: {unresolved}");
-    }
+    assert!(unresolved.contains("/resources/0/copy"), "{unresolved}");
+    // A known count deploys one role per iteration; a false condition deploys none.
+    let t = write(
+        d,
+        "t2.json",
+        &format!(
+            r#"{{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#","contentVersion":"1.0.0.0","resources":[{{"type":"Microsoft.Authorization/roleDefinitions","apiVersion":"2022-04-01","name":"[guid(string(copyIndex()))]","copy":{{"name":"c","count":3}},"properties":{{"roleName":"[format('x{{0}}', copyIndex())]","permissions":[{{"actions":["Microsoft.Compute/*"]}}],"assignableScopes":["{SUB}"]}}}},{{"condition":false,"type":"Microsoft.Authorization/roleDefinitions","apiVersion":"2022-04-01","name":"n","properties":{{"roleName":"never","permissions":[{{"actions":["*"]}}],"assignableScopes":["{SUB}"]}}}}]}}"#
+        ),
+    );
+    let v = run_json(&["expand", &t, "--format", "json"]);
+    let names: Vec<String> = v["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(names, ["x0", "x1", "x2"], "{v}");
+    assert!(
+        v["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["complete"] == true),
+        "{v}"
+    );
     let s = write(
         d,
         "s.bicep",

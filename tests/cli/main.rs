@@ -19,6 +19,7 @@ mod hostile;
 mod hostile_git;
 mod hostile_iac;
 mod hostile_output;
+mod iac_eval;
 mod inventory;
 mod lint;
 mod model;

@@ -576,9 +576,26 @@ fn bad_role_inputs_exit_2_with_one_line_naming_the_file() {
         &["expand", &fx("non-utf8.json")],
         "non-utf8.json: not valid UTF-8 text",
     );
-    input_error(
-        &["expand", &fixture("model").display().to_string()],
-        "is a directory, expected a file",
+    // A directory is read as a tree (issue 15): each file that cannot be read or parsed is
+    // one error line and makes the exit code 2; files holding no role are skipped with a note.
+    let (code, _, err) = run(&["expand", &fixture("model").display().to_string()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for bad in [
+        "malformed.json:5:3: trailing comma",
+        "non-utf8.json: not valid UTF-8",
+        "unknown-field.json: unknown field `NotAction`",
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("error: ") && l.contains(bad)),
+            "{bad}: {err}"
+        );
+    }
+    assert!(
+        err.lines().any(|l| l.starts_with("note: ")
+            && l.contains("ops-list.json: skipped: holds no role definition")),
+        "{err}"
     );
     input_error(
         &["expand", &fx("missing.json")],

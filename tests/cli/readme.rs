@@ -33,6 +33,7 @@ const DIRS: &[&str] = &[
     "tests/fixtures/analyzer",
     "tests/fixtures/analyzer/iac",
     "tests/fixtures/readme",
+    "tests/fixtures/iac",
 ];
 
 struct Example {
@@ -108,7 +109,7 @@ fn folder_for(args: &[String]) -> Option<PathBuf> {
         .iter()
         .filter(|a| {
             !a.starts_with('-')
-                && [".json", ".txt", ".bicep", ".tf"]
+                && [".json", ".txt", ".bicep", ".tf", "/"]
                     .iter()
                     .any(|e| a.ends_with(e))
         })

@@ -224,11 +224,11 @@ fn unresolved_in(role: &RoleDefinition, block_pointer: &str, field: Field) -> bo
     })
 }
 
-/// Whether `role.unresolved` names a value whose key (the last segment of its location, an
+/// Whether `role.unresolved` (or `role.symbolic`) names a value whose key (the last segment of its location, an
 /// item index aside) is one of `keys`: `/properties/roleName`, `azurerm_role_definition.x.name`,
 /// `/AssignableScopes`, `azurerm_role_definition.x.assignable_scopes[1]`.
 pub fn unresolved_key(role: &RoleDefinition, keys: &[&str]) -> bool {
-    role.unresolved.iter().any(|u| {
+    role.unresolved.iter().chain(&role.symbolic).any(|u| {
         let at = u.split(' ').next().unwrap_or("");
         let segs: Vec<&str> = at
             .split(['/', '.'])
@@ -269,7 +269,13 @@ pub fn placeholder(s: &str) -> Option<&str> {
             && let Some(len) = s[start + 1..].find(close)
             && len > 0
         {
-            return Some(&s[start..start + len + 2]);
+            // `${name}` is shown whole (found in the issue 15 trial: the `$` was dropped).
+            let from = if open == '{' && s[..start].ends_with('$') {
+                start - 1
+            } else {
+                start
+            };
+            return Some(&s[from..start + len + 2]);
         }
     }
     None
@@ -318,6 +324,10 @@ mod tests {
 
     #[test]
     fn placeholders() {
+        assert_eq!(
+            placeholder("/subscriptions/${subscription_id}"),
+            Some("${subscription_id}")
+        );
         assert_eq!(
             placeholder("/subscriptions/<subscriptionId>"),
             Some("<subscriptionId>")

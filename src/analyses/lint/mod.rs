@@ -117,6 +117,18 @@ pub struct LintReport {
     /// Number of files and roles linted.
     pub files: usize,
     pub roles: usize,
+    /// Files of a directory that were skipped (no role) or could not be read or parsed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<FileNote>,
+}
+
+/// A file lint did not lint: skipped (it holds no role) or an input error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileNote {
+    pub file: String,
+    /// `skipped` or `error`.
+    pub kind: &'static str,
+    pub message: String,
 }
 
 impl LintReport {
@@ -272,6 +284,7 @@ pub fn lint(env: &LintEnv<'_>, inputs: &[LintInput<'_>], selection: &Selection) 
         summary,
         files: inputs.len(),
         roles,
+        notes: Vec::new(),
     }
 }
 

@@ -1,33 +1,62 @@
 //! `expand ROLE... [--all-builtins]`.
 
 use crate::analyses::expand::{RoleExpansion, expand_role_borrowed, expand_roles};
-use crate::cli::EXIT_OK;
 use crate::cli::args::ExpandArgs;
-use crate::cli::input::resolve_roles;
+use crate::cli::iac_files;
+use crate::cli::input::{read_role_text, resolve_roles, role_inputs};
+use crate::cli::{EXIT_INPUT, EXIT_OK};
 use crate::data::Model;
 use crate::error::Result;
 use crate::model::RoleDefinition;
+use crate::model::role_text::{may_hold_roles, read_roles};
 use crate::report::{self, Format};
 
 pub fn run(model: &Model, a: &ExpandArgs) -> Result<i32> {
     let mut owned: Vec<RoleDefinition> = Vec::new();
+    let mut unreadable = false;
     for r in &a.roles {
-        owned.extend(resolve_roles(model, r)?);
+        let dir = std::path::Path::new(r);
+        if !dir.is_dir() {
+            owned.extend(resolve_roles(model, r)?);
+            continue;
+        }
+        // A directory: every role file of its tree; files without a role are skipped with a
+        // note, files that cannot be read or parsed are reported and make the exit code 2.
+        for (path, _) in role_inputs(&[dir.to_path_buf()])? {
+            let origin = path.display().to_string();
+            let read = read_role_text(&path).and_then(|text| {
+                if !may_hold_roles(&text, &origin) {
+                    return Ok(Vec::new());
+                }
+                read_roles(&text, &origin, &iac_files::inputs())
+            });
+            match read {
+                Ok(roles) if roles.is_empty() => {
+                    report::generate::note(&format!("{origin}: skipped: holds no role definition"))
+                }
+                Ok(roles) => owned.extend(roles),
+                Err(e) => {
+                    report::error(&e.to_string());
+                    unreadable = true;
+                }
+            }
+        }
     }
     let mut roles: Vec<&RoleDefinition> = owned.iter().collect();
     if a.all_builtins {
         roles.extend(model.builtins.roles());
     }
+    let exit = if unreadable { EXIT_INPUT } else { EXIT_OK };
     if a.format == Format::Json {
         json_stream(model, &roles);
-        return Ok(EXIT_OK);
+        return Ok(exit);
     }
     let rep = expand_roles(model, &roles);
     for r in &rep.roles {
         warn(r);
     }
     report::out(&report::expand::table_text(&rep));
-    Ok(EXIT_OK)
+    Ok(exit)
 }
 
 /// The warnings for a role whose entries could not all be read (ARM expressions, ...).

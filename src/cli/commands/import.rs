@@ -1,7 +1,7 @@
 //! `catalog import` and `roles import`: build the compact data files from Azure CLI output.
 
 use crate::cli::args::ImportArgs;
-use crate::cli::input::{expand_inputs, read_text};
+use crate::cli::input::{expand_inputs_flat as expand_inputs, read_text};
 use crate::cli::output::write_atomic;
 use crate::cli::{EXIT_INPUT, EXIT_OK};
 use crate::error::{Error, Result};

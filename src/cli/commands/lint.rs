@@ -3,17 +3,20 @@
 //! linted), lint, apply suppressions (configuration, inline comments, baseline), render, and
 //! turn the result into an exit code.
 
+use crate::analyses::lint::FileNote;
 use crate::analyses::lint::baseline::Baseline;
 use crate::analyses::lint::rules::RULES;
 use crate::analyses::lint::suppress::{Suppressions, apply, inline_suppressions};
 use crate::analyses::lint::{LintEnv, LintInput, Selection, lint};
 use crate::cli::args::LintArgs;
-use crate::cli::input::{expand_inputs, parse_role_text, read_role_text, read_text};
+use crate::cli::iac_files;
+use crate::cli::input::{read_role_text, read_text, role_inputs};
 use crate::cli::output::write_atomic;
 use crate::cli::{EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, config};
 use crate::data::Model;
 use crate::error::Result;
 use crate::model::RoleDefinition;
+use crate::model::role_text::{may_hold_roles, read_roles};
 use crate::report::{self, Format};
 
 struct Loaded {
@@ -48,16 +51,30 @@ pub fn run(model: &Model, a: &LintArgs) -> Result<i32> {
     }
     let mut loaded = Vec::new();
     let mut unreadable = false;
-    for path in expand_inputs(&a.files)? {
+    let mut notes = Vec::new();
+    for (path, from_dir) in role_inputs(&a.files)? {
         let shown = path.display().to_string();
         let origin = if shown == "-" {
             "<stdin>".to_string()
         } else {
             shown
         };
-        match read_role_text(&path)
-            .and_then(|text| parse_role_text(&text, &origin).map(|roles| (text, roles)))
-        {
+        let read = read_role_text(&path).and_then(|text| {
+            if from_dir && !may_hold_roles(&text, &origin) {
+                return Ok((text, Vec::new()));
+            }
+            read_roles(&text, &origin, &iac_files::inputs()).map(|roles| (text, roles))
+        });
+        match read {
+            Ok((_, roles)) if roles.is_empty() && from_dir => notes.push(FileNote {
+                file: origin,
+                kind: "skipped",
+                message: "holds no role definition".into(),
+            }),
+            Ok((_, roles)) if roles.is_empty() => {
+                report::error(&format!("{origin}: holds no role definition"));
+                unreadable = true;
+            }
             Ok((text, roles)) => loaded.push(Loaded {
                 origin,
                 text,
@@ -66,6 +83,13 @@ pub fn run(model: &Model, a: &LintArgs) -> Result<i32> {
             Err(e) => {
                 report::error(&e.to_string());
                 unreadable = true;
+                if from_dir {
+                    notes.push(FileNote {
+                        file: origin,
+                        kind: "error",
+                        message: e.to_string(),
+                    });
+                }
             }
         }
     }
@@ -97,6 +121,7 @@ pub fn run(model: &Model, a: &LintArgs) -> Result<i32> {
         mode: model.mode,
     };
     apply(&mut rep, &s, &selection);
+    rep.notes = notes;
     if let Some(p) = &a.write_baseline {
         let b = Baseline::of(&rep.findings);
         write_atomic(p, &report::to_json(&b), a.force)?;

@@ -5,18 +5,38 @@
 //! (parameters, variables, function calls, interpolation, loops) are never guessed: each is
 //! recorded in [`RoleDefinition::unresolved`]. Entries carry `SYMBOL.path@LINE:COLUMN` locators.
 
+use super::bicep_expr::Env;
 use super::bicep_parse::{Node, Parser, SPREAD};
-use super::line_index::LineIndex;
-use super::pattern::Pattern;
-use super::role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
-use super::role_parse::{BLOCK_KEYS, PROPERTY_KEYS};
-use super::shown;
+use super::value::{At, Budget, Files, Kind, NoFiles, Val};
 use crate::error::{Error, Result, did_you_mean};
+use crate::model::line_index::LineIndex;
+use crate::model::pattern::Pattern;
+use crate::model::role::{
+    Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid,
+};
+use crate::model::role_parse::{BLOCK_KEYS, PROPERTY_KEYS};
+use crate::model::shown;
+use std::collections::BTreeMap;
 
 const ROLE_DEF_TYPE: &str = "Microsoft.Authorization/roleDefinitions";
 
-/// Every `Microsoft.Authorization/roleDefinitions` resource of a Bicep file.
+/// Every `Microsoft.Authorization/roleDefinitions` resource of a Bicep file, read alone.
 pub fn parse_bicep(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
+    parse_bicep_with(text, origin, &NoFiles, &BTreeMap::new())
+}
+
+/// Every role resource of a Bicep file, evaluated: parameters (`supplied` values, else
+/// defaults), variables, loops, conditions and functions; files it loads are read through
+/// `files`.
+pub fn parse_bicep_with(
+    text: &str,
+    origin: &str,
+    files: &dyn Files,
+    supplied: &BTreeMap<String, Val>,
+) -> Result<Vec<RoleDefinition>> {
+    let mut env = Env::new(text, origin, files);
+    declarations(text, &mut env, supplied)?;
+    let mut budget = Budget::new(origin);
     let mut p = Parser {
         text,
         b: text.as_bytes(),
@@ -68,6 +88,7 @@ pub fn parse_bicep(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
         let base = ty.split('@').next().unwrap_or("");
         let is_role = base.eq_ignore_ascii_case(ROLE_DEF_TYPE);
         let mut notes = Vec::new();
+        let head_at = p.pos;
         // `if (condition) { ... }` and `[for x in xs: { ... }]` wrap the body.
         let save = p.pos;
         if p.ident() == Some("if") {
@@ -119,10 +140,204 @@ pub fn parse_bicep(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
             p.value()?
         };
         if is_role {
-            out.push(role_from(&lines, origin, symbol, ty_at, &body, notes)?);
+            match evaluated(&mut env, &mut budget, head_at, symbol) {
+                Ok(Some(instances)) => {
+                    for (node, symbolic) in instances {
+                        let mut role = role_from(&lines, origin, symbol, ty_at, &node, Vec::new())?;
+                        settle_symbolic(&mut role, symbol, symbolic);
+                        out.push(role);
+                    }
+                }
+                // A loop or condition known only at deployment, or a construct the evaluator
+                // does not compute: read as written, expressions unresolved.
+                Ok(None) => out.push(role_from(&lines, origin, symbol, ty_at, &body, notes)?),
+                // Hostile input (runaway work or nesting) stops here, never silently.
+                Err(e) if super::value::is_budget_error(&e) => return Err(e),
+                Err(e) => {
+                    let mut role = role_from(&lines, origin, symbol, ty_at, &body, notes)?;
+                    role.unresolved.push(format!(
+                        "{symbol}: not evaluated ({}); expressions are read as written",
+                        shown::one_line(&e.to_string())
+                    ));
+                    out.push(role);
+                }
+            }
         }
     }
     Ok(out)
+}
+
+/// Records `param` defaults and `var` declarations (top-level lines) for evaluation.
+fn declarations(text: &str, env: &mut Env<'_>, supplied: &BTreeMap<String, Val>) -> Result<()> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let t = line.trim_start();
+        let kw = if t.starts_with("param ") {
+            "param"
+        } else if t.starts_with("var ") {
+            "var"
+        } else {
+            continue;
+        };
+        if line.len() != t.len() && kw == "var" && line.starts_with(char::is_whitespace) {
+            // Indented: inside a block (Bicep declarations are top-level).
+            continue;
+        }
+        let rest = &t[kw.len()..];
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if name.is_empty() {
+            continue;
+        }
+        let body_start = start + (line.len() - t.len()) + kw.len();
+        // The `=` of the declaration: the first one outside quotes on the line.
+        let mut eq = None;
+        let mut in_str = false;
+        for (i, c) in line[body_start - start..].char_indices() {
+            match c {
+                '\'' => in_str = !in_str,
+                '=' if !in_str => {
+                    let next = line[body_start - start + i + 1..].chars().next();
+                    if next != Some('=') && next != Some('>') {
+                        eq = Some(body_start + i + 1);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if kw == "param"
+            && let Some(v) = supplied.get(&name)
+        {
+            env.params
+                .insert(name, v.clone().with_via("parameter value"));
+            continue;
+        }
+        // A parameter without a default and without a value stays symbolic.
+        if let Some(at) = eq {
+            env.vars.insert(name, at);
+        }
+    }
+    Ok(())
+}
+
+/// The evaluated instances of a role resource whose declaration continues at `head_at`
+/// (after `=`): one per loop item, none when its condition is false; `None` when the loop's
+/// collection or the condition is known only at deployment.
+#[allow(clippy::type_complexity)]
+fn evaluated(
+    env: &mut Env<'_>,
+    budget: &mut Budget,
+    head_at: usize,
+    symbol: &str,
+) -> Result<Option<Vec<(Node, Vec<String>)>>> {
+    let text = env.text;
+    let rest = &text[head_at..];
+    let mut symbolic = Vec::new();
+    let mut at = head_at;
+    if rest.starts_with("if") && rest[2..].trim_start().starts_with('(') {
+        let open = head_at + 2 + (rest[2..].len() - rest[2..].trim_start().len());
+        let (c, end) = env.eval_at(open, budget)?;
+        match c.kind {
+            Kind::Bool(false) => return Ok(Some(Vec::new())),
+            Kind::Bool(true) => {}
+            Kind::Sym(t) => symbolic.push(format!(
+                "{symbol} is deployed only if `{t}`, known at deployment; read as deployed"
+            )),
+            _ => return Ok(None),
+        }
+        at = end;
+        while text
+            .as_bytes()
+            .get(at)
+            .is_some_and(|c| c.is_ascii_whitespace())
+        {
+            at += 1;
+        }
+    }
+    let (v, _) = env.eval_at(at, budget)?;
+    let bodies = match v.kind {
+        Kind::List(items) if text[at..].starts_with('[') => items,
+        Kind::Map(_) => vec![v],
+        _ => return Ok(None),
+    };
+    let mut out = Vec::new();
+    for b in bodies {
+        let mut sym = symbolic.clone();
+        let b = scopes_as_expressions(b, symbol, &mut sym);
+        out.push((to_node(&b, at), sym));
+    }
+    Ok(Some(out))
+}
+
+/// Keeps a deploy-time assignable scope as `[EXPRESSION]` (as ARM writes one) and names it.
+fn scopes_as_expressions(mut body: Val, symbol: &str, symbolic: &mut Vec<String>) -> Val {
+    if let Kind::Map(m) = &mut body.kind
+        && let Some((_, props)) = m
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case("properties"))
+        && let Kind::Map(pm) = &mut props.kind
+        && let Some((_, scopes)) = pm
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case("assignableScopes"))
+        && let Kind::List(items) = &mut scopes.kind
+    {
+        for (i, item) in items.iter_mut().enumerate() {
+            if let Kind::Sym(t) = &item.kind {
+                symbolic.push(format!(
+                    "{symbol}.properties.assignableScopes[{i}] is `{t}`, known at deployment"
+                ));
+                item.kind = Kind::Str(format!("[{t}]"));
+            }
+        }
+    }
+    body
+}
+
+/// A value as the reader's syntax tree: known parts with where they are written (when in
+/// this file), symbolic ones as expressions.
+fn to_node(v: &Val, fallback: usize) -> Node {
+    let at = match v.origin.as_deref() {
+        Some(super::value::Origin {
+            at: At::Offset(o),
+            file: None,
+            ..
+        }) => *o,
+        _ => fallback,
+    };
+    match &v.kind {
+        Kind::Str(s) => Node::Str(s.clone(), at),
+        Kind::List(items) => Node::Array(items.iter().map(|i| to_node(i, at)).collect(), at),
+        Kind::Map(m) => Node::Object(
+            m.iter().map(|(k, x)| (k.clone(), to_node(x, at))).collect(),
+            at,
+        ),
+        Kind::Sym(t) => Node::Expr(t.clone(), at),
+        Kind::Null => Node::Expr("null".into(), at),
+        Kind::Bool(b) => Node::Expr(b.to_string(), at),
+        Kind::Num(n) => Node::Expr(super::value::num_text(*n), at),
+    }
+}
+
+/// Deploy-time values of the name and description touch no permission: they are named in
+/// `symbolic`, not in `unresolved`.
+fn settle_symbolic(role: &mut RoleDefinition, symbol: &str, mut symbolic: Vec<String>) {
+    let meta = [
+        format!("{symbol}.name "),
+        format!("{symbol}.properties.roleName "),
+        format!("{symbol}.properties.description "),
+    ];
+    let (moved, kept): (Vec<String>, Vec<String>) = std::mem::take(&mut role.unresolved)
+        .into_iter()
+        .partition(|u| meta.iter().any(|m| u.starts_with(m.as_str())));
+    role.unresolved = kept;
+    symbolic.extend(moved);
+    role.symbolic = symbolic;
 }
 
 fn at(lines: &LineIndex<'_>, path: &str, offset: usize) -> String {

@@ -5,18 +5,20 @@
 //! Values that are not literals (variables, references, function calls, interpolation,
 //! `dynamic` blocks, values known only after apply) are never guessed: each is recorded in
 //! [`RoleDefinition::unresolved`]. Entries of `.tf` files carry `ADDRESS.field[i]@LINE:COLUMN`
-//! locators (see [`super::role_text::locate`]); plan entries carry JSON pointers.
+//! locators (see [`crate::model::role_text::locate`]); plan entries carry JSON pointers.
 
-use super::json::{self, Obj};
-use super::line_index::LineIndex;
-use super::pattern::Pattern;
-use super::role::{Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid};
-use super::shown;
+use super::terraform_eval::{Scope, Source, parse_body};
+use super::value::{At, Budget, Files, Kind, NoFiles, Origin, Val};
 use crate::error::{Error, Result, did_you_mean};
+use crate::model::json::{self, Obj};
+use crate::model::line_index::LineIndex;
+use crate::model::pattern::Pattern;
+use crate::model::role::{
+    Entry, Field, PermissionBlock, RoleDefinition, RoleFormat, guid_of, is_guid,
+};
+use crate::model::shown;
 use hcl_edit::Span;
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Block, BlockLabel, Body};
-use hcl_edit::template::{Element, Template};
+use hcl_edit::structure::{Block, BlockLabel};
 use serde_json::Value;
 
 /// The Terraform resource type of a role definition.
@@ -63,7 +65,6 @@ fn tf_key(field: Field) -> &'static str {
 }
 
 struct Ctx<'a> {
-    text: &'a str,
     origin: &'a str,
     lines: LineIndex<'a>,
 }
@@ -114,31 +115,29 @@ impl Ctx<'_> {
         }
     }
 
-    /// An expression's source text, on one line (a heredoc's lines folded).
-    fn source(&self, e: &Expression) -> String {
-        e.span()
-            .and_then(|s| self.text.get(s))
-            .map(|s| shown::one_line(s.trim()))
-            .unwrap_or_else(|| "an expression".to_string())
+    /// The locator of a value: where it is written when in this file, else `fallback`.
+    fn at_val(&self, path: &str, v: &Val, fallback: Option<std::ops::Range<usize>>) -> String {
+        match v.origin.as_deref() {
+            Some(Origin {
+                at: At::Offset(o),
+                file: None,
+                ..
+            }) => self.at(path, Some(*o..*o)),
+            _ => self.at(path, fallback),
+        }
     }
 
-    /// A literal string, or `None` after recording why not. A heredoc or quoted template
-    /// without `${...}` or `%{...}` is a literal (hcl-edit has already stripped a `<<-`
-    /// heredoc's indentation and unescaped `$${` and `%%{`).
-    fn literal(&self, e: &Expression, path: &str, unresolved: &mut Vec<String>) -> Option<String> {
-        let template = match e {
-            Expression::StringTemplate(t) => Some(&**t),
-            Expression::HeredocTemplate(h) => Some(&h.template),
-            _ => None,
-        };
-        if let Some(text) = template.and_then(template_literal) {
-            return Some(text);
-        }
-        match e {
-            Expression::String(s) => Some(s.value().to_string()),
-            Expression::Null(_) => None,
-            other => {
-                unresolved.push(format!("{path} is `{}`, not a literal", self.source(other)));
+    /// A literal string, or `None` after recording why not.
+    fn literal(&self, v: &Val, path: &str, unresolved: &mut Vec<String>) -> Option<String> {
+        match &v.kind {
+            Kind::Str(s) => Some(s.clone()),
+            Kind::Null => None,
+            Kind::Sym(t) => {
+                unresolved.push(format!("{path} is `{t}`, not a literal"));
+                None
+            }
+            _ => {
+                unresolved.push(format!("{path} is `{}`, not a literal", v.to_json()));
                 None
             }
         }
@@ -148,43 +147,33 @@ impl Ctx<'_> {
     /// list) are recorded as unresolved.
     fn list(
         &self,
-        e: &Expression,
+        v: &Val,
+        span: Option<std::ops::Range<usize>>,
         path: &str,
         unresolved: &mut Vec<String>,
     ) -> Vec<(String, String)> {
-        match e {
-            Expression::Array(items) => {
+        match &v.kind {
+            Kind::List(items) => {
                 let mut out = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let p = format!("{path}[{i}]");
                     if let Some(s) = self.literal(item, &p, unresolved) {
-                        out.push((s, self.at(&p, item.span())));
+                        out.push((s, self.at_val(&p, item, span.clone())));
                     }
                 }
                 out
             }
-            Expression::Null(_) => Vec::new(),
-            other => {
-                unresolved.push(format!(
-                    "{path} is `{}`, not a literal list",
-                    self.source(other)
-                ));
+            Kind::Null => Vec::new(),
+            Kind::Sym(t) => {
+                unresolved.push(format!("{path} is `{t}`, not a literal list"));
+                Vec::new()
+            }
+            _ => {
+                unresolved.push(format!("{path} is `{}`, not a literal list", v.to_json()));
                 Vec::new()
             }
         }
     }
-}
-
-/// The text of a template made only of literal pieces (no interpolation, no directive).
-fn template_literal(t: &Template) -> Option<String> {
-    let mut out = String::new();
-    for element in t.iter() {
-        match element {
-            Element::Literal(piece) => out.push_str(piece.as_str()),
-            Element::Interpolation(_) | Element::Directive(_) => return None,
-        }
-    }
-    Some(out)
 }
 
 fn label(l: &BlockLabel) -> &str {
@@ -194,21 +183,58 @@ fn label(l: &BlockLabel) -> &str {
     }
 }
 
-/// Every `azurerm_role_definition` resource of a `.tf` file.
+/// Every `azurerm_role_definition` resource of a `.tf` file, read alone (its variables'
+/// defaults and locals in the same file are evaluated; nothing else is read).
 pub fn parse_hcl(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
-    let body: Body = hcl_edit::parser::parse_body(text).map_err(|e| Error::Syntax {
+    parse_hcl_with(text, origin, &NoFiles, &[])
+}
+
+/// Every `azurerm_role_definition` resource of a `.tf` file, evaluated with its module: the
+/// other `.tf` files of its directory (variables, locals), `terraform.tfvars` and
+/// `*.auto.tfvars` there, then `var_files` (`--var-file`, later ones win).
+pub fn parse_hcl_with(
+    text: &str,
+    origin: &str,
+    files: &dyn Files,
+    var_files: &[(String, String)],
+) -> Result<Vec<RoleDefinition>> {
+    let body = parse_body(text, origin)?;
+    let mut sources = vec![Source {
         origin: origin.to_string(),
-        line: e.location().line(),
-        column: e.location().column(),
-        message: e.message().trim().to_string(),
-    })?;
+        text: text.to_string(),
+        body,
+    }];
+    for (o, t) in files.list(origin, ".tf")? {
+        // A sibling that does not parse is reported when it is read itself; here its
+        // variables and locals stay symbolic.
+        if let Ok(body) = parse_body(&t, &o) {
+            sources.push(Source {
+                origin: o,
+                text: t,
+                body,
+            });
+        }
+    }
+    let mut tfvars = Vec::new();
+    let mut var_texts = files.list(origin, "terraform.tfvars")?;
+    var_texts.extend(files.list(origin, ".auto.tfvars")?);
+    var_texts.extend(var_files.iter().cloned());
+    for (o, t) in var_texts {
+        let body = parse_body(&t, &o)?;
+        tfvars.push(Source {
+            origin: o,
+            text: t,
+            body,
+        });
+    }
+    let mut budget = Budget::new(origin);
+    let mut scope = Scope::new(&sources, &tfvars, files, &mut budget)?;
     let ctx = Ctx {
-        text,
         origin,
         lines: LineIndex::new(text),
     };
     let mut out = Vec::new();
-    for block in body.blocks() {
+    for block in sources[0].body.blocks() {
         if block.ident.value().as_str() != "resource" {
             continue;
         }
@@ -217,48 +243,185 @@ pub fn parse_hcl(text: &str, origin: &str) -> Result<Vec<RoleDefinition>> {
             continue;
         }
         let address = format!("{RESOURCE_TYPE}.{}", labels.get(1).copied().unwrap_or(""));
-        out.push(role_from_block(&ctx, block, &address)?);
+        instances(&ctx, &mut scope, &mut budget, block, &address, &mut out)?;
     }
     Ok(out)
 }
 
-fn role_from_block(ctx: &Ctx<'_>, block: &Block, address: &str) -> Result<RoleDefinition> {
+/// The instances of a resource: one per `for_each` element or `count` index when the
+/// collection is known, else one read as every instance (incomplete).
+fn instances(
+    ctx: &Ctx<'_>,
+    scope: &mut Scope<'_>,
+    budget: &mut Budget,
+    block: &Block,
+    address: &str,
+    out: &mut Vec<RoleDefinition>,
+) -> Result<()> {
+    let attr = |k: &str| {
+        block
+            .body
+            .attributes()
+            .find(|a| a.key.value().as_str() == k)
+    };
+    let mut each: Option<Vec<(String, Val)>> = None;
+    let mut unknown = None;
+    if let Some(a) = attr("for_each") {
+        let v = scope.eval(&a.value, budget)?;
+        match v.kind {
+            // Terraform orders a map's instances by key.
+            Kind::Map(mut m) => {
+                m.sort_by(|a, b| a.0.cmp(&b.0));
+                each = Some(m);
+            }
+            Kind::List(items) => {
+                let mut m = Vec::new();
+                for i in items {
+                    match i.scalar_text() {
+                        Some(k) => m.push((k, i)),
+                        None => {
+                            unknown = Some(("for_each", scope.source(&a.value)));
+                            break;
+                        }
+                    }
+                }
+                if unknown.is_none() {
+                    m.sort_by(|a, b| a.0.cmp(&b.0));
+                    m.dedup_by(|a, b| a.0 == b.0);
+                    each = Some(m);
+                }
+            }
+            _ => unknown = Some(("for_each", scope.source(&a.value))),
+        }
+    } else if let Some(a) = attr("count") {
+        match scope.eval(&a.value, budget)?.kind {
+            Kind::Num(n) if n >= 0.0 && n.fract() == 0.0 => {
+                budget.items(n as usize)?;
+                each = Some(
+                    (0..n as usize)
+                        .map(|i| (i.to_string(), Val::new(Kind::Num(i as f64), None)))
+                        .collect(),
+                );
+            }
+            _ => unknown = Some(("count", scope.source(&a.value))),
+        }
+    }
+    let is_count = attr("for_each").is_none() && attr("count").is_some();
+    match each {
+        Some(items) => {
+            budget.items(items.len())?;
+            for (k, v) in items {
+                let n = scope.bindings.len();
+                let addr = if is_count {
+                    scope.bindings.push((
+                        "count".into(),
+                        Val::new(Kind::Map(vec![("index".into(), v)]), None),
+                    ));
+                    format!("{address}[{k}]")
+                } else {
+                    scope.bindings.push((
+                        "each".into(),
+                        Val::new(
+                            Kind::Map(vec![
+                                ("key".into(), Val::str(k.clone(), None)),
+                                ("value".into(), v),
+                            ]),
+                            None,
+                        ),
+                    ));
+                    format!("{address}[\"{k}\"]")
+                };
+                let r = role_from_block(ctx, scope, budget, block, &addr, None);
+                scope.bindings.truncate(n);
+                out.push(r?);
+            }
+        }
+        None => out.push(role_from_block(
+            ctx, scope, budget, block, address, unknown,
+        )?),
+    }
+    Ok(())
+}
+
+fn role_from_block(
+    ctx: &Ctx<'_>,
+    scope: &mut Scope<'_>,
+    budget: &mut Budget,
+    block: &Block,
+    address: &str,
+    repeated: Option<(&str, String)>,
+) -> Result<RoleDefinition> {
     let mut role = RoleDefinition::empty(
         RoleFormat::Terraform,
         ctx.origin,
         &ctx.at(address, block.span()),
     );
     let mut unresolved = Vec::new();
-    let mut scope: Option<(String, String)> = None;
+    if let Some((key, source)) = repeated {
+        unresolved.push(format!(
+            "{address}.{key}: the resource is repeated by `{key}` over `{source}`, known only at plan time; each instance is read as this one definition"
+        ));
+    }
+    let mut scope_value: Option<(String, String)> = None;
     for attr in block.body.attributes() {
         let key = attr.key.value().as_str();
         role.keys.push(key.to_string());
         let path = format!("{address}.{key}");
-        let v = &attr.value;
+        if matches!(key, "count" | "for_each" | "depends_on" | "provider") {
+            continue;
+        }
+        if !RESOURCE_ARGS.contains(&key) {
+            return Err(ctx.unknown(key, false, attr.span(), RESOURCE_ARGS, address));
+        }
+        let v = scope.eval(&attr.value, budget)?;
         match key {
-            "name" => role.name = ctx.literal(v, &path, &mut unresolved),
-            "description" => role.description = ctx.literal(v, &path, &mut unresolved),
+            "name" | "role_definition_id" if v.first_sym().is_some() => {
+                role.symbolic.push(format!(
+                    "{path} is `{}`, known only at plan time",
+                    v.first_sym().unwrap_or("")
+                ));
+            }
+            "name" => role.name = ctx.literal(&v, &path, &mut unresolved),
+            "description" => role.description = ctx.literal(&v, &path, &mut unresolved),
             "role_definition_id" => {
-                if let Some(id) = ctx.literal(v, &path, &mut unresolved) {
-                    role.guid = if is_guid(id.trim()) { Some(id.trim().to_ascii_lowercase()) } else { guid_of(&id) };
+                if let Some(id) = ctx.literal(&v, &path, &mut unresolved) {
+                    role.guid = if is_guid(id.trim()) {
+                        Some(id.trim().to_ascii_lowercase())
+                    } else {
+                        guid_of(&id)
+                    };
                     role.id = Some(id);
                 }
             }
+            // A scope known only at plan time (a data source's id) is kept as `[EXPRESSION]`,
+            // as ARM writes one (`[subscription().id]`), and named: the role stays complete.
             "scope" => {
-                if let Some(s) = ctx.literal(v, &path, &mut unresolved) {
-                    scope = Some((s, ctx.at(&path, v.span())));
+                if let Kind::Sym(t) = &v.kind {
+                    role.symbolic
+                        .push(format!("{path} is `{t}`, known only at plan time"));
+                    scope_value = Some((format!("[{t}]"), ctx.at(&path, attr.value.span())));
+                } else if let Some(s) = ctx.literal(&v, &path, &mut unresolved) {
+                    scope_value = Some((s, ctx.at_val(&path, &v, attr.value.span())));
                 }
             }
-            "assignable_scopes" => role.assignable_scopes = ctx.list(v, &path, &mut unresolved),
-            "count" | "for_each" => unresolved.push(format!(
-                "{path}: the resource is repeated by `{key}`; each instance is read as this one definition"
-            )),
-            "depends_on" | "provider" => {}
-            _ => return Err(ctx.unknown(key, false, attr.span(), RESOURCE_ARGS, address)),
+            "assignable_scopes" => {
+                let mut v = v;
+                if let Kind::List(items) = &mut v.kind {
+                    for (i, item) in items.iter_mut().enumerate() {
+                        if let Kind::Sym(t) = &item.kind {
+                            role.symbolic
+                                .push(format!("{path}[{i}] is `{t}`, known only at plan time"));
+                            item.kind = Kind::Str(format!("[{t}]"));
+                        }
+                    }
+                }
+                role.assignable_scopes = ctx.list(&v, attr.value.span(), &path, &mut unresolved)
+            }
+            _ => {}
         }
     }
     // Terraform adds `scope` to the assignable scopes.
-    if let Some((s, at)) = scope
+    if let Some((s, at)) = scope_value
         && !role
             .assignable_scopes
             .iter()
@@ -271,10 +434,18 @@ fn role_from_block(ctx: &Ctx<'_>, block: &Block, address: &str) -> Result<RoleDe
         let ident = inner.ident.value().as_str();
         if ident == "dynamic" {
             match inner.labels.first().map(label).unwrap_or("") {
-                "permissions" => unresolved.push(format!(
-                    "{} is a `dynamic \"permissions\"` block, generated at plan time",
-                    ctx.at(address, inner.span())
-                )),
+                "permissions" => {
+                    dynamic_permissions(
+                        ctx,
+                        scope,
+                        budget,
+                        inner,
+                        address,
+                        &mut n,
+                        &mut role,
+                        &mut unresolved,
+                    )?;
+                }
                 l if RESOURCE_BLOCKS.contains(&l) => {}
                 l => return Err(ctx.unknown(l, true, inner.span(), &ALL_BLOCKS, address)),
             }
@@ -288,34 +459,136 @@ fn role_from_block(ctx: &Ctx<'_>, block: &Block, address: &str) -> Result<RoleDe
         }
         let path = format!("{address}.permissions[{n}]");
         n += 1;
-        let mut pb = PermissionBlock {
-            pointer: ctx.at(&path, inner.span()),
-            ..PermissionBlock::default()
-        };
-        let where_ = format!("`permissions` block of {address}");
-        if let Some(b) = inner.body.blocks().next() {
-            return Err(ctx.unknown(b.ident.value().as_str(), true, b.span(), &[], &where_));
-        }
-        for attr in inner.body.attributes() {
-            let key = attr.key.value().as_str();
-            let Some(field) = Field::ALL.into_iter().find(|f| tf_key(*f) == key) else {
-                return Err(ctx.unknown(key, false, attr.span(), &PERMISSION_ARGS, &where_));
-            };
-            let p = format!("{path}.{key}");
-            for (raw, pointer) in ctx.list(&attr.value, &p, &mut unresolved) {
-                let pattern = Pattern::parse(&raw)
-                    .map_err(|e| Error::shape(ctx.origin, &pointer, e.to_string()))?;
-                pb.list_mut(field).push(Entry {
-                    raw,
-                    pattern,
-                    pointer,
-                });
-            }
-        }
+        let pb = permission_block(
+            ctx,
+            scope,
+            budget,
+            &inner.body,
+            inner.span(),
+            &path,
+            address,
+            &mut unresolved,
+        )?;
         role.permissions.push(pb);
     }
     role.unresolved = unresolved;
     Ok(role)
+}
+
+/// A `dynamic "permissions"` block: one block per element of a known `for_each`.
+#[allow(clippy::too_many_arguments)]
+fn dynamic_permissions(
+    ctx: &Ctx<'_>,
+    scope: &mut Scope<'_>,
+    budget: &mut Budget,
+    inner: &Block,
+    address: &str,
+    n: &mut usize,
+    role: &mut RoleDefinition,
+    unresolved: &mut Vec<String>,
+) -> Result<()> {
+    let attr = |k: &str| {
+        inner
+            .body
+            .attributes()
+            .find(|a| a.key.value().as_str() == k)
+    };
+    let iterator = match attr("iterator") {
+        Some(a) => match &a.value {
+            hcl_edit::expr::Expression::Variable(v) => v.value().to_string(),
+            _ => "permissions".to_string(),
+        },
+        None => "permissions".to_string(),
+    };
+    let content = inner
+        .body
+        .blocks()
+        .find(|b| b.ident.value().as_str() == "content");
+    let items = match attr("for_each") {
+        Some(a) => match scope.eval(&a.value, budget)?.kind {
+            Kind::List(l) => Some(
+                l.into_iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::new(Kind::Num(i as f64), None), v))
+                    .collect::<Vec<_>>(),
+            ),
+            Kind::Map(m) => Some(m.into_iter().map(|(k, v)| (Val::str(k, None), v)).collect()),
+            _ => None,
+        },
+        None => None,
+    };
+    let (Some(items), Some(content)) = (items, content) else {
+        unresolved.push(format!(
+            "{} is a `dynamic \"permissions\"` block over a collection known only at plan time",
+            ctx.at(address, inner.span())
+        ));
+        return Ok(());
+    };
+    budget.items(items.len())?;
+    for (k, v) in items {
+        let path = format!("{address}.permissions[{n}]");
+        *n += 1;
+        let b = scope.bindings.len();
+        scope.bindings.push((
+            iterator.clone(),
+            Val::new(
+                Kind::Map(vec![("key".into(), k), ("value".into(), v)]),
+                None,
+            ),
+        ));
+        let r = permission_block(
+            ctx,
+            scope,
+            budget,
+            &content.body,
+            content.span(),
+            &path,
+            address,
+            unresolved,
+        );
+        scope.bindings.truncate(b);
+        role.permissions.push(r?);
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn permission_block(
+    ctx: &Ctx<'_>,
+    scope: &mut Scope<'_>,
+    budget: &mut Budget,
+    body: &hcl_edit::structure::Body,
+    span: Option<std::ops::Range<usize>>,
+    path: &str,
+    address: &str,
+    unresolved: &mut Vec<String>,
+) -> Result<PermissionBlock> {
+    let mut pb = PermissionBlock {
+        pointer: ctx.at(path, span),
+        ..PermissionBlock::default()
+    };
+    let where_ = format!("`permissions` block of {address}");
+    if let Some(b) = body.blocks().next() {
+        return Err(ctx.unknown(b.ident.value().as_str(), true, b.span(), &[], &where_));
+    }
+    for attr in body.attributes() {
+        let key = attr.key.value().as_str();
+        let Some(field) = Field::ALL.into_iter().find(|f| tf_key(*f) == key) else {
+            return Err(ctx.unknown(key, false, attr.span(), &PERMISSION_ARGS, &where_));
+        };
+        let p = format!("{path}.{key}");
+        let v = scope.eval(&attr.value, budget)?;
+        for (raw, pointer) in ctx.list(&v, attr.value.span(), &p, unresolved) {
+            let pattern = Pattern::parse(&raw)
+                .map_err(|e| Error::shape(ctx.origin, &pointer, e.to_string()))?;
+            pb.list_mut(field).push(Entry {
+                raw,
+                pattern,
+                pointer,
+            });
+        }
+    }
+    Ok(pb)
 }
 
 /// One `azurerm_role_definition` change of a Terraform plan.

@@ -1,6 +1,7 @@
 //! Unit tests of the Bicep reader.
 
 use super::*;
+use crate::model::iac::value::Files;
 use crate::model::role_text::locate;
 
 const MLS: &str = "Microsoft.MachineLearningServices";
@@ -23,11 +24,9 @@ fn actions(r: &RoleDefinition, block: usize) -> Vec<String> {
 fn reads_literal_role_definitions() {
     let text = fixture();
     let roles = parse_bicep(&text, "roles.bicep").unwrap();
-    assert_eq!(
-        roles.len(),
-        2,
-        "existing references and other resources are skipped"
-    );
+    // Existing references and other resources are skipped; `dynamicRole` is deployed only
+    // if `!empty(extraActions)`, false with the parameter's default `[]` (issue 15).
+    assert_eq!(roles.len(), 1);
     let r = &roles[0];
     assert_eq!(r.format, RoleFormat::Bicep);
     assert_eq!(r.name.as_deref(), Some("ML job runner (Bicep)"));
@@ -69,9 +68,16 @@ fn reads_literal_role_definitions() {
     );
 }
 
+/// With parameter values known only at deployment, what they touch stays symbolic: the
+/// permission lists built from them are unresolved (the role is incomplete); the condition,
+/// the name and the assignable scope are named without making it so.
 #[test]
 fn expressions_are_unresolved_never_guessed() {
-    let roles = parse_bicep(&fixture(), "roles.bicep").unwrap();
+    let supplied: BTreeMap<String, Val> = ["extraActions", "roleName"]
+        .into_iter()
+        .map(|n| (n.to_string(), Val::sym(n)))
+        .collect();
+    let roles = parse_bicep_with(&fixture(), "roles.bicep", &NoFiles, &supplied).unwrap();
     let r = &roles[1];
     assert_eq!(r.name, None);
     assert_eq!(r.guid, None);
@@ -80,19 +86,80 @@ fn expressions_are_unresolved_never_guessed() {
         actions(r, 1),
         vec![format!("{MLS}/workspaces/computes/read")]
     );
-    assert!(r.assignable_scopes.is_empty());
+    assert_eq!(r.assignable_scopes[0].0, "[subscription().id]");
     let u = r.unresolved.join("\n");
     for want in [
-        "dynamicRole is deployed only if `(!empty(extraActions))`",
-        "dynamicRole.name is `roleDefName`",
-        "dynamicRole.properties.roleName is `roleName`",
         "dynamicRole.properties.permissions[0].actions is `union([",
         "dynamicRole.properties.permissions[1].actions[1] is `'${roleName}/read'`",
-        "dynamicRole.properties.assignableScopes[0] is `subscription().id`",
     ] {
         assert!(u.contains(want), "missing {want:?} in\n{u}");
     }
-    assert_eq!(r.unresolved.len(), 6, "{u}");
+    assert_eq!(r.unresolved.len(), 2, "{u}");
+    let s = r.symbolic.join("\n");
+    for want in [
+        "dynamicRole is deployed only if `!empty(extraActions)`",
+        "dynamicRole.name is `guid(subscription().id, string(extraActions))`",
+        "dynamicRole.properties.roleName is `roleName`",
+        "dynamicRole.properties.assignableScopes[0] is `subscription().id`",
+    ] {
+        assert!(s.contains(want), "missing {want:?} in\n{s}");
+    }
+}
+
+/// Parameter defaults, `var`, interpolation, ternaries, `for` loops (a role per item and
+/// permission lists built by loops), `union`, `loadJsonContent`; entries point at where they
+/// are written.
+#[test]
+fn values_known_before_deployment_are_evaluated() {
+    struct One;
+    impl Files for One {
+        fn read(&self, _: &str, rel: &str) -> crate::error::Result<Option<(String, String)>> {
+            Ok((rel == "ops.json").then(|| {
+                (
+                    "ops.json".to_string(),
+                    r#"{"readers":["Microsoft.Sql/*/read"]}"#.to_string(),
+                )
+            }))
+        }
+        fn list(&self, _: &str, _: &str) -> crate::error::Result<Vec<(String, String)>> {
+            Ok(Vec::new())
+        }
+    }
+    let t = "param teams array = [\n  'ml'\n  'data'\n]\nparam strict bool = true\nvar providers = [\n  'Microsoft.Compute'\n  'Microsoft.Network'\n]\nvar reads = [for p in providers: '${p}/*/read']\nvar loaded = loadJsonContent('ops.json')\nresource r 'Microsoft.Authorization/roleDefinitions@2022-04-01' = [for (team, i) in teams: {\n  name: guid(team)\n  properties: {\n    roleName: 'Team ${toUpper(team)} ${i}'\n    permissions: [\n      {\n        actions: union(reads, loaded.readers)\n        notActions: strict ? [ 'Microsoft.Compute/*/delete' ] : []\n      }\n    ]\n    assignableScopes: [ subscription().id ]\n  }\n}]\n";
+    let roles = parse_bicep_with(t, "loop.bicep", &One, &BTreeMap::new()).unwrap();
+    assert_eq!(roles.len(), 2);
+    assert_eq!(roles[1].name.as_deref(), Some("Team DATA 1"));
+    assert_eq!(
+        actions(&roles[0], 0),
+        [
+            "Microsoft.Compute/*/read",
+            "Microsoft.Network/*/read",
+            "Microsoft.Sql/*/read"
+        ]
+    );
+    assert_eq!(roles[0].permissions[0].not_actions.len(), 1);
+    assert!(roles[0].unresolved.is_empty(), "{:?}", roles[0].unresolved);
+    // The entry built by the `reads` loop points at the loop (line 10).
+    assert!(
+        roles[0].permissions[0].actions[0]
+            .pointer
+            .ends_with("@10:34"),
+        "{}",
+        roles[0].permissions[0].actions[0].pointer
+    );
+    // A self-referencing variable is not evaluated: read as written, incomplete.
+    let cyc = "var a = b\nvar b = a\nresource r 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {\n  name: 'n'\n  properties: {\n    roleName: 'R'\n    permissions: [ { actions: a } ]\n  }\n}\n";
+    let r = parse_bicep(cyc, "c.bicep").unwrap();
+    assert!(
+        r[0].unresolved
+            .iter()
+            .any(|u| u.contains("refer to themselves")),
+        "{:?}",
+        r[0].unresolved
+    );
+    // A condition false with the defaults deploys nothing.
+    let off = "param on bool = false\nresource r 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (on) {\n  name: 'n'\n  properties: { roleName: 'R' }\n}\n";
+    assert!(parse_bicep(off, "o.bicep").unwrap().is_empty());
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The Bicep reader's syntax layer: values (strings with escapes and interpolation, arrays,
 //! objects, expressions kept as source text) with their byte offsets, and comments.
 
-use super::line_index::LineIndex;
 use crate::error::{Error, Result};
+use crate::model::line_index::LineIndex;
 
 /// A parsed value with the byte range it spans.
 #[derive(Debug, Clone)]
