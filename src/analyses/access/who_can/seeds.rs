@@ -240,37 +240,53 @@ impl Ctx<'_, '_> {
         while i < seeds.len() {
             let sp = seeds[i].principal;
             let j = i + seeds[i..].iter().take_while(|s| s.principal == sp).count();
-            self.note_principal(sp, None);
-            let mut buf = std::mem::take(&mut self.buf);
-            closure(&self.ix.members, &[sp], &mut self.marks, &mut buf);
-            for &r in &buf {
-                let (via, via_cut) = self.marks.via_capped(r);
-                let via: Arc<[u32]> = via.into();
-                if r != sp && self.ix.inv.principals.get(r).kind.is_group() {
-                    self.note_principal(r, via.first().copied());
-                }
+            self.walk_from(sp, |r, via, via_cut| {
                 let list = out.entry(r).or_default();
                 for s in &seeds[i..j] {
-                    list.push(Grant {
-                        assignment: s.assignment,
-                        scope: s.scope,
-                        role: s.role,
-                        via: via.clone(),
-                        via_cut,
-                        plane: s.plane,
-                        entry: s.entry.clone(),
-                        conditional: s.conditional,
-                        condition: s.condition,
-                        residual: s.residual.clone(),
-                        pim: s.pim,
-                        only_below: None,
-                        stopped_by: None,
-                    });
+                    list.push(s.grant(via, via_cut, None));
                 }
-            }
-            self.buf = buf;
+            });
             i = j;
         }
         out
+    }
+
+    /// Walks the group closure of seed principal `sp` once: `f(principal, group path, path
+    /// cut)` for every principal it reaches (itself first), noting principals whose type or
+    /// members the inputs do not give.
+    pub(super) fn walk_from(&mut self, sp: u32, mut f: impl FnMut(u32, &Arc<[u32]>, bool)) {
+        self.note_principal(sp, None);
+        let mut buf = std::mem::take(&mut self.buf);
+        closure(&self.ix.members, &[sp], &mut self.marks, &mut buf);
+        for &r in &buf {
+            let (via, via_cut) = self.marks.via_capped(r);
+            let via: Arc<[u32]> = via.into();
+            if r != sp && self.ix.inv.principals.get(r).kind.is_group() {
+                self.note_principal(r, via.first().copied());
+            }
+            f(r, &via, via_cut);
+        }
+        self.buf = buf;
+    }
+}
+
+impl Seed {
+    /// The grant this seed gives a principal it reaches through the groups `via`.
+    pub(super) fn grant(&self, via: &Arc<[u32]>, via_cut: bool, stopped_by: Option<u32>) -> Grant {
+        Grant {
+            assignment: self.assignment,
+            scope: self.scope,
+            role: self.role,
+            via: via.clone(),
+            via_cut,
+            plane: self.plane,
+            entry: self.entry.clone(),
+            conditional: self.conditional,
+            condition: self.condition,
+            residual: self.residual.clone(),
+            pim: self.pim,
+            only_below: None,
+            stopped_by,
+        }
     }
 }

@@ -443,14 +443,14 @@ fn settle(
             Some(&i) => {
                 let c: &mut SetChain = &mut out_chains[i];
                 if lowest < c.sets.minimum() {
-                    c.grant = grant(s, via, *cut, stopped_by);
+                    c.grant = s.grant(via, *cut, stopped_by);
                 }
                 or_into(&mut c.sets, &sets);
             }
             None => {
                 merged.insert(key, out_chains.len());
                 out_chains.push(SetChain {
-                    grant: grant(s, via, *cut, stopped_by),
+                    grant: s.grant(via, *cut, stopped_by),
                     sets,
                 });
             }
@@ -530,24 +530,6 @@ fn sort_chains(ix: &AccessIndex, chains: &mut [SetChain]) {
     });
 }
 
-fn grant(s: &Seed, via: &Arc<[u32]>, via_cut: bool, stopped_by: Option<u32>) -> Grant {
-    Grant {
-        assignment: s.assignment,
-        scope: s.scope,
-        role: s.role,
-        via: via.clone(),
-        via_cut,
-        plane: s.plane,
-        entry: s.entry.clone(),
-        conditional: s.conditional,
-        condition: s.condition,
-        residual: s.residual.clone(),
-        pim: s.pim,
-        only_below: None,
-        stopped_by,
-    }
-}
-
 impl Ctx<'_, '_> {
     /// Spreads merged seeds down group membership, each seed principal's closure walked once:
     /// principal → the seeds that reach it, with the group path. In first-reached order.
@@ -563,15 +545,7 @@ impl Ctx<'_, '_> {
                 .iter()
                 .take_while(|&&k| keyed[k].seed.principal == sp)
                 .count();
-            self.note_principal(sp, None);
-            let mut buf = std::mem::take(&mut self.buf);
-            closure(&self.ix.members, &[sp], &mut self.marks, &mut buf);
-            for &r in &buf {
-                let (via, via_cut) = self.marks.via_capped(r);
-                let via: Arc<[u32]> = via.into();
-                if r != sp && self.ix.inv.principals.get(r).kind.is_group() {
-                    self.note_principal(r, via.first().copied());
-                }
+            self.walk_from(sp, |r, via, via_cut| {
                 let slot = *at.entry(r).or_insert(out.len());
                 if slot == out.len() {
                     out.push((r, Vec::new()));
@@ -579,8 +553,7 @@ impl Ctx<'_, '_> {
                 for &k in &order[i..j] {
                     out[slot].1.push((k as u32, via.clone(), via_cut));
                 }
-            }
-            self.buf = buf;
+            });
             i = j;
         }
         out
