@@ -117,7 +117,9 @@ impl Target {
                     && segs[i - 2].eq_ignore_ascii_case("storageAccounts")
                     && let Some(name) = segs.get(i + 3)
                 {
-                    attributes.push((attr, (*name).to_string()));
+                    // Container and queue names are lower-case in Azure; resource ids are
+                    // compared ignoring case, so the id may be written in any case.
+                    attributes.push((attr, name.to_ascii_lowercase()));
                 }
             }
         }
@@ -185,6 +187,11 @@ mod tests {
             CondValue::False
         );
         assert!(at(account).is_unknown());
+        // Resource ids ignore case; container names are lower-case.
+        assert_eq!(
+            at(&format!("{account}/blobServices/default/containers/Public")),
+            CondValue::True
+        );
         assert!(Target::of(account).attributes().is_empty());
         assert_eq!(
             Target::of(&format!("{account}/queueServices/default/queues/q1")).attributes(),

@@ -162,13 +162,12 @@ pub fn naive_condition(model: &Model, text: &str, op: &str, scope: &str) -> Tri 
     // The container (queue) the target names, if it is one: …/storageAccounts/A/S/default/C/N.
     let low = scope.to_ascii_lowercase();
     let parts: Vec<&str> = low.split('/').collect();
-    let original: Vec<&str> = scope.split('/').collect();
     let named = |service: &str, child: &str| -> Option<String> {
         (2..parts.len()).find_map(|i| {
             (parts[i] == service
                 && parts[i - 2] == "storageaccounts"
                 && parts.get(i + 2) == Some(&child))
-            .then(|| original.get(i + 3).map(|s| s.to_string()))
+            .then(|| parts.get(i + 3).map(|s| s.to_string()))
             .flatten()
         })
     };
